@@ -1,0 +1,125 @@
+/**
+ * The events that flow through a training pipeline. They are plain data: numbers, strings and small
+ * objects, never live tensors, so any of them can be logged, sent over a WebSocket or stored as-is.
+ *
+ * The one exception is {@link Batch}: a batch carries the tensors of one step. It is *borrowed*: it is
+ * valid only while the `next` call that delivers it runs, and the stream that made it disposes it right
+ * after. An operator that must keep a batch longer clones its tensors (and disposes the clones).
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+/** The metrics a training step can compute itself, by name. */
+export type TrainMetricName = 'loss' | 'accuracy' | 'mse' | 'mae';
+/** A metric computed on the validation set: the training name with a `val_` prefix. */
+export type ValidationMetricName = `val_${TrainMetricName}`;
+/** Every metric name an {@link EpochEnd} event can carry, plus `lr` (the learning rate in force). */
+export type MetricName = TrainMetricName | ValidationMetricName | 'lr';
+/** Metric values of one epoch. `loss` is always there; the others when they were asked for. */
+export type Metrics = { readonly loss: number } & { readonly [K in MetricName]?: number };
+
+/** One batch of samples: borrowed tensors (see the module comment). */
+export interface Batch {
+  readonly type: 'batch';
+  /** Features, first dimension is the batch. */
+  readonly xs: Tensor;
+  /** Targets: one-hot `[n, classes]`, integer class ids `[n]`, or regression targets. */
+  readonly ys: Tensor;
+  /** Number of samples in this batch (the first dimension of `xs`). */
+  readonly size: number;
+  /** Pass over the data this batch belongs to (0-based). */
+  readonly epoch: number;
+  /** Index of the batch inside its epoch (0-based). */
+  readonly index: number;
+}
+
+/** Marks the end of a pass over the data; `epochs()` emits it after the last batch of each epoch. */
+export interface EpochBoundary {
+  readonly type: 'epochBoundary';
+  readonly epoch: number;
+  /** Filled in by `trainStep`: the mean training loss and metrics over the epoch's samples. */
+  readonly metrics?: Metrics;
+  readonly samples?: number;
+  readonly steps?: number;
+}
+
+/** The first event of every training run: where it runs and what it trains. */
+export interface RunStart {
+  readonly type: 'runStart';
+  /** The tfjs backend in use, as tfjs names it: `tensorflow` (tfjs-node or tfjs-node-gpu), `wasm`, `cpu`. */
+  readonly backend: string;
+  /** Number of trainable scalars. */
+  readonly trainableParams: number;
+  /** Wall-clock time (ms since the epoch) from the injected clock. */
+  readonly time: number;
+}
+
+/** One gradient step was taken. */
+export interface StepEvent {
+  readonly type: 'step';
+  readonly epoch: number;
+  /** Index of the batch inside its epoch. */
+  readonly index: number;
+  /** Steps taken since the run started (1-based after the first step). */
+  readonly step: number;
+  readonly size: number;
+  /** The batch loss, present only on steps where it was read back from the device (`readEvery`). */
+  readonly loss?: number;
+}
+
+/** The end of an epoch, with training and validation metrics. */
+export interface EpochEnd {
+  readonly type: 'epochEnd';
+  readonly epoch: number;
+  readonly metrics: Metrics;
+  readonly samples: number;
+  readonly steps: number;
+  /** Milliseconds the epoch took (training and validation), by the injected clock. */
+  readonly durationMs: number;
+}
+
+/** A decision operator changed the learning rate. */
+export interface LearningRateChange {
+  readonly type: 'lrChange';
+  readonly epoch: number;
+  readonly from: number;
+  readonly to: number;
+  /** Which operator decided: `reduceLROnPlateau`, `lrSchedule`, ... */
+  readonly source: string;
+}
+
+/** A decision operator ended the run before its last epoch (the stream completes right after). */
+export interface RunStopped {
+  readonly type: 'stopped';
+  readonly epoch: number;
+  /** Which operator decided, e.g. `earlyStopping`, `terminateOnNaN`. */
+  readonly source: string;
+  readonly reason: string;
+  /** For `earlyStopping` with `restoreBest`: the epoch whose weights were restored. */
+  readonly restoredEpoch?: number;
+}
+
+/** A checkpoint was written. */
+export interface CheckpointSaved {
+  readonly type: 'checkpoint';
+  readonly epoch: number;
+  readonly path: string;
+  readonly monitor: MetricName;
+  readonly value: number;
+}
+
+/** Everything a training pipeline built from rxtrain's operators can emit downstream of `epochEnd`. */
+export type TrainEvent =
+  | RunStart
+  | StepEvent
+  | EpochBoundary
+  | EpochEnd
+  | LearningRateChange
+  | RunStopped
+  | CheckpointSaved;
+
+/** Narrow a stream element by its `type`. */
+export function isEvent<T extends TrainEvent['type']>(
+  type: T,
+): (e: { readonly type: string }) => e is Extract<TrainEvent, { type: T }> {
+  return (e): e is Extract<TrainEvent, { type: T }> => e.type === type;
+}

@@ -1,0 +1,101 @@
+/**
+ * Optimizers by name, and reading/changing the learning rate of any tfjs optimizer. Decision operators
+ * (`reduceLROnPlateau`, `lrSchedule`) change the rate between steps through these two functions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { configError } from './errors.js';
+import { knownFields, numberInRange, positiveNumber, requireObject, booleanField } from './validate.js';
+
+export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'adamax' | 'adagrad' | 'rmsprop';
+export const optimizerNames: readonly OptimizerName[] = ['sgd', 'momentum', 'adam', 'adamax', 'adagrad', 'rmsprop'];
+
+export interface OptimizerConfig {
+  readonly name: OptimizerName;
+  /** Learning rate. Defaults: adam/adamax 0.001, rmsprop 0.001, sgd/momentum 0.01, adagrad 0.01. */
+  readonly lr?: number;
+  /** momentum (momentum: default 0.9; rmsprop: default 0). */
+  readonly momentum?: number;
+  /** Nesterov momentum (momentum only). */
+  readonly nesterov?: boolean;
+  /** Adam/Adamax first-moment decay, default 0.9. */
+  readonly beta1?: number;
+  /** Adam/Adamax second-moment decay, default 0.999. */
+  readonly beta2?: number;
+  /** Numerical stabiliser, default 1e-7 (adam/adamax/rmsprop). */
+  readonly epsilon?: number;
+  /** RMSprop discount, default 0.9. */
+  readonly decay?: number;
+  /** RMSprop centered variant. */
+  readonly centered?: boolean;
+}
+
+const defaultLr: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, adam: 0.001, adamax: 0.001, adagrad: 0.01, rmsprop: 0.001 };
+
+/**
+ * Make a tfjs optimizer from a name or a config.
+ *
+ * @example
+ * ```ts
+ * import { optimizer } from 'rxtrain';
+ * const opt = optimizer({ name: 'momentum', lr: 0.05, momentum: 0.9 });
+ * ```
+ */
+export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer {
+  const where = 'optimizer()';
+  const c: Record<string, unknown> = typeof config === 'string' ? { name: config } : requireObject(where, config);
+  knownFields(where, c, ['name', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'decay', 'centered']);
+  const name = c.name;
+  if (typeof name !== 'string' || !(optimizerNames as readonly string[]).includes(name)) {
+    throw configError(where, 'name', `must be one of ${optimizerNames.join(', ')}`, name);
+  }
+  const n = name as OptimizerName;
+  const lr = c.lr === undefined ? defaultLr[n] : positiveNumber(where, 'lr', c.lr);
+  const beta1 = c.beta1 === undefined ? 0.9 : numberInRange(where, 'beta1', c.beta1, 0, 1, { hiOpen: true });
+  const beta2 = c.beta2 === undefined ? 0.999 : numberInRange(where, 'beta2', c.beta2, 0, 1, { hiOpen: true });
+  const epsilon = c.epsilon === undefined ? 1e-7 : positiveNumber(where, 'epsilon', c.epsilon);
+  switch (n) {
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum': {
+      const m = c.momentum === undefined ? 0.9 : numberInRange(where, 'momentum', c.momentum, 0, 1, { hiOpen: true });
+      const nesterov = c.nesterov === undefined ? false : booleanField(where, 'nesterov', c.nesterov);
+      return tf.train.momentum(lr, m, nesterov);
+    }
+    case 'adam':
+      return tf.train.adam(lr, beta1, beta2, epsilon);
+    case 'adamax':
+      return tf.train.adamax(lr, beta1, beta2, epsilon);
+    case 'adagrad':
+      return tf.train.adagrad(lr);
+    case 'rmsprop': {
+      const decay = c.decay === undefined ? 0.9 : numberInRange(where, 'decay', c.decay, 0, 1, { hiOpen: true });
+      const m = c.momentum === undefined ? 0 : numberInRange(where, 'momentum', c.momentum, 0, 1, { hiOpen: true });
+      const centered = c.centered === undefined ? false : booleanField(where, 'centered', c.centered);
+      return tf.train.rmsprop(lr, decay, m, epsilon, centered);
+    }
+  }
+}
+
+interface WithLearningRate {
+  learningRate: number;
+  setLearningRate?: (lr: number) => void;
+}
+
+/** The learning rate an optimizer uses now. */
+export function getLearningRate(opt: tf.Optimizer): number {
+  const lr = (opt as unknown as WithLearningRate).learningRate;
+  if (typeof lr !== 'number') throw configError('getLearningRate()', 'optimizer', 'has no numeric learningRate', opt);
+  return lr;
+}
+
+/**
+ * Change an optimizer's learning rate; the next step uses it. SGD and momentum cache the rate in a
+ * tensor (`setLearningRate` rebuilds it); the others read the field on every step.
+ */
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  positiveNumber('setLearningRate()', 'lr', lr);
+  const o = opt as unknown as WithLearningRate;
+  getLearningRate(opt);
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}

@@ -1,0 +1,81 @@
+/**
+ * The shared vocabulary of search: distributions, parameter specs, frozen trial records, and the two
+ * small interfaces every algorithm implements (a Sampler picks parameters, a Pruner decides whether a
+ * running trial is hopeless). Samplers, pruners and storages only ever see FrozenTrial records, never
+ * live Trial handles.
+ */
+
+/** A value a search parameter can take. */
+export type ParamValue = number | string | boolean;
+/** The parameters of one trial, by name. Inactive conditional parameters are absent. */
+export type Params = Readonly<Record<string, ParamValue>>;
+
+export type Distribution =
+  | { readonly kind: 'float'; readonly low: number; readonly high: number; readonly log: boolean; readonly step?: number }
+  | { readonly kind: 'int'; readonly low: number; readonly high: number; readonly log: boolean; readonly step: number }
+  | { readonly kind: 'categorical'; readonly choices: readonly ParamValue[] };
+
+/** A parameter that exists only when another parameter took one of some values. */
+export interface Condition {
+  readonly param: string;
+  readonly values: readonly ParamValue[];
+}
+
+/** One named parameter of a search space. */
+export interface ParamSpec {
+  readonly name: string;
+  readonly distribution: Distribution;
+  /** Present for conditional parameters. */
+  readonly condition?: Condition;
+}
+
+/**
+ * A validated search space: parameter specs in dependency order (a condition's parent comes before
+ * the parameter it guards).
+ */
+export interface SearchSpaceLike {
+  readonly params: readonly ParamSpec[];
+  /** Whether `name` is active given the values assigned so far. */
+  isActive(name: string, assigned: Params): boolean;
+}
+
+export type Direction = 'minimize' | 'maximize';
+
+export type TrialState = 'waiting' | 'running' | 'completed' | 'pruned' | 'failed';
+
+/** The immutable record of a trial, as samplers, pruners and storages see it. */
+export interface FrozenTrial {
+  /** 0-based number of the trial in its study, in the order trials were created. */
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params: Params;
+  /** Final objective value (completed trials; pruned trials carry their last intermediate value). */
+  readonly value?: number;
+  /** Intermediate values reported so far, by step (epoch): `[step, value]` in increasing step order. */
+  readonly intermediate: ReadonlyArray<readonly [number, number]>;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  /** For failed trials: why. */
+  readonly error?: string;
+  /** Free-form, JSON-serialisable attributes (e.g. the path of a saved model). */
+  readonly attrs?: Readonly<Record<string, unknown>>;
+}
+
+/** What a sampler is told besides the trials so far. */
+export interface SampleContext {
+  readonly direction: Direction;
+  /** The number the new trial will get. */
+  readonly trialNumber: number;
+}
+
+/** Picks the parameters of the next trial. Implementations are seeded and reproducible. */
+export interface Sampler {
+  readonly name: string;
+  sample(space: SearchSpaceLike, trials: readonly FrozenTrial[], context: SampleContext): Params;
+}
+
+/** Decides whether a running trial should stop now. One method, as in Optuna. */
+export interface Pruner {
+  readonly name: string;
+  shouldPrune(trial: FrozenTrial, trials: readonly FrozenTrial[], direction: Direction): boolean;
+}
