@@ -1,0 +1,37 @@
+/**
+ * `npm start`: train an MLP on the bundled handwritten digits with early stopping, then report the
+ * accuracy on a held-out test set the run never saw.
+ *
+ *   npm start                       # backend: auto (wasm here)
+ *   RXTRAIN_BACKEND=cpu npm start   # any backend
+ */
+import { lastValueFrom, tap } from 'rxjs';
+import { digits, evaluate, mlp, split, train, useBackend } from 'rxtrain';
+
+const backend = await useBackend('auto');
+const { train: trainSet, validation, test } = split(digits(), { validation: 0.15, test: 0.15, seed: 42 });
+console.log(`backend ${backend.name}; digits: ${trainSet.length} train, ${validation.length} validation, ${test.length} test`);
+
+const model = mlp({ inputShape: [64], units: [128, 64], dropout: 0.1, classes: 10, seed: 42 });
+await lastValueFrom(
+  train(model, trainSet, {
+    epochs: 100,
+    batchSize: 32,
+    optimizer: { name: 'adam', lr: 0.002 },
+    validation,
+    earlyStopping: { monitor: 'val_loss', patience: 5, restoreBest: true },
+    seed: 42,
+  }).pipe(
+    tap((e) => {
+      if (e.type === 'epochEnd') {
+        const m = e.metrics;
+        console.log(`epoch ${String(e.epoch + 1).padStart(3)}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy?.toFixed(4)}  val_loss ${m.val_loss?.toFixed(4)}  val_acc ${m.val_accuracy?.toFixed(4)}  ${e.durationMs} ms`);
+      }
+      if (e.type === 'stopped') console.log(`stopped: ${e.reason}`);
+    }),
+  ),
+);
+
+const result = evaluate(model, test);
+console.log(`test accuracy ${result.accuracy?.toFixed(4)} (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits`);
+model.dispose();

@@ -1,0 +1,113 @@
+/**
+ * Choosing the TensorFlow.js backend. `auto` takes the fastest one that loads here: tfjs-node-gpu
+ * (CUDA), tfjs-node (libtensorflow), then wasm (XNNPACK, with rxtrain's training kernels registered),
+ * then the pure-JS cpu backend. The two node packages are optional peer dependencies: their install
+ * step downloads libtensorflow, which only works where that host is reachable.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { RxtrainError, configError } from '../errors.js';
+import { registerWasmTrainingKernels } from './register-wasm-kernels.js';
+
+/** What a user asks for. `tensorflow-gpu` and `tensorflow` both run as tfjs's `tensorflow` backend. */
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** What was chosen. */
+  readonly name: BackendName;
+  /** tfjs's own name for the active backend (`tf.getBackend()`). */
+  readonly tfjsName: string;
+  /** Where the choice came from. */
+  readonly requestedBy: 'argument' | 'RXTRAIN_BACKEND' | 'auto';
+  /** Kernels rxtrain registered to make this backend train (wasm only). */
+  readonly addedKernels: readonly string[];
+}
+
+export interface UseBackendOptions {
+  /** Environment to read `RXTRAIN_BACKEND` from; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Loads a module by name; injectable so tests can simulate missing packages. Defaults to `import()`. */
+  readonly importModule?: (name: string) => Promise<unknown>;
+}
+
+const nodePackage: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+const installHint: Record<BackendName, string> = {
+  'tensorflow-gpu': "install it with 'npm install @tensorflow/tfjs-node-gpu@4.22.0' (needs CUDA and a network that reaches libtensorflow's download host during install)",
+  tensorflow: "install it with 'npm install @tensorflow/tfjs-node@4.22.0' (its install step downloads libtensorflow)",
+  wasm: "reinstall rxtrain's dependency '@tensorflow/tfjs-backend-wasm@4.22.0' (its .wasm files must be in node_modules)",
+  cpu: "reinstall rxtrain's dependency '@tensorflow/tfjs-backend-cpu@4.22.0'",
+};
+
+/**
+ * Select the tfjs backend for everything that follows. The environment variable `RXTRAIN_BACKEND`
+ * overrides the argument. An explicit name that cannot load fails with an error saying how to install it.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from 'rxtrain';
+ * const info = await useBackend('auto'); // e.g. { name: 'wasm', tfjsName: 'wasm', ... }
+ * ```
+ * @param name A backend name, or `'auto'` (the default) for the fastest one that loads.
+ * @returns What was chosen.
+ */
+export async function useBackend(name: BackendName | 'auto' = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
+  const env = options.env ?? process.env;
+  const load = options.importModule ?? ((m: string) => import(m));
+  const fromEnv = env.RXTRAIN_BACKEND?.trim();
+  let requested: BackendName | 'auto' = name;
+  let requestedBy: BackendInfo['requestedBy'] = name === 'auto' ? 'auto' : 'argument';
+  if (fromEnv) {
+    if (fromEnv !== 'auto' && !(backendNames as readonly string[]).includes(fromEnv)) {
+      throw configError('useBackend()', 'RXTRAIN_BACKEND', `must be 'auto' or one of ${backendNames.join(', ')}`, fromEnv);
+    }
+    requested = fromEnv as BackendName | 'auto';
+    requestedBy = fromEnv === 'auto' ? 'auto' : 'RXTRAIN_BACKEND';
+  } else if (name !== 'auto' && !(backendNames as readonly string[]).includes(name)) {
+    throw configError('useBackend()', 'name', `must be 'auto' or one of ${backendNames.join(', ')}`, name);
+  }
+
+  if (requested !== 'auto') {
+    const failure = await tryBackend(requested, load);
+    if (failure) {
+      throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): backend '${requested}' cannot be loaded here (${failure}); ${installHint[requested]}`, { backend: requested, cause: failure });
+    }
+    return info(requested, requestedBy);
+  }
+  const failures: string[] = [];
+  for (const candidate of backendNames) {
+    const failure = await tryBackend(candidate, load);
+    if (!failure) return info(candidate, 'auto');
+    failures.push(`${candidate}: ${failure}`);
+  }
+  throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): no backend could be loaded (${failures.join('; ')})`, { failures });
+}
+
+function info(name: BackendName, requestedBy: BackendInfo['requestedBy']): BackendInfo {
+  const addedKernels = name === 'wasm' ? registerWasmTrainingKernels() : [];
+  return { name, tfjsName: tf.getBackend(), requestedBy, addedKernels };
+}
+
+/** Returns undefined on success, or why it failed. */
+async function tryBackend(name: BackendName, load: (m: string) => Promise<unknown>): Promise<string | undefined> {
+  try {
+    if (name === 'tensorflow-gpu' || name === 'tensorflow') {
+      await load(nodePackage[name]);
+      if (!tf.findBackend('tensorflow')) return `${nodePackage[name]} loaded but registered no 'tensorflow' backend`;
+      const ok = await tf.setBackend('tensorflow');
+      return ok ? undefined : `the 'tensorflow' backend failed to initialise`;
+    }
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    // The cpu backend prints advice to install tfjs-node on first use; useBackend has already tried it.
+    if (ok && name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
+    return ok ? undefined : `the '${name}' backend failed to initialise`;
+  } catch (err) {
+    return err instanceof Error ? err.message.split('\n')[0] : String(err);
+  }
+}

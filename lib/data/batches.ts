@@ -1,0 +1,193 @@
+/**
+ * `batches()`: a data set as a pull-based stream of tensor batches. The next batch is made only after
+ * the subscriber's `next` for the previous one has returned (a synchronous training step has then
+ * finished), and each batch's tensors are disposed right after, so a run holds one batch at a time
+ * however large the data set is.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfd from '@tensorflow/tfjs-data';
+import { Observable } from 'rxjs';
+import type { Batch } from '../events.js';
+import { RxtrainError, configError } from '../errors.js';
+import { createRandom, hashSeed, permutation } from '../random.js';
+import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { ArrayDataset } from './types.js';
+import { fromArrays, fromTensors } from './from-arrays.js';
+
+/** Samples as a `tf.data.Dataset` of `{xs, ys}` elements (one sample each; `batches()` batches them). */
+export type SampleDataset = tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+
+/** Anything `batches()` reads. */
+export type BatchSource =
+  | ArrayDataset
+  | SampleDataset
+  | { readonly xs: tf.Tensor; readonly ys: tf.Tensor }
+  | { readonly xs: number[][] | number[]; readonly ys: number[][] | number[] };
+
+export interface BatchesConfig {
+  /** Samples per batch. */
+  readonly batchSize: number;
+  /** Visit the samples in a new seeded random order on every pass. Default false. */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffle. Default 0. */
+  readonly seed?: number;
+  /** Leave out a last batch smaller than `batchSize`. Default false. */
+  readonly dropRemainder?: boolean;
+  /**
+   * For `tf.data` sources: the shuffle buffer size (default 10,000 samples). In-memory sources are
+   * shuffled exactly (a full permutation).
+   */
+  readonly shuffleBuffer?: number;
+  /**
+   * Give other work (timers, I/O, an unsubscribe) a turn once this many milliseconds have passed
+   * since the last turn. Default 20.
+   */
+  readonly yieldMs?: number;
+  /** Clock for `yieldMs`. */
+  readonly clock?: Clock;
+}
+
+const where = 'batches()';
+
+/**
+ * A data set as an Observable of batches, one pass per subscription.
+ *
+ * Intuition: a cold, pull-based source. Each subscription is one pass over the data; with `shuffle`,
+ * pass k (counted per `batches()` call, like `tf.data`'s reshuffle-each-iteration) visits the samples in
+ * the order drawn from `(seed, k)`, so the same seed gives the same sequence of orders.
+ *
+ * @example
+ * ```ts
+ * import { batches, digits } from 'rxtrain';
+ * batches(digits(), { batchSize: 32, shuffle: true, seed: 1 })
+ *   .subscribe((b) => console.log(b.index, b.xs.shape)); // 0 [32, 64] ... 56 [5, 64]
+ * ```
+ * @param source An {@link ArrayDataset}, `{xs, ys}` arrays or tensors, or a `tf.data.Dataset` of samples.
+ * @param config Batch size, shuffling, remainder handling.
+ * @returns Observable of borrowed {@link Batch}es: valid only during the `next` call that delivers them.
+ */
+export function batches(source: BatchSource, config: BatchesConfig): Observable<Batch> {
+  const c = requireObject(where, config);
+  knownFields(where, c, ['batchSize', 'shuffle', 'seed', 'dropRemainder', 'shuffleBuffer', 'yieldMs', 'clock']);
+  const batchSize = positiveInt(where, 'batchSize', c.batchSize);
+  const shuffle = c.shuffle === undefined ? false : booleanField(where, 'shuffle', c.shuffle);
+  const seed = c.seed === undefined ? 0 : finiteNumber(where, 'seed', c.seed);
+  const dropRemainder = c.dropRemainder === undefined ? false : booleanField(where, 'dropRemainder', c.dropRemainder);
+  const shuffleBuffer = c.shuffleBuffer === undefined ? 10_000 : positiveInt(where, 'shuffleBuffer', c.shuffleBuffer);
+  const yieldMs = c.yieldMs === undefined ? 20 : finiteNumber(where, 'yieldMs', c.yieldMs);
+  const clock = config.clock ?? systemClock;
+  const opts = { batchSize, shuffle, seed, dropRemainder, shuffleBuffer, yieldMs, clock };
+
+  if (isTfDataset(source)) return datasetBatches(source, opts);
+  const data = toArrayDataset(source);
+  if (data.length === 0) throw new RxtrainError('SHAPE_MISMATCH', `${where}: the data set${data.name ? ` '${data.name}'` : ''} has no samples`);
+  return arrayBatches(data, opts);
+}
+
+type Options = Required<Omit<BatchesConfig, 'clock'>> & { clock: Clock };
+
+function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
+  let pass = 0; // per batches() call: each subscription is the next pass (see the doc comment)
+  const xRow = data.xShape.reduce((a, b) => a * b, 1);
+  const yRow = data.yShape.reduce((a, b) => a * b, 1);
+  const yDtype = data.y instanceof Int32Array ? 'int32' : 'float32';
+  return new Observable<Batch>((subscriber) => {
+    const order = o.shuffle ? permutation(data.length, createRandom(hashSeed(o.seed, 'pass', pass))) : undefined;
+    pass++;
+    const count = o.dropRemainder ? Math.floor(data.length / o.batchSize) : Math.ceil(data.length / o.batchSize);
+    let index = 0;
+    const emit = (): void => {
+      const start = index * o.batchSize;
+      const size = Math.min(o.batchSize, data.length - start);
+      const xb = new Float32Array(size * xRow);
+      const yb = yDtype === 'int32' ? new Int32Array(size * yRow) : new Float32Array(size * yRow);
+      for (let i = 0; i < size; i++) {
+        const s = order ? order[start + i]! : start + i;
+        xb.set(data.x.subarray(s * xRow, (s + 1) * xRow), i * xRow);
+        yb.set(data.y.subarray(s * yRow, (s + 1) * yRow) as never, i * yRow);
+      }
+      const xs = tf.tensor(xb, [size, ...data.xShape], 'float32');
+      const ys = tf.tensor(yb, [size, ...data.yShape], yDtype);
+      try {
+        subscriber.next({ type: 'batch', xs, ys, size, epoch: 0, index });
+      } finally {
+        xs.dispose();
+        ys.dispose();
+      }
+      index++;
+    };
+    return runLoop(subscriber, o, () => index < count, emit);
+  });
+}
+
+/**
+ * Emit synchronously while there is work, and give the event loop a turn every `yieldMs`, so an
+ * unsubscribe (e.g. `takeUntil(timer(...))`) can land between two steps.
+ */
+function runLoop(subscriber: { closed: boolean; complete(): void; error(e: unknown): void }, o: Options, more: () => boolean, emit: () => void): () => void {
+  let timer: ReturnType<typeof setImmediate> | undefined;
+  const run = (): void => {
+    timer = undefined;
+    try {
+      const turnStart = o.clock.now();
+      while (!subscriber.closed && more()) {
+        emit();
+        if (o.clock.now() - turnStart >= o.yieldMs && more()) {
+          timer = setImmediate(run);
+          return;
+        }
+      }
+      if (!subscriber.closed) subscriber.complete();
+    } catch (err) {
+      subscriber.error(err);
+    }
+  };
+  run();
+  return () => {
+    if (timer !== undefined) clearImmediate(timer);
+  };
+}
+
+function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
+  let ds = dataset;
+  if (o.shuffle) ds = ds.shuffle(o.shuffleBuffer, String(o.seed), true);
+  const batched = ds.batch(o.batchSize, !o.dropRemainder) as unknown as tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+  return new Observable<Batch>((subscriber) => {
+    // An unsubscribe ends the loop at its next check; the batch in flight is still disposed.
+    (async () => {
+      const it = await batched.iterator();
+      for (let index = 0; !subscriber.closed; index++) {
+        const r = await it.next();
+        if (r.done) break;
+        const { xs, ys } = r.value;
+        try {
+          if (subscriber.closed) break;
+          if (!xs || !ys) throw new RxtrainError('SHAPE_MISMATCH', `${where}: dataset elements must be objects {xs, ys} of tensors`);
+          subscriber.next({ type: 'batch', xs, ys, size: xs.shape[0] ?? 0, epoch: 0, index });
+        } finally {
+          xs?.dispose();
+          ys?.dispose();
+        }
+      }
+      if (!subscriber.closed) subscriber.complete();
+    })().catch((err: unknown) => {
+      if (!subscriber.closed) subscriber.error(err);
+    });
+  });
+}
+
+/** Whether a source is a `tf.data.Dataset` (duck-typed: tfjs-data may be another copy of the package). */
+export function isTfDataset(s: unknown): s is SampleDataset {
+  return typeof s === 'object' && s !== null && typeof (s as { iterator?: unknown }).iterator === 'function' && typeof (s as { batch?: unknown }).batch === 'function';
+}
+
+/** Normalise the in-memory source kinds to an ArrayDataset (tensors are read, not disposed). */
+export function toArrayDataset(source: Exclude<BatchSource, SampleDataset>): ArrayDataset {
+  if (typeof source !== 'object' || source === null) throw configError(where, 'source', 'must be a data set, {xs, ys}, or a tf.data.Dataset', source);
+  if ('x' in source && 'xShape' in source) return source as ArrayDataset;
+  const s = source as { xs?: unknown; ys?: unknown };
+  if (s.xs instanceof tf.Tensor && s.ys instanceof tf.Tensor) return fromTensors(s.xs, s.ys);
+  if (s.xs !== undefined && s.ys !== undefined) return fromArrays(s.xs as number[][], s.ys as number[]);
+  throw configError(where, 'source', 'must be an ArrayDataset ({x, xShape, y, yShape, length}), {xs, ys}, or a tf.data.Dataset', source);
+}

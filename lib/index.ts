@@ -1,0 +1,50 @@
+/**
+ * rxtrain: reactive training and hyperparameter search for TensorFlow.js.
+ * This barrel is the public surface of `rxtrain`; operators live in `rxtrain/operators`.
+ */
+// Events, errors, and the things passed in (time, randomness)
+export { isEvent } from './events.js';
+export type { Batch, EpochBoundary, RunStart, StepEvent, EpochEnd, LearningRateChange, RunStopped, CheckpointSaved, TrainEvent, Metrics, MetricName, TrainMetricName, ValidationMetricName } from './events.js';
+export { RxtrainError } from './errors.js';
+export type { RxtrainErrorCode } from './errors.js';
+export { systemClock, manualClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { createRandom, permutation, hashSeed } from './random.js';
+export type { Random } from './random.js';
+
+// Backend
+export { useBackend, backendNames } from './backend/use-backend.js';
+export type { BackendName, BackendInfo, UseBackendOptions } from './backend/use-backend.js';
+export { registerWasmTrainingKernels } from './backend/register-wasm-kernels.js';
+
+// Data
+export { batches, toArrayDataset } from './data/batches.js';
+export type { BatchSource, BatchesConfig, SampleDataset } from './data/batches.js';
+export type { ArrayDataset, DataSplits } from './data/types.js';
+export { fromArrays, fromTensors } from './data/from-arrays.js';
+export { loadCsv, parseCsv } from './data/csv.js';
+export type { CsvOptions, CsvDataset } from './data/csv.js';
+export { loadIdx, parseIdx, loadIdxDataset } from './data/idx.js';
+export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
+export { digits, wine, breastCancer, iris } from './data/bundled.js';
+export type { DigitsOptions } from './data/bundled.js';
+export { fitNormalizer, applyNormalizer } from './data/normalize.js';
+export type { NormalizeKind, NormalizerStats } from './data/normalize.js';
+export { toOneHot } from './data/one-hot.js';
+export { split, subset, take } from './data/split.js';
+export type { SplitConfig } from './data/split.js';
+
+// Models, losses, optimizers, training
+export { mlp } from './models/mlp.js';
+export type { MlpConfig, Activation } from './models/mlp.js';
+export { cnn } from './models/cnn.js';
+export type { CnnConfig } from './models/cnn.js';
+export type { RegularizationOptions } from './models/regularization.js';
+export { optimizer, getLearningRate, setLearningRate, optimizerNames } from './optimizers.js';
+export type { OptimizerName, OptimizerConfig } from './optimizers.js';
+export { lossNames, metricKinds } from './losses.js';
+export type { Loss, LossName, LossFunction, MetricKind } from './losses.js';
+export { evaluate, predictAll } from './evaluate.js';
+export type { EvaluateConfig, EvaluationSource } from './evaluate.js';
+export { train } from './train.js';
+export type { TrainConfig } from './train.js';

@@ -1,0 +1,116 @@
+/**
+ * Losses and metrics by name. Each is computed on the device and returns per-sample values, so
+ * callers can average them or accumulate sums over an epoch without reading anything back.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { configError } from './errors.js';
+import type { TrainMetricName } from './events.js';
+
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
+export const lossNames: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError'];
+
+/** A custom loss: targets and predictions of a batch in, one loss per sample (`[n]`) or a mean scalar out. */
+export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+export type Loss = LossName | LossFunction;
+
+/** Metrics a step or an evaluation can compute besides the loss. */
+export type MetricKind = Exclude<TrainMetricName, 'loss'>;
+export const metricKinds: readonly MetricKind[] = ['accuracy', 'mse', 'mae'];
+
+const EPS = 1e-7;
+
+/**
+ * Class targets as one-hot rows matching `yPred`'s last dimension. Integer class ids (`[n]`, int32)
+ * become one-hot; one-hot targets pass through. Throws when the shapes cannot match.
+ */
+export function oneHotTargets(yTrue: tf.Tensor, yPred: tf.Tensor, where: string): tf.Tensor {
+  const classes = yPred.shape[yPred.rank - 1] ?? 1;
+  if (yTrue.rank === yPred.rank - 1) {
+    return tf.oneHot(tf.cast(yTrue, 'int32') as tf.Tensor1D, classes);
+  }
+  if (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === classes) return yTrue;
+  throw shapeError(where, yTrue, yPred);
+}
+
+function shapeError(where: string, yTrue: tf.Tensor, yPred: tf.Tensor): Error {
+  return configError(where, 'loss', `cannot compare targets of shape [${yTrue.shape.join(', ')}] with predictions of shape [${yPred.shape.join(', ')}]: give integer class ids [n] or one-hot targets [n, ${yPred.shape[yPred.rank - 1]}]`);
+}
+
+/** Per-sample loss values `[n]`. `yPred` are probabilities for the cross-entropies (softmax/sigmoid outputs). */
+export function perSampleLoss(loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    if (typeof loss === 'function') {
+      const v = loss(yTrue, yPred);
+      // A scalar (mean) loss counts for every sample of the batch.
+      return v.rank === 0 ? tf.mul(v, tf.ones([yPred.shape[0] ?? 1])) : flatMean(v);
+    }
+    switch (loss) {
+      case 'categoricalCrossentropy':
+      case 'sparseCategoricalCrossentropy': {
+        const t = oneHotTargets(yTrue, yPred, 'loss');
+        const p = tf.clipByValue(yPred, EPS, 1 - EPS);
+        return tf.neg(tf.sum(tf.mul(t, tf.log(p)), -1));
+      }
+      case 'binaryCrossentropy': {
+        const t = sameShape(yTrue, yPred);
+        const p = tf.clipByValue(yPred, EPS, 1 - EPS);
+        const v = tf.neg(tf.add(tf.mul(t, tf.log(p)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p)))));
+        return flatMean(v);
+      }
+      case 'meanSquaredError':
+        return flatMean(tf.squaredDifference(sameShape(yTrue, yPred), yPred));
+      case 'meanAbsoluteError':
+        return flatMean(tf.abs(tf.sub(sameShape(yTrue, yPred), yPred)));
+    }
+  });
+}
+
+/** Per-sample metric values `[n]` (accuracy: 1 for a correct sample, 0 otherwise). */
+export function perSampleMetric(metric: MetricKind, loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    switch (metric) {
+      case 'accuracy': {
+        const classes = yPred.shape[yPred.rank - 1] ?? 1;
+        if (loss === 'binaryCrossentropy' || classes === 1) {
+          const t = sameShape(yTrue, yPred);
+          return flatMean(tf.cast(tf.equal(tf.greater(yPred, 0.5), tf.greater(t, 0.5)), 'float32'));
+        }
+        const truth = yTrue.rank === yPred.rank - 1 ? tf.cast(yTrue, 'int32') : tf.argMax(oneHotTargets(yTrue, yPred, 'metrics'), -1);
+        return tf.cast(tf.equal(tf.argMax(yPred, -1), truth), 'float32');
+      }
+      case 'mse':
+        return flatMean(tf.squaredDifference(sameShape(yTrue, yPred), yPred));
+      case 'mae':
+        return flatMean(tf.abs(tf.sub(sameShape(yTrue, yPred), yPred)));
+    }
+  });
+}
+
+function sameShape(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  if (tf.util.arraysEqual(yTrue.shape, yPred.shape)) return tf.cast(yTrue, 'float32');
+  if (yTrue.size === yPred.size) return tf.reshape(tf.cast(yTrue, 'float32'), yPred.shape);
+  throw shapeError('loss', yTrue, yPred);
+}
+
+/** Mean over every axis but the first: `[n, ...] → [n]`. */
+function flatMean(v: tf.Tensor): tf.Tensor {
+  if (v.rank <= 1) return v;
+  return tf.mean(tf.reshape(v, [v.shape[0] ?? -1, -1]), 1);
+}
+
+export function validateLoss(where: string, loss: unknown): Loss {
+  if (typeof loss === 'function') return loss as LossFunction;
+  if (typeof loss === 'string' && (lossNames as readonly string[]).includes(loss)) return loss as LossName;
+  throw configError(where, 'loss', `must be a function or one of ${lossNames.join(', ')}`, loss);
+}
+
+export function validateMetrics(where: string, metrics: unknown): MetricKind[] {
+  if (metrics === undefined) return [];
+  if (!Array.isArray(metrics)) throw configError(where, 'metrics', `must be an array of ${metricKinds.join(', ')}`, metrics);
+  return metrics.map((m, i) => {
+    if (typeof m !== 'string' || !(metricKinds as readonly string[]).includes(m)) {
+      throw configError(where, `metrics[${i}]`, `must be one of ${metricKinds.join(', ')}`, m);
+    }
+    return m as MetricKind;
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * rxtrain's pipeable operators: the steps and decisions of a training run, to compose with `pipe`.
+ * This barrel is the public surface of `rxtrain/operators`.
+ */
+export { epochs } from './epochs.js';
+export { trainStep } from './train-step.js';
+export type { TrainStepConfig, Trainable, LossModel } from './train-step.js';
+export { epochEnd } from './epoch-end.js';
+export type { EpochEndConfig } from './epoch-end.js';
+export { earlyStopping } from './early-stopping.js';
+export type { EarlyStoppingConfig, WeightsModel } from './early-stopping.js';
+export { reduceLROnPlateau } from './reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateauConfig } from './reduce-lr-on-plateau.js';
+export { lrSchedule, stepDecay, exponentialDecay, cosineDecay, linearWarmup, scheduleFn } from './lr-schedule.js';
+export type { Schedule, ScheduleFn, StepSchedule, ExponentialSchedule, CosineSchedule, WarmupSchedule } from './lr-schedule.js';
+export { terminateOnNaN } from './terminate-on-nan.js';
+export { checkpoint } from './checkpoint.js';
+export type { CheckpointConfig } from './checkpoint.js';

@@ -1,0 +1,178 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../lib/events.js';
+import { configError, RxtrainError } from '../lib/errors.js';
+import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Loss, type MetricKind } from '../lib/losses.js';
+import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../lib/optimizers.js';
+import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../lib/validate.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+
+/** A custom training objective: the batch in, a scalar loss out, built from `variables`. */
+export interface LossModel {
+  readonly loss: (batch: Batch) => tf.Scalar;
+  /** Variables to train; default: every trainable variable the loss touches. */
+  readonly variables?: readonly tf.Variable[];
+}
+
+/** What `trainStep` trains: a tfjs-layers model, or a loss function of variables. */
+export type Trainable = tfl.LayersModel | LossModel;
+
+export interface TrainStepConfig {
+  /** A tfjs optimizer (kept by the caller), or a name/config (created per subscription, disposed at teardown). */
+  readonly optimizer: tf.Optimizer | OptimizerName | OptimizerConfig;
+  /** Loss of a layers model's outputs against the batch targets. Default `categoricalCrossentropy`. */
+  readonly loss?: Loss;
+  /** Training metrics accumulated on the device over each epoch (layers models). */
+  readonly metrics?: readonly MetricKind[];
+  /** Clip the gradients to this global L2 norm before the update. */
+  readonly clipNorm?: number;
+  /**
+   * Read the batch loss back from the device every this many steps and put it in the step event
+   * (each read makes the device wait). Default 0: never; the epoch mean is read once per epoch.
+   */
+  readonly readEvery?: number;
+  /** Clock for the run's start time. */
+  readonly clock?: Clock;
+}
+
+const where = 'trainStep()';
+
+/**
+ * Take one gradient step per batch, and turn each epoch boundary into the epoch's training metrics.
+ *
+ * Intuition: the engine room. Each batch is consumed synchronously inside `tf.tidy`, so when the
+ * `next` call returns the step is done and its temporaries are freed. Losses and metrics are summed on
+ * the device and read once per epoch (or every `readEvery` steps). The first event is `runStart`,
+ * naming the backend.
+ *
+ * @example
+ * ```ts
+ * import { batches, digits, mlp } from 'rxtrain';
+ * import { epochs, trainStep } from 'rxtrain/operators';
+ * const model = mlp({ inputShape: [64], units: [64], classes: 10 });
+ * batches(digits(), { batchSize: 32, shuffle: true })
+ *   .pipe(epochs(5), trainStep(model, { optimizer: 'adam', metrics: ['accuracy'] }))
+ *   .subscribe((e) => e.type === 'epochBoundary' && console.log(e.epoch, e.metrics));
+ * ```
+ * @param model A tfjs-layers model, or `{loss: (batch) => scalar, variables?}`.
+ * @param config Optimizer, loss, metrics, gradient clipping, read frequency.
+ * @returns An operator from batches and boundaries to `runStart`, `step` and filled-in boundaries.
+ */
+export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFunction<Batch | EpochBoundary, RunStart | StepEvent | EpochBoundary> {
+  const c = requireObject(where, config);
+  knownFields(where, c, ['optimizer', 'loss', 'metrics', 'clipNorm', 'readEvery', 'clock']);
+  if (c.optimizer === undefined) throw configError(where, 'optimizer', 'is required (a tf.Optimizer, a name such as "adam", or {name, lr, ...})');
+  const loss = validateLoss(where, c.loss ?? 'categoricalCrossentropy');
+  const metrics = validateMetrics(where, c.metrics);
+  const clipNorm = c.clipNorm === undefined ? undefined : positiveNumber(where, 'clipNorm', c.clipNorm);
+  const readEvery = c.readEvery === undefined ? 0 : nonNegativeInt(where, 'readEvery', c.readEvery);
+  const clock = config.clock ?? systemClock;
+  const isLayers = isLayersModel(model);
+  if (!isLayers && typeof (model as LossModel)?.loss !== 'function') {
+    throw configError(where, 'model', 'must be a tfjs-layers LayersModel or {loss: (batch) => scalar, variables?}', model);
+  }
+  if (!isLayers && metrics.length > 0) throw configError(where, 'metrics', 'are only computed for layers models (a loss function has no predictions)');
+  // Validate a named optimizer now, not at the first subscription.
+  if (!(c.optimizer instanceof tf.Optimizer)) makeOptimizer(c.optimizer as OptimizerConfig).dispose();
+
+  return (source) =>
+    new Observable((subscriber) => {
+      const ownOptimizer = !(config.optimizer instanceof tf.Optimizer);
+      const opt = config.optimizer instanceof tf.Optimizer ? config.optimizer : makeOptimizer(config.optimizer);
+      // Sums over the epoch, kept on the device: [loss, ...metrics], each weighted by batch size.
+      let sums: tf.Tensor1D | undefined;
+      let samples = 0;
+      let stepsInEpoch = 0;
+      let step = 0;
+      const varList = (): tf.Variable[] | undefined =>
+        isLayers ? (model as tfl.LayersModel).trainableWeights.map((w) => w.read() as tf.Variable) : (model as LossModel).variables?.slice();
+
+      subscriber.next({ type: 'runStart', backend: tf.getBackend(), trainableParams: countParams(varList() ?? []), time: clock.now() });
+
+      const onBatch = (batch: Batch): void => {
+        let readLoss: number | undefined;
+        tf.tidy(() => {
+          let extra: tf.Tensor[] = [];
+          const objective = (): tf.Scalar => {
+            if (!isLayers) return (model as LossModel).loss(batch);
+            const out = (model as tfl.LayersModel).apply(batch.xs, { training: true });
+            if (Array.isArray(out)) throw new RxtrainError('SHAPE_MISMATCH', `${where}: models with several outputs are not supported (got ${out.length} outputs)`);
+            const yPred = out as tf.Tensor;
+            // Metrics ride along inside the tape; they are not differentiated (nothing depends on them).
+            extra = metrics.map((m) => tf.keep(tf.sum(perSampleMetric(m, loss, batch.ys, yPred))));
+            let total: tf.Scalar = tf.mean(perSampleLoss(loss, batch.ys, yPred));
+            for (const reg of (model as tfl.LayersModel).calculateLosses()) total = tf.add(total, reg);
+            return total;
+          };
+          const vars = varList();
+          let cost: tf.Scalar;
+          if (clipNorm === undefined) {
+            cost = opt.minimize(objective, true, vars) as tf.Scalar;
+          } else {
+            const { value, grads } = opt.computeGradients(objective, vars);
+            opt.applyGradients(clipByGlobalNorm(grads, clipNorm));
+            cost = value;
+          }
+          const batchSums = tf.stack([tf.mul(cost, batch.size), ...extra]) as tf.Tensor1D;
+          const next = (sums ? tf.add(sums, batchSums) : batchSums) as tf.Tensor1D;
+          sums?.dispose();
+          sums = tf.keep(next);
+          extra.forEach((t) => t.dispose());
+          if (readEvery > 0 && (step + 1) % readEvery === 0) readLoss = cost.dataSync()[0];
+        });
+        samples += batch.size;
+        stepsInEpoch++;
+        step++;
+        const event: StepEvent = { type: 'step', epoch: batch.epoch, index: batch.index, step, size: batch.size };
+        subscriber.next(readLoss === undefined ? event : { ...event, loss: readLoss });
+      };
+
+      const onBoundary = (b: EpochBoundary): void => {
+        const values = sums ? sums.dataSync() : new Float32Array(1 + metrics.length).fill(NaN);
+        sums?.dispose();
+        sums = undefined;
+        const m: Record<string, number> = { loss: values[0]! / Math.max(samples, 1) };
+        metrics.forEach((name, i) => (m[name] = values[i + 1]! / Math.max(samples, 1)));
+        subscriber.next({ ...b, metrics: m as Metrics, samples, steps: stepsInEpoch });
+        samples = 0;
+        stepsInEpoch = 0;
+      };
+
+      const sub = source.subscribe({
+        next: (item) => {
+          try {
+            if (item.type === 'batch') onBatch(item);
+            else onBoundary(item);
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        sub.unsubscribe();
+        sums?.dispose();
+        sums = undefined;
+        if (ownOptimizer) opt.dispose();
+      };
+    });
+}
+
+function isLayersModel(m: unknown): m is tfl.LayersModel {
+  return typeof m === 'object' && m !== null && typeof (m as tfl.LayersModel).apply === 'function' && Array.isArray((m as tfl.LayersModel).trainableWeights);
+}
+
+function countParams(vars: readonly tf.Variable[]): number {
+  return vars.reduce((n, v) => n + v.size, 0);
+}
+
+function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
+  const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
+  return out;
+}
