@@ -27,12 +27,18 @@ export type { CsvOptions, CsvDataset } from './data/csv.js';
 export { loadIdx, parseIdx, loadIdxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
 export { digits, wine, breastCancer, iris } from './data/bundled.js';
+export { fashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
+export type { FashionMnistOptions } from './data/fashion-mnist.js';
 export type { DigitsOptions } from './data/bundled.js';
 export { fitNormalizer, applyNormalizer } from './data/normalize.js';
 export type { NormalizeKind, NormalizerStats } from './data/normalize.js';
 export { toOneHot } from './data/one-hot.js';
 export { split, subset, take } from './data/split.js';
 export type { SplitConfig } from './data/split.js';
+
+// Saving and loading models (tfjs model.json + weights.bin, any backend)
+export { saveModel, loadModel } from './io/save-load.js';
+export { fileIO } from './io/file-io.js';
 
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';

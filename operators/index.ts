@@ -16,3 +16,8 @@ export type { Schedule, ScheduleFn, StepSchedule, ExponentialSchedule, CosineSch
 export { terminateOnNaN } from './terminate-on-nan.js';
 export { checkpoint } from './checkpoint.js';
 export type { CheckpointConfig } from './checkpoint.js';
+export { progressBar } from './progress-bar.js';
+export type { ProgressBarConfig } from './progress-bar.js';
+export { jsonlLog } from './jsonl-log.js';
+export type { JsonlLogConfig } from './jsonl-log.js';
+export { csvLog } from './csv-log.js';

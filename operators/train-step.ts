@@ -80,8 +80,9 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
     new Observable((subscriber) => {
       const ownOptimizer = !(config.optimizer instanceof tf.Optimizer);
       const opt = config.optimizer instanceof tf.Optimizer ? config.optimizer : makeOptimizer(config.optimizer);
-      // Sums over the epoch, kept on the device: [loss, ...metrics], each weighted by batch size.
-      let sums: tf.Tensor1D | undefined;
+      // Sums over the epoch, kept on the device: loss, then each metric, weighted by batch size. Kept as
+      // separate scalars: stacking them every step would cost one more kernel call per step.
+      let sums: tf.Scalar[] | undefined;
       let samples = 0;
       let stepsInEpoch = 0;
       let step = 0;
@@ -114,11 +115,13 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
             opt.applyGradients(clipByGlobalNorm(grads, clipNorm));
             cost = value;
           }
-          const batchSums = tf.stack([tf.mul(cost, batch.size), ...extra]) as tf.Tensor1D;
-          const next = (sums ? tf.add(sums, batchSums) : batchSums) as tf.Tensor1D;
-          sums?.dispose();
-          sums = tf.keep(next);
-          extra.forEach((t) => t.dispose());
+          const batchSums = [tf.mul(cost, batch.size) as tf.Scalar, ...(extra as tf.Scalar[])];
+          const next = batchSums.map((v, i) => tf.keep(sums ? (tf.add(sums[i]!, v) as tf.Scalar) : v));
+          if (sums) {
+            tf.dispose(sums);
+            tf.dispose(extra); // kept past the tape's scope; on the first step they became the sums
+          }
+          sums = next;
           if (readEvery > 0 && (step + 1) % readEvery === 0) readLoss = cost.dataSync()[0];
         });
         samples += batch.size;
@@ -129,8 +132,8 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       };
 
       const onBoundary = (b: EpochBoundary): void => {
-        const values = sums ? sums.dataSync() : new Float32Array(1 + metrics.length).fill(NaN);
-        sums?.dispose();
+        const values = sums ? readAll(sums) : new Float32Array(1 + metrics.length).fill(NaN);
+        if (sums) tf.dispose(sums);
         sums = undefined;
         const m: Record<string, number> = { loss: values[0]! / Math.max(samples, 1) };
         metrics.forEach((name, i) => (m[name] = values[i + 1]! / Math.max(samples, 1)));
@@ -153,7 +156,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       });
       return () => {
         sub.unsubscribe();
-        sums?.dispose();
+        if (sums) tf.dispose(sums);
         sums = undefined;
         if (ownOptimizer) opt.dispose();
       };
@@ -162,6 +165,15 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
 function isLayersModel(m: unknown): m is tfl.LayersModel {
   return typeof m === 'object' && m !== null && typeof (m as tfl.LayersModel).apply === 'function' && Array.isArray((m as tfl.LayersModel).trainableWeights);
+}
+
+/** One device read for all sums. */
+function readAll(sums: readonly tf.Scalar[]): Float32Array | Int32Array | Uint8Array {
+  if (sums.length === 1) return sums[0]!.dataSync();
+  const all = tf.stack(sums as tf.Scalar[]);
+  const values = all.dataSync();
+  all.dispose();
+  return values;
 }
 
 function countParams(vars: readonly tf.Variable[]): number {

@@ -1,0 +1,105 @@
+/**
+ * What the reactive pipeline costs. The same MLP, data, batch size and backend trained by
+ *   (a) rxtrain's `train()`,
+ *   (b) a hand-written tfjs loop (the fastest plain way: minimize per batch, loss summed on the device
+ *       and read once per epoch),
+ *   (c) tfjs-layers' `model.fit`,
+ * interleaved round by round (a, b, c, a, b, c, ...) so that load on this shared machine hits all three
+ * alike; reports the median samples/s of each and the median of the per-round ratios a/b and c/b.
+ *
+ *   node --conditions=rxtrain-source --import=tsx bench/overhead.ts [--rounds 5] [--backend wasm]
+ *     [--data fashion|digits]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { lastValueFrom } from 'rxjs';
+import { digits, fashionMnist, mlp, permutation, createRandom, hashSeed, take, train, useBackend, type ArrayDataset } from 'rxtrain';
+import { arg, median } from './util.js';
+
+const rounds = Number(arg('rounds', '5'));
+const backendName = arg('backend', 'wasm') as 'wasm' | 'cpu';
+const dataName = arg('data', 'fashion');
+await useBackend(backendName);
+
+const data: ArrayDataset = dataName === 'digits' ? digits() : take(fashionMnist().train, 10_000);
+const batchSize = dataName === 'digits' ? 32 : 128;
+const units = dataName === 'digits' ? [64] : [256, 128];
+const inputSize = data.xShape.reduce((a, b) => a * b, 1);
+const build = (): tfl.Sequential => mlp({ inputShape: [inputSize], units, classes: 10, seed: 1 });
+const flat: ArrayDataset = { ...data, xShape: [inputSize] };
+
+async function viaTrain(): Promise<number> {
+  const model = build();
+  const t0 = performance.now();
+  await lastValueFrom(train(model, flat, { epochs: 1, batchSize, optimizer: { name: 'adam', lr: 1e-3 }, metrics: [], seed: 1 }));
+  const s = (performance.now() - t0) / 1000;
+  model.dispose();
+  return flat.length / s;
+}
+
+async function viaLoop(): Promise<number> {
+  const model = build();
+  const opt = tf.train.adam(1e-3);
+  const t0 = performance.now();
+  const order = permutation(flat.length, createRandom(hashSeed(1, 'pass', 0)));
+  let sum: tf.Scalar = tf.scalar(0);
+  for (let start = 0; start < flat.length; start += batchSize) {
+    const size = Math.min(batchSize, flat.length - start);
+    const xb = new Float32Array(size * inputSize);
+    const yb = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const s = order[start + i]!;
+      xb.set(flat.x.subarray(s * inputSize, (s + 1) * inputSize), i * inputSize);
+      yb[i] = flat.y[s]!;
+    }
+    const next = tf.tidy(() => {
+      const xs = tf.tensor2d(xb, [size, inputSize]);
+      const ys = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
+      const cost = opt.minimize(() => {
+        const p = tf.clipByValue(model.apply(xs, { training: true }) as tf.Tensor, 1e-7, 1 - 1e-7);
+        return tf.mean(tf.neg(tf.sum(tf.mul(ys, tf.log(p)), -1))) as tf.Scalar;
+      }, true)!;
+      return tf.add(sum, tf.mul(cost, size)) as tf.Scalar;
+    });
+    sum.dispose();
+    sum = next;
+  }
+  sum.dataSync();
+  sum.dispose();
+  const s = (performance.now() - t0) / 1000;
+  opt.dispose();
+  model.dispose();
+  return flat.length / s;
+}
+
+async function viaFit(): Promise<number> {
+  const model = build();
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
+  const xs = tf.tensor2d(flat.x, [flat.length, inputSize]);
+  const ys = tf.tensor2d(Float32Array.from(flat.y), [flat.length, 1]);
+  const t0 = performance.now();
+  await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+  const s = (performance.now() - t0) / 1000;
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return flat.length / s;
+}
+
+// One warm-up round, not counted: the first run compiles wasm code paths and fills caches.
+await viaTrain(); await viaLoop(); await viaFit();
+const a: number[] = [], b: number[] = [], c: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  a.push(await viaTrain());
+  b.push(await viaLoop());
+  c.push(await viaFit());
+  console.error(`round ${r + 1}: train() ${a.at(-1)!.toFixed(0)}  loop ${b.at(-1)!.toFixed(0)}  fit ${c.at(-1)!.toFixed(0)} samples/s`);
+}
+const ratioA = median(a.map((v, i) => v / b[i]!));
+const ratioC = median(c.map((v, i) => v / b[i]!));
+const result = {
+  bench: 'overhead', backend: backendName, data: `${dataName} (${flat.length} samples)`, model: `mlp ${inputSize}-${units.join('-')}-10`, batchSize, rounds,
+  samplesPerSecond: { train: Math.round(median(a)), loop: Math.round(median(b)), fit: Math.round(median(c)) },
+  ratio: { trainOverLoop: Number(ratioA.toFixed(4)), fitOverLoop: Number(ratioC.toFixed(4)) },
+  overheadPercent: Number(((1 - ratioA) * 100).toFixed(2)),
+};
+console.log(JSON.stringify(result));

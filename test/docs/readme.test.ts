@@ -1,0 +1,22 @@
+// The README's first example is code a user will paste: run it as written and check what it prints.
+import t from 'tap';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const root = new URL('../../', import.meta.url).pathname;
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const first = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+
+t.test("the README's first example runs and reaches its accuracy", async (t) => {
+  t.ok(first, 'the README has a ts example');
+  // Inside the package, so that `import ... from 'rxtrain'` resolves to this checkout.
+  const dir = mkdtempSync(join(root, 'test', '.readme-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'example.ts');
+  writeFileSync(file, first!);
+  const out = execFileSync(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', file], { encoding: 'utf8', env: { ...process.env, RXTRAIN_BACKEND: 'wasm' }, timeout: 240_000 });
+  const acc = Number(/test accuracy ([\d.]+)/.exec(out)?.[1]);
+  t.ok(acc >= 0.95, `test accuracy ${acc}`);
+  t.match(out, /^0 0\.\d+$/m, 'prints epoch and val_accuracy per epoch');
+});
