@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { configError } from './errors.js';
+import './backend/gradients.js';
 import { knownFields, numberInRange, positiveNumber, requireObject, booleanField } from './validate.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'adamax' | 'adagrad' | 'rmsprop';
@@ -59,7 +60,7 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
     case 'momentum': {
       const m = c.momentum === undefined ? 0.9 : numberInRange(where, 'momentum', c.momentum, 0, 1, { hiOpen: true });
       const nesterov = c.nesterov === undefined ? false : booleanField(where, 'nesterov', c.nesterov);
-      return tf.train.momentum(lr, m, nesterov);
+      return disposingLearningRate(tf.train.momentum(lr, m, nesterov));
     }
     case 'adam':
       return tf.train.adam(lr, beta1, beta2, epsilon);
@@ -74,6 +75,19 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
       return tf.train.rmsprop(lr, decay, m, epsilon, centered);
     }
   }
+}
+
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose frees its momentum scalar but not the learning-rate scalar it
+ * inherits from SGD, so every disposed momentum optimizer leaks one tensor. Free it too.
+ */
+function disposingLearningRate(opt: tf.MomentumOptimizer): tf.MomentumOptimizer {
+  const own = opt.dispose.bind(opt);
+  opt.dispose = () => {
+    own();
+    (opt as unknown as { c?: tf.Tensor }).c?.dispose();
+  };
+  return opt;
 }
 
 interface WithLearningRate {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Observable, type OperatorFunction } from 'rxjs';
+import '../lib/backend/gradients.js';
 import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../lib/events.js';
 import { configError, RxtrainError } from '../lib/errors.js';
 import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Loss, type MetricKind } from '../lib/losses.js';
