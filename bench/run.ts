@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: every benchmark, one after the other (each in its own process, so one tfjs engine
+ * and backend per measurement). Each prints one JSON line of results on stdout; progress goes to
+ * stderr. Slow (tens of minutes): not part of `npm test`. Results and their reading: docs/benchmarks.md.
+ *
+ *   npm run bench                 # all
+ *   npm run bench -- overhead     # those whose name contains "overhead"
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const benches: ReadonlyArray<{ name: string; file: string; args: string[] }> = [
+  { name: 'overhead-fashion', file: 'bench/overhead.ts', args: ['--data', 'fashion', '--rounds', '5'] },
+  { name: 'overhead-digits', file: 'bench/overhead.ts', args: ['--data', 'digits', '--rounds', '7'] },
+  { name: 'wasm-kernels', file: 'bench/wasm-kernels.ts', args: [] },
+  { name: 'wasm-cnn', file: 'bench/wasm-cnn.ts', args: [] },
+  { name: 'samplers', file: 'bench/samplers.ts', args: [] },
+];
+
+const filter = process.argv[2];
+let failed = 0;
+for (const b of benches) {
+  if (filter && !b.name.includes(filter)) continue;
+  if (!existsSync(b.file)) continue;
+  console.error(`== ${b.name}: node --conditions=rxtrain-source --import=tsx ${b.file} ${b.args.join(' ')}`);
+  const r = spawnSync(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', b.file, ...b.args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    failed++;
+    console.error(`== ${b.name} failed (exit ${r.status ?? r.signal})`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
