@@ -25,9 +25,10 @@ await lastValueFrom(
     epochEnd({ model, validation, optimizer: opt }),
     terminateOnNaN(),
     lrSchedule(opt, { warmup: 3, then: { type: 'cosine', epochs: 37, minLR: 1e-4 } }),
+    earlyStopping({ monitor: 'val_loss', patience: 6 }),
+    // Saving is asynchronous: after the stop decision, so a save in flight finishes before the end.
     checkpoint({ dir: join(dir, 'best'), model, monitor: 'val_accuracy' }),
     jsonlLog(join(dir, 'events.jsonl')),
-    earlyStopping({ monitor: 'val_loss', patience: 6 }),
     tap((e) => e.type === 'step' && e.loss !== undefined && e.step % 200 === 0 && console.log(`  step ${e.step} batch loss ${e.loss.toFixed(4)}`)),
     filter((e) => e.type === 'epochEnd' || e.type === 'checkpoint' || e.type === 'stopped'),
     tap((e) => {

@@ -26,7 +26,7 @@ const EPS = 1e-7;
 export function oneHotTargets(yTrue: tf.Tensor, yPred: tf.Tensor, where: string): tf.Tensor {
   const classes = yPred.shape[yPred.rank - 1] ?? 1;
   if (yTrue.rank === yPred.rank - 1) {
-    return tf.oneHot(tf.cast(yTrue, 'int32') as tf.Tensor1D, classes);
+    return tf.oneHot((yTrue.dtype === 'int32' ? yTrue : tf.cast(yTrue, 'int32')) as tf.Tensor1D, classes);
   }
   if (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === classes) return yTrue;
   throw shapeError(where, yTrue, yPred);

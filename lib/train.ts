@@ -58,7 +58,8 @@ const where = 'train()';
 const fields = ['epochs', 'batchSize', 'shuffle', 'seed', 'optimizer', 'loss', 'metrics', 'validation', 'clipNorm', 'terminateOnNaN', 'earlyStopping', 'reduceLROnPlateau', 'lrSchedule', 'checkpoint', 'clock'];
 
 /**
- * Train a model: batches → epochs → trainStep → epochEnd → terminateOnNaN → the decisions asked for.
+ * Train a model: batches → epochs → trainStep → epochEnd → terminateOnNaN → the decisions asked for
+ * (reduceLROnPlateau, lrSchedule, earlyStopping) → checkpoint.
  *
  * Intuition: `model.fit` as a cold Observable. Nothing runs until it is subscribed; each subscription
  * is one training run of the same model (weights carry over); unsubscribing stops it at the next step.
@@ -93,10 +94,12 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
   const decisionsFor = (opt: tf.Optimizer): MonoTypeOperatorFunction<TrainEvent>[] => {
     const ops: MonoTypeOperatorFunction<TrainEvent>[] = [];
     if (nanCheck) ops.push(terminateOnNaN<TrainEvent>());
-    if (config.checkpoint) ops.push(checkpoint<TrainEvent>({ ...config.checkpoint, model }) as MonoTypeOperatorFunction<TrainEvent>);
     if (config.reduceLROnPlateau) ops.push(reduceLROnPlateau<TrainEvent>({ ...config.reduceLROnPlateau, optimizer: opt }) as MonoTypeOperatorFunction<TrainEvent>);
     if (config.lrSchedule) ops.push(lrSchedule<TrainEvent>(opt, config.lrSchedule) as MonoTypeOperatorFunction<TrainEvent>);
     if (config.earlyStopping) ops.push(earlyStopping<TrainEvent>({ ...config.earlyStopping, model }) as MonoTypeOperatorFunction<TrainEvent>);
+    // After the decisions: a stop completes the stream from above, and a save still in flight then
+    // finishes before the run completes (it would be cut off if the stop came from below).
+    if (config.checkpoint) ops.push(checkpoint<TrainEvent>({ ...config.checkpoint, model }) as MonoTypeOperatorFunction<TrainEvent>);
     return ops;
   };
   // Convert in-memory data once, and build everything once now, so that a bad option fails here rather than at subscription.
