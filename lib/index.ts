@@ -40,6 +40,10 @@ export type { SplitConfig } from './data/split.js';
 export { saveModel, loadModel } from './io/save-load.js';
 export { fileIO } from './io/file-io.js';
 
+// Worker threads: one tfjs per thread, tasks (trials) in parallel
+export { workerPool } from './parallel/worker-pool.js';
+export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';
+
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';
 export type { MlpConfig, Activation } from './models/mlp.js';
