@@ -10,6 +10,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import { RxtrainError, configError } from '../errors.js';
 import { registerWasmTrainingKernels } from './register-wasm-kernels.js';
 
+// Importing the wasm backend registers it above cpu, and tfjs then picks it for the first tensor op
+// made before any setBackend; but wasm initialises asynchronously, so that op throws ("The highest
+// priority backend 'wasm' has not yet been initialized"). Re-register it below cpu: until useBackend()
+// runs, tensors go to cpu, which starts synchronously; useBackend('auto') still prefers wasm.
+const wasmFactory = tf.findBackendFactory('wasm');
+if (wasmFactory && !tf.findBackend('wasm')) {
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', wasmFactory, 0);
+}
+
 /** What a user asks for. `tensorflow-gpu` and `tensorflow` both run as tfjs's `tensorflow` backend. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];

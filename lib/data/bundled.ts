@@ -1,0 +1,113 @@
+/**
+ * Small real data sets shipped in the package's `data/` folder: copies of scikit-learn's data files
+ * (from the UCI Machine Learning Repository; BSD-3-Clause), so examples and tests run offline.
+ */
+import { join } from 'node:path';
+import { RxtrainError } from '../errors.js';
+import { booleanField, knownFields, requireObject } from '../validate.js';
+import type { ArrayDataset } from './types.js';
+import { bundledDataDir } from './data-dir.js';
+import { parseCsv } from './csv.js';
+import { readTextFile } from './read-file.js';
+
+export interface DigitsOptions {
+  /** Give each sample as an 8×8 grey image, xShape `[8, 8, 1]`, instead of 64 values. Default false. */
+  readonly image?: boolean;
+}
+
+/**
+ * Handwritten digits: 1,797 grey 8×8 images, 10 classes (`'0'` .. `'9'`). UCI "Optical Recognition of
+ * Handwritten Digits" (its test split), as shipped by scikit-learn.
+ *
+ * The raw pixels are counts 0..16; they are divided by 16, so features lie in [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { digits } from 'rxtrain';
+ * const ds = digits();
+ * console.log(ds.length, ds.xShape, ds.classNames?.length); // 1797 [ 64 ] 10
+ * console.log(digits({ image: true }).xShape); // [ 8, 8, 1 ]
+ * ```
+ */
+export function digits(options: DigitsOptions = {}): ArrayDataset {
+  const where = 'digits()';
+  const o = requireObject(where, options, 'options');
+  knownFields(where, o, ['image']);
+  const image = o.image === undefined ? false : booleanField(where, 'image', o.image);
+  const path = join(bundledDataDir(), 'digits.csv.gz');
+  const ds = parseCsv(readTextFile(path), { label: -1, header: false }, path);
+  checkSize(ds, path, 1797, 64);
+  const x = new Float32Array(ds.x.length);
+  for (let i = 0; i < x.length; i++) x[i] = ds.x[i]! / 16;
+  const classNames = Array.from({ length: 10 }, (_, k) => String(k));
+  if (ds.classNames?.join() !== classNames.join()) {
+    throw new RxtrainError('DATA_FORMAT', `${path}: expected the labels 0..9, found ${ds.classNames?.join(', ')}`, { file: path });
+  }
+  const featureNames = Array.from({ length: 64 }, (_, k) => `pixel_${Math.floor(k / 8)}_${k % 8}`);
+  return { x, xShape: image ? [8, 8, 1] : [64], y: ds.y, yShape: [], length: ds.length, classNames, featureNames, name: 'digits' };
+}
+
+/**
+ * Wine recognition: 178 wines from three cultivars, 13 chemical measurements each; classes `class_0`,
+ * `class_1`, `class_2`. Features are raw (different scales): normalise them (fitted on the training split).
+ */
+export function wine(): ArrayDataset {
+  return sklearnCsv('wine', 'wine_data.csv', WINE_FEATURES);
+}
+
+/**
+ * Breast cancer Wisconsin (diagnostic): 569 tumours, 30 features computed from cell nuclei images;
+ * classes `malignant` (0) and `benign` (1). Features are raw: normalise them.
+ */
+export function breastCancer(): ArrayDataset {
+  return sklearnCsv('breastCancer', 'breast_cancer.csv', BREAST_CANCER_FEATURES);
+}
+
+/** Fisher's iris: 150 flowers, 4 measurements in cm; classes `setosa`, `versicolor`, `virginica`. */
+export function iris(): ArrayDataset {
+  return sklearnCsv('iris', 'iris.csv', ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)']);
+}
+
+/**
+ * scikit-learn's format: a first line `rows,features,className0,className1,...`, then rows of features
+ * with the integer class id last.
+ */
+function sklearnCsv(name: string, file: string, featureNames: readonly string[]): ArrayDataset {
+  const path = join(bundledDataDir(), file);
+  const text = readTextFile(path);
+  const head = text.slice(0, text.search(/\r?\n/)).split(',').map((s) => s.trim());
+  const rows = Number(head[0]);
+  const features = Number(head[1]);
+  const classNames = head.slice(2);
+  if (!Number.isInteger(rows) || !Number.isInteger(features) || classNames.length === 0) {
+    throw new RxtrainError('DATA_FORMAT', `${path}: line 1 should be "rows,features,className,..." but is ${JSON.stringify(head.join(','))}`, { file: path, line: 1 });
+  }
+  const ds = parseCsv(text, { label: -1, header: false, skipLines: 1 }, path);
+  checkSize(ds, path, rows, features);
+  // The labels are ids 0..k-1 (sorted numerically by parseCsv); the header names them.
+  const ids = ds.classNames ?? [];
+  if (ids.some((id, k) => id !== String(k)) || ids.length > classNames.length) {
+    throw new RxtrainError('DATA_FORMAT', `${path}: the labels should be the class ids 0..${classNames.length - 1} named on line 1, found ${ids.join(', ')}`, { file: path });
+  }
+  return { x: ds.x, xShape: ds.xShape, y: ds.y, yShape: [], length: ds.length, classNames, featureNames: [...featureNames], name };
+}
+
+function checkSize(ds: ArrayDataset, path: string, rows: number, features: number): void {
+  if (ds.length !== rows || ds.xShape[0] !== features) {
+    throw new RxtrainError('DATA_FORMAT', `${path}: expected ${rows} rows of ${features} features, found ${ds.length} rows of ${ds.xShape[0]}`, {
+      file: path,
+      expected: [rows, features],
+      actual: [ds.length, ds.xShape[0]],
+    });
+  }
+}
+
+const WINE_FEATURES = [
+  'alcohol', 'malic_acid', 'ash', 'alcalinity_of_ash', 'magnesium', 'total_phenols', 'flavanoids',
+  'nonflavanoid_phenols', 'proanthocyanins', 'color_intensity', 'hue', 'od280/od315_of_diluted_wines', 'proline',
+];
+
+const BREAST_CANCER_FEATURES = ['mean', 'error', 'worst'].flatMap((group) =>
+  ['radius', 'texture', 'perimeter', 'area', 'smoothness', 'compactness', 'concavity', 'concave points', 'symmetry', 'fractal dimension']
+    .map((f) => (group === 'mean' ? `mean ${f}` : group === 'error' ? `${f} error` : `worst ${f}`)),
+);
