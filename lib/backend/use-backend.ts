@@ -14,8 +14,10 @@ import { registerWasmTrainingKernels } from './register-wasm-kernels.js';
 // made before any setBackend; but wasm initialises asynchronously, so that op throws ("The highest
 // priority backend 'wasm' has not yet been initialized"). Re-register it below cpu: until useBackend()
 // runs, tensors go to cpu, which starts synchronously; useBackend('auto') still prefers wasm.
+// (Checked through the engine's registry: tf.findBackend would start wasm's initialisation itself.)
 const wasmFactory = tf.findBackendFactory('wasm');
-if (wasmFactory && !tf.findBackend('wasm')) {
+const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+if (wasmFactory && !('wasm' in initialised)) {
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', wasmFactory, 0);
 }
