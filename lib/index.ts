@@ -40,6 +40,26 @@ export type { SplitConfig } from './data/split.js';
 export { saveModel, loadModel } from './io/save-load.js';
 export { fileIO } from './io/file-io.js';
 
+// Search: spaces, samplers, pruners
+export { space, uniform, logUniform, int, choice, when } from './search/index.js';
+export type { SearchSpace, InferParams, Dim, Conditional, ParamDef, SpaceDefinition } from './search/index.js';
+export type { ParamValue, Params, Distribution, Condition, ParamSpec, SearchSpaceLike, Direction, TrialState, FrozenTrial, SampleContext, Sampler, Pruner } from './search/index.js';
+export { randomSampler, gridSampler, tpeSampler, gpSampler, cmaEsSampler } from './search/index.js';
+export type { RandomSamplerConfig, GridSampler, GridSamplerConfig, TpeSamplerConfig, GpSamplerConfig, CmaEsSamplerConfig } from './search/index.js';
+export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPruner } from './search/index.js';
+export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
+
+// Studies and storage
+export { study } from './study/study.js';
+export type { Study, StudyConfig, ParamsOf } from './study/study.js';
+export type { Trial } from './study/trial.js';
+export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
+export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
+export { memoryStorage } from './storage/memory-storage.js';
+export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.js';
+export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
+export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
+
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';

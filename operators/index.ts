@@ -22,3 +22,4 @@ export type { ProgressBarConfig, ProgressStream } from './progress-bar.js';
 export { jsonlLog } from './jsonl-log.js';
 export type { JsonlLogConfig } from './jsonl-log.js';
 export { csvLog } from './csv-log.js';
+export { prune } from './prune.js';

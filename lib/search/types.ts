@@ -72,6 +72,12 @@ export interface SampleContext {
 export interface Sampler {
   readonly name: string;
   sample(space: SearchSpaceLike, trials: readonly FrozenTrial[], context: SampleContext): Params;
+  /**
+   * Optional: whether the sampler has nothing new to propose for this space given these trials (a grid
+   * whose every point already has a trial). A study may stop asking then; samplers that can always
+   * propose something omit it.
+   */
+  isExhausted?(space: SearchSpaceLike, trials: readonly FrozenTrial[]): boolean;
 }
 
 /** Decides whether a running trial should stop now. One method, as in Optuna. */

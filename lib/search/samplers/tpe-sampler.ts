@@ -1,0 +1,185 @@
+import { configError } from '../../errors.js';
+import { createRandom, type Random } from '../../random.js';
+import { booleanField, finiteNumber, knownFields, nonNegativeInt, numberInRange, positiveInt, requireObject } from '../../validate.js';
+import { fitParzen, logPdfParzen, sampleParzen, type ParzenDimSpec, type ParzenEstimator } from '../math/parzen.js';
+import { contains, sampleDistribution } from '../space.js';
+import type { Distribution, Direction, FrozenTrial, ParamSpec, ParamValue, Sampler } from '../types.js';
+import { assign, fromModel, lossOf, modelBounds, toModel } from './common.js';
+
+export interface TpeSamplerConfig {
+  readonly seed: number;
+  /** Trials sampled at random before TPE starts (counting completed and pruned trials). Default 10. */
+  readonly nStartup?: number;
+  /** Candidates drawn from l(x) per parameter (or per joint draw); the one with the best l/g wins. Default 24. */
+  readonly nEICandidates?: number;
+  /** Model the unconditional parameters jointly (Optuna's `multivariate=True`). Default false. */
+  readonly multivariate?: boolean;
+  /**
+   * How many of n trials are "good": a fraction in (0, 1), or a function of n. Default Optuna's
+   * `min(ceil(0.1·n), 25)`.
+   */
+  readonly gamma?: number | ((n: number) => number);
+  /** Weight of the prior kernel relative to one observation. Default 1. */
+  readonly priorWeight?: number;
+}
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011), following Optuna's TPESampler.
+ *
+ * Intuition: split the finished trials into the best γ and the rest, fit a density l(x) to the good
+ * ones and g(x) to the others, and pick, among candidates drawn from l, the one with the largest
+ * l(x)/g(x) (which maximises expected improvement under the TPE model).
+ *
+ * - Ranking: completed trials by loss; pruned trials after them, deeper (later last step) first, then
+ *   by their last intermediate value. Failed, running and waiting trials are ignored.
+ * - Conditional parameters are modelled from the trials in which they were active only.
+ * - Log parameters are modelled in log space; ints and stepped floats as continuous kernels whose
+ *   probability mass over each value's cell is compared; categoricals with smoothed one-hot kernels.
+ * - Older trials weigh less once there are more than 25 (Optuna's default weights).
+ * - `multivariate: true` draws the unconditional parameters jointly (one kernel per trial across all of
+ *   them); conditional parameters are still modelled one at a time.
+ *
+ * @example
+ * ```ts
+ * import { tpeSampler } from 'rxtrain';
+ * const sampler = tpeSampler({ seed: 1, multivariate: true });
+ * ```
+ */
+export function tpeSampler(config: TpeSamplerConfig): Sampler {
+  const where = 'tpeSampler()';
+  const c = requireObject(where, config);
+  knownFields(where, c, ['seed', 'nStartup', 'nEICandidates', 'multivariate', 'gamma', 'priorWeight']);
+  const base = createRandom(finiteNumber(where, 'seed', c.seed));
+  const nStartup = c.nStartup === undefined ? 10 : nonNegativeInt(where, 'nStartup', c.nStartup);
+  const nCandidates = c.nEICandidates === undefined ? 24 : positiveInt(where, 'nEICandidates', c.nEICandidates);
+  const multivariate = c.multivariate === undefined ? false : booleanField(where, 'multivariate', c.multivariate);
+  const priorWeight = c.priorWeight === undefined ? 1 : numberInRange(where, 'priorWeight', c.priorWeight, 0, Infinity, { loOpen: true, hiOpen: true });
+  let gamma: (n: number) => number = (n) => Math.min(Math.ceil(0.1 * n), 25);
+  if (typeof c.gamma === 'function') {
+    const f = c.gamma as (n: number) => number;
+    gamma = (n) => {
+      const g = f(n);
+      if (!Number.isFinite(g)) throw configError(where, 'gamma', `must return a finite number (returned ${g} for n = ${n})`);
+      return g;
+    };
+  } else if (c.gamma !== undefined) {
+    const fraction = numberInRange(where, 'gamma', c.gamma, 0, 1, { loOpen: true, hiOpen: true });
+    gamma = (n) => Math.ceil(fraction * n);
+  }
+
+  return {
+    name: multivariate ? 'tpe-multivariate' : 'tpe',
+    sample(space, trials, context) {
+      const random = base.fork(context.trialNumber);
+      const ranked = rank(trials, context.direction);
+      if (ranked.length < Math.max(nStartup, 1)) return assign(space, (_n, d) => sampleDistribution(d, random));
+      const nBelow = Math.min(ranked.length, Math.max(1, Math.round(gamma(ranked.length))));
+      const below = ranked.slice(0, nBelow).sort(byNumber);
+      const above = ranked.slice(nBelow).sort(byNumber);
+      const wBelow = defaultWeights(below.length);
+      const wAbove = defaultWeights(above.length);
+
+      const joint = multivariate ? space.params.filter((s) => s.condition === undefined) : [];
+      const jointValues = joint.length > 0 ? sampleJoint(joint, below, above, wBelow, wAbove, priorWeight, nCandidates, random.fork('joint')) : undefined;
+      return assign(space, (name, d) => {
+        const v = jointValues?.get(name);
+        if (v !== undefined) return v;
+        const spec = space.params.find((s) => s.name === name)!;
+        return sampleJoint([spec], below, above, wBelow, wAbove, priorWeight, nCandidates, random.fork(name)).get(name)!;
+      });
+    },
+  };
+}
+
+const byNumber = (a: FrozenTrial, b: FrozenTrial): number => a.number - b.number;
+
+/** Trials with a loss, best first: completed by loss, then pruned by last step (deeper first), then loss. */
+function rank(trials: readonly FrozenTrial[], direction: Direction): FrozenTrial[] {
+  const keyed: { t: FrozenTrial; loss: number; pruned: boolean; step: number }[] = [];
+  for (const t of trials) {
+    const loss = lossOf(t, direction);
+    if (loss === undefined) continue;
+    const last = t.intermediate[t.intermediate.length - 1];
+    keyed.push({ t, loss, pruned: t.state === 'pruned', step: last?.[0] ?? -Infinity });
+  }
+  keyed.sort((a, b) => Number(a.pruned) - Number(b.pruned) || (a.pruned ? b.step - a.step : 0) || a.loss - b.loss || a.t.number - b.t.number);
+  return keyed.map((k) => k.t);
+}
+
+/** Optuna's default weights: 1 for the newest 25 observations, a linear ramp from 1/n up for older ones. */
+function defaultWeights(n: number): Float64Array {
+  const w = new Float64Array(n).fill(1);
+  if (n >= 25) {
+    const ramp = n - 25;
+    for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
+  }
+  return w;
+}
+
+type Encoded = { spec: ParzenDimSpec; encode(v: ParamValue): number; decode(x: number): ParamValue };
+
+function encoderFor(d: Distribution): Encoded {
+  if (d.kind === 'categorical') {
+    return { spec: { kind: 'categorical', size: d.choices.length }, encode: (v) => d.choices.indexOf(v), decode: (x) => d.choices[x]! };
+  }
+  const [low, high] = modelBounds(d);
+  const half = d.kind === 'int' ? d.step / 2 : d.step === undefined ? undefined : d.step / 2;
+  const cell =
+    half === undefined
+      ? undefined
+      : (x: number): readonly [number, number] => {
+          const v = fromModel(d, x);
+          return d.log ? [Math.log(Math.max(v - half, Math.exp(low))), Math.log(v + half)] : [v - half, v + half];
+        };
+  return {
+    spec: cell ? { kind: 'numeric', low, high, cell } : { kind: 'numeric', low, high },
+    encode: (v) => toModel(d, v as number),
+    // Candidates snap to valid values before they are scored, so l and g are compared where the trial would be.
+    decode: (x) => fromModel(d, x),
+  };
+}
+
+function sampleJoint(
+  specs: readonly ParamSpec[],
+  below: readonly FrozenTrial[],
+  above: readonly FrozenTrial[],
+  wBelow: Float64Array,
+  wAbove: Float64Array,
+  priorWeight: number,
+  nCandidates: number,
+  random: Random,
+): Map<string, ParamValue> {
+  const encoders = specs.map((s) => encoderFor(s.distribution));
+  const dimSpecs = encoders.map((e) => e.spec);
+  const fit = (group: readonly FrozenTrial[], w: Float64Array): ParzenEstimator => {
+    const obs: Float64Array[] = [];
+    const weights: number[] = [];
+    group.forEach((t, i) => {
+      const row = new Float64Array(specs.length);
+      for (let d = 0; d < specs.length; d++) {
+        const v = t.params[specs[d]!.name];
+        if (v === undefined || !contains(specs[d]!.distribution, v)) return;
+        row[d] = encoders[d]!.encode(v);
+      }
+      obs.push(row);
+      weights.push(w[i]!);
+    });
+    return fitParzen(dimSpecs, obs, weights, { priorWeight, multivariate: specs.length > 1 });
+  };
+  const l = fit(below, wBelow);
+  const g = fit(above, wAbove);
+  const candidates = sampleParzen(l, random, nCandidates);
+  // Score candidates where they will land: decode (snap) and re-encode.
+  for (const cand of candidates) {
+    for (let d = 0; d < specs.length; d++) {
+      if (dimSpecs[d]!.kind === 'numeric') cand[d] = encoders[d]!.encode(encoders[d]!.decode(cand[d]!));
+    }
+  }
+  const ll = logPdfParzen(l, candidates);
+  const lg = logPdfParzen(g, candidates);
+  let best = 0;
+  for (let j = 1; j < candidates.length; j++) if (ll[j]! - lg[j]! > ll[best]! - lg[best]!) best = j;
+  const out = new Map<string, ParamValue>();
+  specs.forEach((s, d) => out.set(s.name, encoders[d]!.decode(candidates[best]![d]!)));
+  return out;
+}

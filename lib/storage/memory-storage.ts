@@ -1,0 +1,154 @@
+/**
+ * A storage that keeps studies in this process's memory: the default for a study, and the fastest.
+ * It follows every rule of {@link Storage}; being in-process, it never finds interrupted trials (rule
+ * 8): its trials die with it.
+ */
+import type { FrozenTrial, Params, TrialState } from '../search/types.js';
+import type { NewTrial, OpenedStudy, Storage, StudyRecord, StudySpec, TrialOutcome } from './storage.js';
+import {
+  checkAttrs,
+  checkParamsUnset,
+  checkReport,
+  checkRunning,
+  checkSameStudy,
+  checkStudyName,
+  finishFields,
+  freezeTrial,
+  missingStudy,
+  missingTrial,
+  storageError,
+} from './rules.js';
+
+interface StudyData {
+  readonly record: StudyRecord;
+  /** Index = trial number; each entry is the current frozen record (replaced on every write). */
+  readonly trials: FrozenTrial[];
+}
+
+const KIND = 'memory';
+
+/**
+ * Make an in-memory storage.
+ *
+ * @example
+ * ```ts
+ * import { memoryStorage, study } from 'rxtrain';
+ * const storage = memoryStorage();
+ * const s = study({ name: 'demo', direction: 'minimize', storage, space, sampler });
+ * ```
+ */
+export function memoryStorage(): Storage {
+  const studies = new Map<string, StudyData>();
+  let closed = false;
+
+  const open = (): void => {
+    if (closed) throw storageError('memory storage: it was closed');
+  };
+  const studyData = (name: string): StudyData => {
+    open();
+    const data = studies.get(name);
+    if (!data) throw missingStudy(KIND, name);
+    return data;
+  };
+  const trialOf = (name: string, n: number): { data: StudyData; trial: FrozenTrial } => {
+    const data = studyData(name);
+    const trial = Number.isInteger(n) ? data.trials[n] : undefined;
+    if (!trial) throw missingTrial(KIND, name, n);
+    return { data, trial };
+  };
+  const replace = (data: StudyData, trial: FrozenTrial, changes: Partial<Parameters<typeof freezeTrial>[0]>): FrozenTrial => {
+    const next = freezeTrial({ ...trial, ...changes });
+    data.trials[trial.number] = next;
+    return next;
+  };
+
+  return {
+    kind: KIND,
+
+    openStudy(spec: StudySpec, now: number): OpenedStudy {
+      open();
+      const name = checkStudyName(KIND, spec.name);
+      const existing = studies.get(name);
+      if (existing) {
+        checkSameStudy(KIND, existing.record, spec);
+        return { study: existing.record, interrupted: [] };
+      }
+      const record: StudyRecord = Object.freeze({
+        name,
+        direction: spec.direction,
+        ...(spec.metric !== undefined ? { metric: spec.metric } : {}),
+        createdAt: now,
+      });
+      studies.set(name, { record, trials: [] });
+      return { study: record, interrupted: [] };
+    },
+
+    listStudies(): readonly StudyRecord[] {
+      open();
+      return [...studies.values()].map((d) => d.record);
+    },
+
+    createTrial(name: string, init: NewTrial): FrozenTrial {
+      const data = studyData(name);
+      if (init.state !== 'waiting' && init.state !== 'running') {
+        throw storageError(`memory storage: a trial is created waiting or running, not ${String(init.state)}`);
+      }
+      const trial = freezeTrial({
+        number: data.trials.length,
+        state: init.state,
+        params: init.params ?? {},
+        intermediate: [],
+        startedAt: init.state === 'running' ? init.now : undefined,
+        attrs: init.attrs ? checkAttrs(KIND, init.attrs) : undefined,
+      });
+      data.trials.push(trial);
+      return trial;
+    },
+
+    claimWaitingTrial(name: string, now: number): FrozenTrial | undefined {
+      const data = studyData(name);
+      const waiting = data.trials.find((t) => t.state === 'waiting');
+      return waiting ? replace(data, waiting, { state: 'running', startedAt: now }) : undefined;
+    },
+
+    setTrialParams(name: string, n: number, params: Params): FrozenTrial {
+      const { data, trial } = trialOf(name, n);
+      checkParamsUnset(KIND, name, trial);
+      return replace(data, trial, { params });
+    },
+
+    reportIntermediate(name: string, n: number, step: number, value: number): FrozenTrial {
+      const { data, trial } = trialOf(name, n);
+      checkRunning(KIND, name, n, trial.state, 'report to');
+      const existing = trial.intermediate.find((p) => p[0] === step);
+      if (!checkReport(KIND, name, n, step, value, existing?.[1])) return trial;
+      const intermediate = [...trial.intermediate, [step, value] as const].sort((a, b) => a[0] - b[0]);
+      return replace(data, trial, { intermediate });
+    },
+
+    finishTrial(name: string, n: number, outcome: TrialOutcome): FrozenTrial {
+      const { data, trial } = trialOf(name, n);
+      return replace(data, trial, finishFields(KIND, name, trial, outcome));
+    },
+
+    setTrialAttrs(name: string, n: number, attrs: Readonly<Record<string, unknown>>): FrozenTrial {
+      const { data, trial } = trialOf(name, n);
+      return replace(data, trial, { attrs: { ...trial.attrs, ...checkAttrs(KIND, attrs) } });
+    },
+
+    getTrial(name: string, n: number): FrozenTrial | undefined {
+      const data = studyData(name);
+      return Number.isInteger(n) ? data.trials[n] : undefined;
+    },
+
+    getTrials(name: string, states?: readonly TrialState[]): readonly FrozenTrial[] {
+      const data = studyData(name);
+      return states ? data.trials.filter((t) => states.includes(t.state)) : [...data.trials];
+    },
+
+    close(): void {
+      closed = true;
+      studies.clear();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Where a study keeps its trials. A study reads and writes only through this interface, so the same
+ * study runs in memory, in one SQLite file, or (later) in a shared database, unchanged.
+ *
+ * The rules every storage keeps (one contract suite, `test/storage/storage-contract.ts`, checks them
+ * against every implementation):
+ *
+ * 1. **Studies** are identified by name. `openStudy` creates the study if it does not exist, else loads
+ *    it; opening an existing study with a different `direction` or `metric` throws a `STORAGE` error that
+ *    names the field (a study's objective cannot change under its trials).
+ * 2. **Trial creation is atomic**: each `createTrial` gets the next number of its study, starting at 0.
+ *    Numbers are unique and increasing in creation order, even with several processes creating trials in
+ *    the same study at the same moment; none is skipped or reused.
+ * 3. **States** move only along `waiting → running → completed | pruned | failed`. A trial is created
+ *    `waiting` (queued parameters, see `claimWaitingTrial`) or directly `running`. Every other move
+ *    (finishing a waiting trial, finishing a trial twice, reviving a finished one) throws a `STORAGE`
+ *    error. Claiming a waiting trial is atomic: two claimers never get the same trial.
+ * 4. **Finishing**: `completed` needs a finite `value`; `pruned` takes its value from the trial's last
+ *    intermediate value when none is given; `failed` records an `error` (default `'failed'`) and no value.
+ *    `finishedAt` is set then.
+ * 5. **Intermediate values are append-only per step**: a running trial may report each step (an integer
+ *    ≥ 0) once, with a finite value. Reporting a step again with the same value is a no-op (so a retried
+ *    write is harmless); with another value it throws. Records list them in increasing step order.
+ * 6. **Parameters** are written once: at creation, or by one `setTrialParams` on a running trial that
+ *    has none yet (a study creates the trial first, to learn its number, then samples).
+ * 7. **Records are snapshots**: every `FrozenTrial` a storage returns is frozen and never changes
+ *    afterwards; a later write yields a new record.
+ * 8. **Resume**: a trial left `running` by a process that no longer exists is *interrupted*. `openStudy`
+ *    marks every interrupted trial of the study `failed` with error `'interrupted'` and returns them, so
+ *    the caller can re-queue their parameters (the study's `onInterrupted: 'retry'`). Trials that are
+ *    running in a live process (this one or another) are left alone. How a storage knows that a runner is
+ *    gone is its own business: an in-memory storage lives and dies with its process, so it never has
+ *    interrupted trials; SQLite records the host and pid of the process running each trial.
+ *
+ * Methods are synchronous, as in Optuna: a trial's report and its pruning decision happen at the step
+ * boundary, with nothing interleaved. Every method may throw an `RxtrainError` with code `STORAGE`.
+ */
+import type { Direction, FrozenTrial, Params, TrialState } from '../search/types.js';
+
+/** What identifies a study and its objective. */
+export interface StudySpec {
+  readonly name: string;
+  readonly direction: Direction;
+  /** The metric the study optimises, when trials are training runs (e.g. `val_accuracy`). */
+  readonly metric?: string;
+}
+
+/** A study as stored. */
+export interface StudyRecord extends StudySpec {
+  /** When the study was first created (ms, from the clock of the process that created it). */
+  readonly createdAt: number;
+}
+
+export interface OpenedStudy {
+  readonly study: StudyRecord;
+  /** Trials this call found interrupted (left running by a dead process) and marked failed. */
+  readonly interrupted: readonly FrozenTrial[];
+}
+
+/** How a new trial starts. */
+export interface NewTrial {
+  readonly state: 'waiting' | 'running';
+  readonly params?: Params;
+  readonly attrs?: Readonly<Record<string, unknown>>;
+  /** The clock's time now; becomes `startedAt` of a running trial. */
+  readonly now: number;
+}
+
+/** How a running trial ends. */
+export type TrialOutcome =
+  | { readonly state: 'completed'; readonly value: number; readonly now: number }
+  | { readonly state: 'pruned'; readonly value?: number; readonly now: number }
+  | { readonly state: 'failed'; readonly error?: string; readonly now: number };
+
+export interface Storage {
+  /** `memory`, `sqlite`, ... (for messages). */
+  readonly kind: string;
+  /** Create or load a study, and fail its interrupted trials (rules 1 and 8). */
+  openStudy(spec: StudySpec, now: number): OpenedStudy;
+  /** All studies in this storage, in creation order. */
+  listStudies(): readonly StudyRecord[];
+  /** Create a trial with the next number (rule 2). */
+  createTrial(study: string, init: NewTrial): FrozenTrial;
+  /** Move the waiting trial with the lowest number to `running` and return it; `undefined` if none. */
+  claimWaitingTrial(study: string, now: number): FrozenTrial | undefined;
+  /** Set the parameters of a running trial that has none (rule 6). */
+  setTrialParams(study: string, trial: number, params: Params): FrozenTrial;
+  /** Record an intermediate value (rule 5). */
+  reportIntermediate(study: string, trial: number, step: number, value: number): FrozenTrial;
+  /** Finish a running trial (rules 3 and 4). */
+  finishTrial(study: string, trial: number, outcome: TrialOutcome): FrozenTrial;
+  /** Merge JSON-serialisable attributes into a trial's `attrs` (allowed in any state). */
+  setTrialAttrs(study: string, trial: number, attrs: Readonly<Record<string, unknown>>): FrozenTrial;
+  getTrial(study: string, trial: number): FrozenTrial | undefined;
+  /** The study's trials in number order, optionally only those in some states. */
+  getTrials(study: string, states?: readonly TrialState[]): readonly FrozenTrial[];
+  /** Release the storage's resources. Further calls throw. */
+  close(): void;
+}

@@ -1,0 +1,88 @@
+/**
+ * What `study.optimize()` emits: plain data, one discriminated union, so events can be logged, sent to
+ * the monitor or stored as they are. Every event but `studyCompleted` names its trial by number.
+ */
+import type { Metrics } from '../events.js';
+import type { Params } from '../search/types.js';
+
+/** A trial got its parameters and its objective was started. */
+export interface TrialStarted {
+  readonly type: 'trialStarted';
+  readonly trial: number;
+  readonly params: Params;
+  /** Clock time (ms). */
+  readonly time: number;
+}
+
+/** An epoch of a trial's training ended (from an objective that returns a stream). */
+export interface TrialEpochEnd {
+  readonly type: 'epochEnd';
+  readonly trial: number;
+  readonly epoch: number;
+  readonly metrics: Metrics;
+  /** The study's metric at this epoch, when the study has one. */
+  readonly value?: number;
+}
+
+export interface TrialPruned {
+  readonly type: 'trialPruned';
+  readonly trial: number;
+  /** The last step reported before the trial was pruned, if any. */
+  readonly step?: number;
+  /** The trial's recorded value: its last intermediate value. */
+  readonly value?: number;
+  readonly durationMs: number;
+}
+
+export interface TrialCompleted {
+  readonly type: 'trialCompleted';
+  readonly trial: number;
+  readonly value: number;
+  readonly params: Params;
+  readonly durationMs: number;
+}
+
+export interface TrialFailed {
+  readonly type: 'trialFailed';
+  readonly trial: number;
+  /** Why: the objective's error message, `'cancelled'`, a NaN result, ... */
+  readonly error: string;
+  readonly durationMs: number;
+}
+
+/** A completed trial beat the best value the study had when `optimize` was subscribed to, or since. */
+export interface NewBest {
+  readonly type: 'newBest';
+  readonly trial: number;
+  readonly value: number;
+  readonly params: Params;
+  /** The value it beat, absent for the study's first completed trial. */
+  readonly previous?: number;
+}
+
+/** The last event of an `optimize` run that was not unsubscribed from. */
+export interface StudyCompleted {
+  readonly type: 'studyCompleted';
+  /** Why no further trial was started: the `trials` asked for were started, the `timeout` passed, or the sampler was `exhausted`. */
+  readonly reason: 'trials' | 'timeout' | 'exhausted';
+  /** Trials run by this `optimize`, by how they ended. */
+  readonly completed: number;
+  readonly pruned: number;
+  readonly failed: number;
+  /** The study's best completed trial (across all its trials), if any. */
+  readonly best?: { readonly trial: number; readonly value: number; readonly params: Params };
+  readonly durationMs: number;
+}
+
+export type StudyEvent = TrialStarted | TrialEpochEnd | TrialPruned | TrialCompleted | TrialFailed | NewBest | StudyCompleted;
+
+/**
+ * The event `prune(trial)` emits, right before it completes the trial's stream, when the pruner stops
+ * the trial. `optimize` reads it to tell the trial `'pruned'`.
+ */
+export interface PrunedEvent {
+  readonly type: 'pruned';
+  readonly trial: number;
+  readonly epoch: number;
+  readonly value: number;
+}

@@ -1,0 +1,207 @@
+/**
+ * A study: a named search for the parameters that optimise one objective, kept in a storage.
+ *
+ * Intuition: `ask()` gives you a running trial with sampled parameters, `tell()` records how it ended;
+ * `optimize()` is that loop as an Observable, with several trials at once. Anything the study knows
+ * lives in its storage, so a study reopened by name (after a crash, in another process) carries on.
+ */
+import type { Observable } from 'rxjs';
+import { RxtrainError, configError, describe } from '../errors.js';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { hashSeed } from '../random.js';
+import type { Direction, FrozenTrial, Params, Pruner, Sampler, SearchSpaceLike, TrialState } from '../search/types.js';
+import { memoryStorage } from '../storage/memory-storage.js';
+import type { Storage } from '../storage/storage.js';
+import { finiteNumber, knownFields, nonEmptyString, oneOf, requireObject } from '../validate.js';
+import { makeTrial, type Trial, type TrialHandle } from './trial.js';
+import { runOptimize, type Objective, type OptimizeOptions } from './optimize.js';
+import type { StudyEvent } from './study-events.js';
+
+/** The parameter type a space yields: inferred from `rxtrain`'s `SearchSpace<P>`, else {@link Params}. */
+export type ParamsOf<S> = S extends { validate(params: unknown): params is infer P extends Params } ? P : Params;
+
+export interface StudyConfig<S extends SearchSpaceLike = SearchSpaceLike> {
+  /** Identifies the study in its storage: reopening a name resumes the study. */
+  readonly name: string;
+  readonly direction: Direction;
+  /** The metric trials are judged by when they are training streams (`val_accuracy`, `val_loss`, ...). */
+  readonly metric?: string;
+  /** Where trials are kept (default: a new `memoryStorage()`). */
+  readonly storage?: Storage;
+  /** The parameters to search. */
+  readonly space: S;
+  readonly sampler: Sampler;
+  readonly pruner?: Pruner;
+  /** Seed of the trials' own seeds (`trial.seed`); default: derived from the name. */
+  readonly seed?: number;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /**
+   * What to do with trials a dead process left running, found when the study is opened: they are
+   * always marked failed `'interrupted'`; `'retry'` also queues their parameters as a new trial (with
+   * `attrs.retryOf` set to the old number), which the next `ask()` takes. Default `'fail'`.
+   */
+  readonly onInterrupted?: 'fail' | 'retry';
+}
+
+export interface Study<P extends Params = Params> {
+  readonly name: string;
+  readonly direction: Direction;
+  readonly metric: string | undefined;
+  readonly storage: Storage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner | undefined;
+  /** Trials found interrupted when this study object opened the study (already marked failed). */
+  readonly interrupted: readonly FrozenTrial[];
+  /** Start a trial: the oldest queued one if any, else a new one with parameters from the sampler. */
+  ask(): Trial<P>;
+  /**
+   * Record how a trial ended. A number is its value (NaN or ±Infinity records it failed instead);
+   * `'pruned'` keeps its last intermediate value; `'failed'` records `error` (an Error's message).
+   */
+  tell(trial: Trial<P> | number, result: number | 'pruned' | 'failed', error?: unknown): FrozenTrial;
+  /** Queue parameters to be tried by a later `ask()` (e.g. a known good configuration). */
+  enqueue(params: P, attrs?: Readonly<Record<string, unknown>>): FrozenTrial;
+  /** The study's trials, in number order, optionally only some states. */
+  trials(states?: readonly TrialState[]): readonly FrozenTrial[];
+  /** The completed trial with the best value (the lowest number among equals), if any. */
+  best(): FrozenTrial | undefined;
+  /** Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. */
+  optimize(objective: Objective<P>, options?: OptimizeOptions): Observable<StudyEvent>;
+}
+
+const WHERE = 'study()';
+const FIELDS = ['name', 'direction', 'metric', 'storage', 'space', 'sampler', 'pruner', 'seed', 'clock', 'onInterrupted'];
+
+function requireMethods(field: string, value: unknown, methods: readonly string[], what: string): void {
+  const ok = value !== null && typeof value === 'object' && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+  if (!ok) throw configError(WHERE, field, `must be ${what} (with ${methods.map((m) => `${m}()`).join(', ')})`, value);
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (error === undefined) return 'failed';
+  return typeof error === 'string' ? error : describe(error);
+}
+
+/**
+ * Open a study: create it in its storage, or load it to carry on.
+ *
+ * @example
+ * ```ts
+ * import { study, space, uniform, randomSampler } from 'rxtrain';
+ * const s = study({ name: 'quadratic', direction: 'minimize', space: space({ x: uniform(-5, 5) }), sampler: randomSampler({ seed: 1 }) });
+ * const trial = s.ask();
+ * s.tell(trial, (trial.params.x - 2) ** 2);
+ * ```
+ * @returns A {@link Study}. Throws `INVALID_CONFIG` naming the bad field, or `STORAGE` if the stored
+ *   study has another direction or metric.
+ */
+export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<ParamsOf<S>> {
+  type P = ParamsOf<S>;
+  const c = requireObject(WHERE, config);
+  knownFields(WHERE, c, FIELDS);
+  const name = nonEmptyString(WHERE, 'name', c.name);
+  const direction = oneOf(WHERE, 'direction', c.direction, ['minimize', 'maximize'] as const);
+  const metric = c.metric === undefined ? undefined : nonEmptyString(WHERE, 'metric', c.metric);
+  const storage = (c.storage ?? memoryStorage()) as Storage;
+  requireMethods('storage', storage, ['openStudy', 'createTrial', 'getTrials'], 'a Storage');
+  const space = c.space as S;
+  if (space === null || typeof space !== 'object' || !Array.isArray((space as SearchSpaceLike).params)) {
+    throw configError(WHERE, 'space', 'must be a search space (from space({...}))', space);
+  }
+  requireMethods('sampler', c.sampler, ['sample'], 'a Sampler');
+  const sampler = c.sampler as Sampler;
+  if (c.pruner !== undefined) requireMethods('pruner', c.pruner, ['shouldPrune'], 'a Pruner');
+  const pruner = c.pruner as Pruner | undefined;
+  const seed = c.seed === undefined ? hashSeed(name) : finiteNumber(WHERE, 'seed', c.seed);
+  const clock = (c.clock ?? systemClock) as Clock;
+  requireMethods('clock', clock, ['now'], 'a Clock');
+  const onInterrupted = c.onInterrupted === undefined ? 'fail' : oneOf(WHERE, 'onInterrupted', c.onInterrupted, ['fail', 'retry'] as const);
+
+  const opened = storage.openStudy({ name, direction, ...(metric !== undefined ? { metric } : {}) }, clock.now());
+  if (onInterrupted === 'retry') {
+    for (const t of opened.interrupted) storage.createTrial(name, { state: 'waiting', params: t.params, attrs: { retryOf: t.number }, now: clock.now() });
+  }
+
+  const ctx = { study: name, direction, metric, seed, storage, pruner };
+  const problemsOf = (params: unknown): string[] => {
+    const check = (space as { problems?: (p: unknown) => string[] }).problems;
+    return typeof check === 'function' ? check.call(space, params) : [];
+  };
+
+  const better = (a: number, b: number): boolean => (direction === 'minimize' ? a < b : a > b);
+
+  const self: Study<P> = {
+    name,
+    direction,
+    metric,
+    storage,
+    sampler,
+    pruner,
+    interrupted: opened.interrupted,
+
+    ask(): Trial<P> {
+      return askHandle().trial;
+    },
+
+    tell(trial: Trial<P> | number, result: number | 'pruned' | 'failed', error?: unknown): FrozenTrial {
+      const number = typeof trial === 'number' ? trial : trial?.number;
+      if (typeof number !== 'number' || !Number.isInteger(number)) throw configError('study.tell()', 'trial', 'must be a Trial or a trial number', trial);
+      if (typeof trial === 'object' && trial.study !== name) {
+        throw configError('study.tell()', 'trial', `belongs to study ${JSON.stringify(trial.study)}, not ${JSON.stringify(name)}`);
+      }
+      const now = clock.now();
+      if (typeof result === 'number') {
+        if (Number.isFinite(result)) return storage.finishTrial(name, number, { state: 'completed', value: result, now });
+        return storage.finishTrial(name, number, { state: 'failed', error: `the objective returned ${result}`, now });
+      }
+      if (result === 'pruned') return storage.finishTrial(name, number, { state: 'pruned', now });
+      if (result === 'failed') return storage.finishTrial(name, number, { state: 'failed', error: errorMessage(error), now });
+      throw configError('study.tell()', 'result', "must be a number, 'pruned' or 'failed'", result);
+    },
+
+    enqueue(params: P, attrs?: Readonly<Record<string, unknown>>): FrozenTrial {
+      const problems = problemsOf(params);
+      if (problems.length > 0) {
+        throw new RxtrainError('INVALID_CONFIG', `study.enqueue(): parameters do not fit the space: ${problems.join('; ')}`, { problems });
+      }
+      return storage.createTrial(name, { state: 'waiting', params, ...(attrs ? { attrs } : {}), now: clock.now() });
+    },
+
+    trials(states?: readonly TrialState[]): readonly FrozenTrial[] {
+      return storage.getTrials(name, states);
+    },
+
+    best(): FrozenTrial | undefined {
+      let best: FrozenTrial | undefined;
+      for (const t of storage.getTrials(name, ['completed'])) {
+        if (t.value !== undefined && (best === undefined || better(t.value, best.value!))) best = t;
+      }
+      return best;
+    },
+
+    optimize(objective: Objective<P>, options?: OptimizeOptions): Observable<StudyEvent> {
+      return runOptimize<P>({ study: self, space, clock, ask: askHandle }, objective, options);
+    },
+  };
+
+  function askHandle(): TrialHandle<P> {
+    const now = clock.now();
+    let record = storage.claimWaitingTrial(name, now) ?? storage.createTrial(name, { state: 'running', now });
+    if (Object.keys(record.params).length === 0 && space.params.length > 0) {
+      try {
+        const trials = storage.getTrials(name).filter((t) => t.number !== record.number);
+        const params = sampler.sample(space, trials, { direction, trialNumber: record.number });
+        record = storage.setTrialParams(name, record.number, params);
+      } catch (err) {
+        storage.finishTrial(name, record.number, { state: 'failed', error: `sampling failed: ${errorMessage(err)}`, now: clock.now() });
+        throw err;
+      }
+    }
+    return makeTrial<P>(ctx, record);
+  }
+
+  return self;
+}

@@ -1,0 +1,85 @@
+import t from 'tap';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sqliteStorage, SQLITE_SCHEMA_VERSION } from '../../lib/storage/sqlite-storage.js';
+import type { Storage } from '../../lib/storage/storage.js';
+import { storageContract } from './storage-contract.js';
+
+const dir = t.testdir({});
+let n = 0;
+const paths = new WeakMap<Storage, string>();
+const make = (): Storage => {
+  const path = join(dir, `contract-${n++}.db`);
+  const s = sqliteStorage(path);
+  paths.set(s, path);
+  return s;
+};
+storageContract(t, { make, reopen: (s) => sqliteStorage(paths.get(s)!) });
+
+t.test('sqlite storage: WAL, busy timeout and schema version', async (t) => {
+  const path = join(dir, 'pragmas.db');
+  sqliteStorage(path, { busyTimeoutMs: 1234 }).close();
+  const db = new Database(path);
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  t.equal(db.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION);
+  db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+  db.close();
+  t.throws(() => sqliteStorage(path), /schema version 2, newer than this rxtrain's 1/);
+});
+
+t.test('sqlite storage: refuses a database it did not create', async (t) => {
+  const path = join(dir, 'foreign.db');
+  const db = new Database(path);
+  db.exec('CREATE TABLE x (y)');
+  db.close();
+  t.throws(() => sqliteStorage(path), /did not create/);
+});
+
+t.test('sqlite storage: bad options name the field', async (t) => {
+  t.throws(() => sqliteStorage(''), /option 'path'/);
+  t.throws(() => sqliteStorage(join(dir, 'o.db'), { busyTimeoutMs: -1 }), /option 'busyTimeoutMs'/);
+  t.throws(() => sqliteStorage(join(dir, 'o.db'), { synchronous: 'off' as 'full' }), /option 'synchronous'/);
+  t.throws(() => sqliteStorage(join(dir, 'o.db'), { busytimeout: 1 } as object), /option 'busytimeout' is not a known option/);
+  t.throws(() => sqliteStorage(join(dir, 'missing.db'), { mustExist: true }), /cannot open/);
+});
+
+t.test('sqlite storage: trials of a dead runner are interrupted on open', async (t) => {
+  const path = join(dir, 'dead.db');
+  const dead = new Set<number>();
+  const alive = (_host: string, pid: number) => !dead.has(pid);
+  const a = sqliteStorage(path, { isRunnerAlive: alive });
+  a.openStudy({ name: 's', direction: 'minimize' }, 0);
+  a.createTrial('s', { state: 'running', params: { x: 1 }, now: 1 });
+  a.createTrial('s', { state: 'running', params: { x: 2 }, now: 1 });
+  a.finishTrial('s', 1, { state: 'completed', value: 2, now: 2 });
+  a.createTrial('s', { state: 'waiting', params: { x: 3 }, now: 3 });
+  const b = sqliteStorage(path, { isRunnerAlive: alive });
+  t.same(b.openStudy({ name: 's', direction: 'minimize' }, 5).interrupted, [], 'runner alive: left alone');
+  dead.add(process.pid);
+  const opened = b.openStudy({ name: 's', direction: 'minimize' }, 6);
+  t.same(opened.interrupted.map((x) => [x.number, x.state, x.error, x.finishedAt]), [[0, 'failed', 'interrupted', 6]]);
+  t.same(b.getTrials('s').map((x) => x.state), ['failed', 'completed', 'waiting'], 'finished and waiting trials untouched');
+  t.same(b.openStudy({ name: 's', direction: 'minimize' }, 7).interrupted, [], 'only once');
+  a.close();
+  b.close();
+});
+
+t.test('sqlite storage: cached reads see writes from another connection', async (t) => {
+  const path = join(dir, 'cache.db');
+  const a = sqliteStorage(path);
+  const b = sqliteStorage(path);
+  a.openStudy({ name: 's', direction: 'minimize' }, 0);
+  a.createTrial('s', { state: 'running', now: 0 });
+  t.same(a.getTrials('s').map((x) => x.state), ['running']);
+  b.openStudy({ name: 's', direction: 'minimize' }, 0);
+  b.reportIntermediate('s', 0, 0, 1.5);
+  b.createTrial('s', { state: 'waiting', params: { x: 1 }, now: 1 });
+  t.same(a.getTrials('s').map((x) => [x.number, x.state, x.intermediate]), [[0, 'running', [[0, 1.5]]], [1, 'waiting', []]]);
+  b.finishTrial('s', 0, { state: 'completed', value: 1.5, now: 2 });
+  b.setTrialAttrs('s', 1, { k: 1 });
+  t.equal(a.getTrial('s', 0)?.state, 'completed');
+  t.same(a.getTrial('s', 1)?.attrs, { k: 1 });
+  t.same(a.getTrials('s'), b.getTrials('s'));
+  a.close();
+  b.close();
+});
