@@ -15,6 +15,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[] }> = [
   { name: 'wasm-kernels', file: 'bench/wasm-kernels.ts', args: [] },
   { name: 'wasm-cnn', file: 'bench/wasm-cnn.ts', args: [] },
   { name: 'samplers', file: 'bench/samplers.ts', args: [] },
+  { name: 'parallel', file: 'bench/parallel.ts', args: ['--rounds', '3'] },
 ];
 
 const filter = process.argv[2];
