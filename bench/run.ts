@@ -16,6 +16,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[] }> = [
   { name: 'wasm-cnn', file: 'bench/wasm-cnn.ts', args: [] },
   { name: 'samplers', file: 'bench/samplers.ts', args: [] },
   { name: 'parallel', file: 'bench/parallel.ts', args: ['--rounds', '3'] },
+  { name: 'fashion-search', file: 'bench/fashion-search.ts', args: ['--budget', '90'] },
 ];
 
 const filter = process.argv[2];
