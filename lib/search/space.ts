@@ -123,7 +123,12 @@ function dim<T extends ParamValue>(distribution: Distribution): Dim<T> {
 
 /**
  * Build a validated search space. Parameter order is the order of the object's keys (conditions may
- * only refer to earlier parameters). Throws `RxtrainError('INVALID_SPACE')` naming the parameter.
+ * only refer to earlier parameters).
+ *
+ * @param definition an object of parameters made with the builders (`uniform`, `logUniform`, `int`,
+ *   `choice`, `when`).
+ * @returns a {@link SearchSpace} whose parameter type is inferred from the definition.
+ * @throws RxtrainError `INVALID_SPACE`, naming the parameter (`details.param`) and the field.
  */
 export function space<const D extends SpaceDefinition<D>>(definition: D): SearchSpace<InferParams<D>> {
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
@@ -237,8 +242,9 @@ export function snap(d: Exclude<Distribution, { kind: 'categorical' }>, x: numbe
   if (d.kind === 'int') return Math.min(d.high, d.low + Math.round((v - d.low) / d.step) * d.step);
   if (d.step === undefined) return v;
   const k = Math.round((v - d.low) / d.step);
-  // Multiply rather than accumulate so that grid values are reproducible, and never exceed high.
-  return Math.min(d.high, d.low + k * d.step);
+  // Multiply rather than accumulate, and round off the binary noise (0.1·3 → 0.3, not
+  // 0.30000000000000004) so that grid values print and compare as written; never exceed high.
+  return Math.min(d.high, Number((d.low + k * d.step).toPrecision(15)));
 }
 
 /** Draw one value: uniform, or log-uniform for log distributions; discrete values equally likely. */

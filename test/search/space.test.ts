@@ -140,3 +140,11 @@ t.test('sample respects types, bounds, steps and conditions; seeded', async (t) 
   t.same([...lows].sort(), [32, 512], 'int end values are reachable');
   t.same(s.sample(createRandom(3)), s.sample(createRandom(3)), 'same seed, same params');
 });
+
+t.test('stepped floats come out as written (no binary noise)', async (t) => {
+  const s = space({ f: uniform(0, 1, { step: 0.1 }) });
+  const r = createRandom(2);
+  const seen = new Set<number>();
+  for (let i = 0; i < 500; i++) seen.add(s.sample(r).f);
+  t.same([...seen].sort((a, b) => a - b), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+});

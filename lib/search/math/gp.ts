@@ -31,36 +31,50 @@ const LS_PRIOR = { mean: Math.log(0.5), sd: 1.5 };
 const SIGNAL_PRIOR = { mean: 0, sd: 1.5 };
 const NOISE_PRIOR = { mean: Math.log(1e-3), sd: 3 };
 
+/** Scratch buffers for {@link negLogPosterior}, reused across the evaluations of one fit. */
+export interface GpWorkspace {
+  readonly n: number;
+  readonly k: Float64Array;
+  readonly kf: Float64Array;
+  readonly dkdr: Float64Array;
+  readonly inv: Float64Array;
+  readonly li: Float64Array;
+}
+
+export function gpWorkspace(n: number): GpWorkspace {
+  const m = n * n;
+  return { n, k: new Float64Array(m), kf: new Float64Array(m), dkdr: new Float64Array(m), inv: new Float64Array(m), li: new Float64Array(m) };
+}
+
 /**
  * The negative log posterior of the hyperparameters θ = [log ℓ₁..log ℓ_d, log σ_f², log σ_n²] and its gradient,
  * given the targets and the per-dimension squared differences of the inputs (row-major n×n each).
  */
-export function negLogPosterior(y: Float64Array, diff2: readonly Float64Array[], theta: Float64Array): { value: number; grad: Float64Array } {
+export function negLogPosterior(y: Float64Array, diff2: readonly Float64Array[], theta: Float64Array, ws: GpWorkspace = gpWorkspace(y.length)): { value: number; grad: Float64Array } {
   const n = y.length;
   const d = diff2.length;
   const invLs2 = new Float64Array(d);
   for (let i = 0; i < d; i++) invLs2[i] = Math.exp(-2 * theta[i]!);
   const signal = Math.exp(theta[d]!);
   const noise = Math.exp(theta[d + 1]!);
-  const k = new Float64Array(n * n);
-  const dkdr = new Float64Array(n * n); // σ²·(5/3)(1+√5 r)e^{−√5 r}, the common factor of ∂K/∂log ℓᵢ
+  const { k, kf, dkdr } = ws;
+  // Lower triangles only: K (then its Cholesky factor), the noise-free K, and
+  // σ²·(5/3)(1+√5 r)e^{−√5 r}, the common factor of ∂K/∂log ℓᵢ.
   for (let a = 0; a < n; a++) {
+    const row = a * n;
     for (let b = 0; b <= a; b++) {
       let r2 = 0;
-      const idx = a * n + b;
+      const idx = row + b;
       for (let i = 0; i < d; i++) r2 += diff2[i]![idx]! * invLs2[i]!;
       const r = Math.sqrt(r2);
       const e = Math.exp(-SQRT5 * r);
       const kv = signal * (1 + SQRT5 * r + (5 / 3) * r2) * e;
-      const g = signal * (5 / 3) * (1 + SQRT5 * r) * e;
       k[idx] = kv;
-      k[b * n + a] = kv;
-      dkdr[idx] = g;
-      dkdr[b * n + a] = g;
+      kf[idx] = kv;
+      dkdr[idx] = signal * (5 / 3) * (1 + SQRT5 * r) * e;
     }
+    k[row + a]! += noise + 1e-9;
   }
-  const kf = Float64Array.from(k);
-  for (let a = 0; a < n; a++) k[a * n + a]! += noise + 1e-9;
   if (!cholesky(k, n)) return { value: Infinity, grad: new Float64Array(d + 2) };
   const alpha = solveUpper(k, n, solveLower(k, n, Float64Array.from(y)));
   let logDet = 0;
@@ -68,25 +82,28 @@ export function negLogPosterior(y: Float64Array, diff2: readonly Float64Array[],
   let fit = 0;
   for (let a = 0; a < n; a++) fit += y[a]! * alpha[a]!;
   const nll = 0.5 * fit + logDet + 0.5 * n * LOG_2PI;
-  const inv = choleskyInverse(k, n);
-  // W = ααᵀ − K⁻¹; ∂(−LML)/∂θ = −½ tr(W ∂K/∂θ).
-  const w = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) w[a * n + b] = alpha[a]! * alpha[b]! - inv[a * n + b]!;
-  const grad = new Float64Array(d + 2);
-  for (let i = 0; i < d; i++) {
-    let s = 0;
-    const di = diff2[i]!;
-    for (let a = 0; a < n; a++) {
-      const row = a * n;
-      for (let b = 0; b < a; b++) s += 2 * w[row + b]! * dkdr[row + b]! * di[row + b]!;
-    }
-    grad[i] = -0.5 * s * invLs2[i]!;
-  }
+  const inv = choleskyInverse(k, n, ws.inv, ws.li);
+  // W = ααᵀ − K⁻¹ (symmetric); ∂(−LML)/∂θ = −½ tr(W ∂K/∂θ), summed over the lower triangle.
+  const gl = new Float64Array(d);
   let sf = 0;
-  for (let a = 0; a < n * n; a++) sf += w[a]! * kf[a]!;
-  grad[d] = -0.5 * sf;
   let sn = 0;
-  for (let a = 0; a < n; a++) sn += w[a * n + a]!;
+  for (let a = 0; a < n; a++) {
+    const row = a * n;
+    const aa = alpha[a]!;
+    for (let b = 0; b < a; b++) {
+      const idx = row + b;
+      const w = aa * alpha[b]! - inv[idx]!;
+      const wg = 2 * w * dkdr[idx]!;
+      for (let i = 0; i < d; i++) gl[i]! += wg * diff2[i]![idx]!;
+      sf += 2 * w * kf[idx]!;
+    }
+    const wd = aa * aa - inv[row + a]!;
+    sf += wd * kf[row + a]!;
+    sn += wd;
+  }
+  const grad = new Float64Array(d + 2);
+  for (let i = 0; i < d; i++) grad[i] = -0.5 * gl[i]! * invLs2[i]!;
+  grad[d] = -0.5 * sf;
   grad[d + 1] = -0.5 * sn * noise;
   // Log-normal priors.
   let prior = 0;
@@ -106,6 +123,7 @@ export function fitGp(x: readonly Float64Array[], y: Float64Array, random: Rando
   const n = y.length;
   const d = x[0]?.length ?? 0;
   const diff2 = squaredDifferences(x);
+  const ws = gpWorkspace(n);
   const lower = new Float64Array(d + 2);
   const upper = new Float64Array(d + 2);
   for (let i = 0; i < d; i++) [lower[i], upper[i]] = LOG_LS_BOUNDS;
@@ -127,13 +145,13 @@ export function fitGp(x: readonly Float64Array[], y: Float64Array, random: Rando
     for (let i = 0; i < d; i++) s[i] = Math.min(upper[i]!, Math.max(lower[i]!, LS_PRIOR.mean + 1.2 * random.normal()));
     s[d] = Math.log(0.3 + 2 * random.float());
     s[d + 1] = Math.min(upper[d + 1]!, Math.max(lower[d + 1]!, NOISE_PRIOR.mean + 2 * random.normal()));
-    screened.push({ s, value: negLogPosterior(y, diff2, s).value });
+    screened.push({ s, value: negLogPosterior(y, diff2, s, ws).value });
   }
   screened.sort((a, b) => a.value - b.value);
   for (const { s } of screened.slice(0, restarts)) starts.push(s);
   let best: { x: Float64Array; value: number } | undefined;
   for (const s of starts) {
-    const res = minimizeLbfgs((t) => negLogPosterior(y, diff2, t), s, { lower, upper, maxIterations: options.maxIterations ?? 50 });
+    const res = minimizeLbfgs((t) => negLogPosterior(y, diff2, t, ws), s, { lower, upper, maxIterations: options.maxIterations ?? 50 });
     if (Number.isFinite(res.value) && (!best || res.value < best.value)) best = res;
   }
   const theta = best?.x ?? first;

@@ -44,25 +44,33 @@ export function solveUpper(l: Float64Array, n: number, b: Float64Array): Float64
   return b;
 }
 
-/** A⁻¹ from its Cholesky factor L (A = L·Lᵀ), as a full symmetric matrix. */
-export function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // Invert L (lower triangular), then A⁻¹ = L⁻ᵀ·L⁻¹.
-  const li = new Float64Array(n * n);
+/**
+ * A⁻¹ from its Cholesky factor L (A = L·Lᵀ), as a full symmetric matrix. `out` and `scratch` (n×n
+ * each) may be passed in to avoid allocating.
+ */
+export function choleskyInverse(l: Float64Array, n: number, out?: Float64Array, scratch?: Float64Array): Float64Array {
+  // Row j of U holds column j of L⁻¹ (forward substitution of e_j), so that A⁻¹ = L⁻ᵀ·L⁻¹ has entries
+  // A⁻¹_ij = Σ_k U_ik·U_jk: every inner loop runs along rows, which is what makes this fast.
+  const u = scratch ?? new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    li[j * n + j] = 1 / l[j * n + j]!;
-    for (let i = j + 1; i < n; i++) {
-      let s = 0;
-      for (let k = j; k < i; k++) s -= l[i * n + k]! * li[k * n + j]!;
-      li[i * n + j] = s / l[i * n + i]!;
+    const rj = j * n;
+    for (let i = 0; i < j; i++) u[rj + i] = 0;
+    for (let i = j; i < n; i++) {
+      const ri = i * n;
+      let s = i === j ? 1 : 0;
+      for (let k = j; k < i; k++) s -= l[ri + k]! * u[rj + k]!;
+      u[rj + i] = s / l[ri + i]!;
     }
   }
-  const inv = new Float64Array(n * n);
+  const inv = out ?? new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
+      const rj = j * n;
       let s = 0;
-      for (let k = i; k < n; k++) s += li[k * n + i]! * li[k * n + j]!;
-      inv[i * n + j] = s;
-      inv[j * n + i] = s;
+      for (let k = i; k < n; k++) s += u[ri + k]! * u[rj + k]!;
+      inv[ri + j] = s;
+      inv[rj + i] = s;
     }
   }
   return inv;

@@ -113,8 +113,12 @@ export function fitParzen(specs: readonly ParzenDimSpec[], observations: Readonl
       // Well inside the bounds the kernel's mass is 1 to double precision.
       logZ[i] = a < -9 && b > 9 ? 0 : Math.log(Math.max(normalMass(a, b), 1e-300));
     }
-    const invSigmas = sigmas.map((v) => 1 / v);
-    const logNorm = Float64Array.from(sigmas, (v, i) => -Math.log(v) - logZ[i]! - LOG_SQRT_2PI);
+    const invSigmas = new Float64Array(k);
+    const logNorm = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      invSigmas[i] = 1 / sigmas[i]!;
+      logNorm[i] = -Math.log(sigmas[i]!) - logZ[i]! - LOG_SQRT_2PI;
+    }
     return { kind: 'numeric', spec, mus, sigmas, logZ, invSigmas, logNorm };
   });
   return { components: k, weights, logWeights, dims };
@@ -123,16 +127,15 @@ export function fitParzen(specs: readonly ParzenDimSpec[], observations: Readonl
 /** Indices of `values` in increasing order of value (ties by index). */
 function sortedOrder(values: Float64Array): Uint32Array {
   const n = values.length;
-  // Native numeric sort of the values, then each index goes to the next free slot of its value's run.
+  // Native numeric sort of the values, then each index goes to the next free slot of its value's run
+  // (indices visited in increasing order, so ties keep index order).
   const sorted = Float64Array.from(values).sort();
   const order = new Uint32Array(n);
-  const next = new Map<number, number>();
+  const taken = new Uint32Array(n); // how many indices already sit in the run of equal values starting here
   for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    let pos = next.get(v);
-    if (pos === undefined) pos = lowerBound(sorted, v);
-    order[pos] = i;
-    next.set(v, pos + 1);
+    const start = lowerBound(sorted, values[i]!);
+    order[start + taken[start]!] = i;
+    taken[start]!++;
   }
   return order;
 }

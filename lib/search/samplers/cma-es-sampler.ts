@@ -35,6 +35,9 @@ export interface CmaEsSamplerConfig {
  * import { cmaEsSampler } from 'rxtrain';
  * const sampler = cmaEsSampler({ seed: 1, sigma0: 0.2 });
  * ```
+ *
+ * @param config see {@link CmaEsSamplerConfig}; `seed` is required.
+ * @returns a {@link Sampler}.
  */
 export function cmaEsSampler(config: CmaEsSamplerConfig): Sampler {
   const where = 'cmaEsSampler()';

@@ -16,7 +16,7 @@ export interface GpSamplerConfig {
   readonly restarts?: number;
   /**
    * The GP is fitted to at most this many trials (the best half and the most recent half), to bound
-   * its O(n³) cost. Default 300.
+   * its O(n³) cost. Default 200.
    */
   readonly maxObservations?: number;
 }
@@ -44,6 +44,9 @@ export interface GpSamplerConfig {
  * import { gpSampler } from 'rxtrain';
  * const sampler = gpSampler({ seed: 1 });
  * ```
+ *
+ * @param config see {@link GpSamplerConfig}; `seed` is required.
+ * @returns a {@link Sampler}.
  */
 export function gpSampler(config: GpSamplerConfig): Sampler {
   const where = 'gpSampler()';
@@ -53,7 +56,7 @@ export function gpSampler(config: GpSamplerConfig): Sampler {
   const nStartup = c.nStartup === undefined ? 10 : nonNegativeInt(where, 'nStartup', c.nStartup);
   const nCandidates = c.nCandidates === undefined ? 1000 : positiveInt(where, 'nCandidates', c.nCandidates);
   const restarts = c.restarts === undefined ? 2 : nonNegativeInt(where, 'restarts', c.restarts);
-  const maxObs = c.maxObservations === undefined ? 300 : positiveInt(where, 'maxObservations', c.maxObservations);
+  const maxObs = c.maxObservations === undefined ? 200 : positiveInt(where, 'maxObservations', c.maxObservations);
 
   return {
     name: 'gp',

@@ -44,6 +44,9 @@ export interface GridSampler extends Sampler {
  * import { gridSampler } from 'rxtrain';
  * const sampler = gridSampler({ points: 4, seed: 1 });
  * ```
+ *
+ * @param config see {@link GridSamplerConfig}; all fields optional.
+ * @returns a {@link GridSampler}: a Sampler that can also list its grid and say when it is exhausted.
  */
 export function gridSampler(config: GridSamplerConfig = {}): GridSampler {
   const where = 'gridSampler()';
@@ -94,7 +97,7 @@ export function gridSampler(config: GridSamplerConfig = {}): GridSampler {
       if (counts[best]! > 0 && whenExhausted === 'throw') {
         throw new RxtrainError('INVALID_CONFIG', `${where}: all ${g.points.length} grid points have been tried (whenExhausted: 'throw')`, { where, field: 'whenExhausted', exhausted: true });
       }
-      return g.points[best]!;
+      return { ...g.points[best]! };
     },
   };
 }

@@ -20,6 +20,9 @@ export interface RandomSamplerConfig {
  * import { randomSampler } from 'rxtrain';
  * const sampler = randomSampler({ seed: 42 });
  * ```
+ *
+ * @param config `seed` of the sampler's randomness.
+ * @returns a {@link Sampler}.
  */
 export function randomSampler(config: RandomSamplerConfig): Sampler {
   const where = 'randomSampler()';

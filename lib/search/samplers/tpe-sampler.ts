@@ -44,6 +44,9 @@ export interface TpeSamplerConfig {
  * import { tpeSampler } from 'rxtrain';
  * const sampler = tpeSampler({ seed: 1, multivariate: true });
  * ```
+ *
+ * @param config see {@link TpeSamplerConfig}; `seed` is required.
+ * @returns a {@link Sampler}.
  */
 export function tpeSampler(config: TpeSamplerConfig): Sampler {
   const where = 'tpeSampler()';

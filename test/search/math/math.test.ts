@@ -108,3 +108,11 @@ t.test('Parzen estimator: samples in bounds, density integrates to 1', async (t)
   const probs = logPdfParzen(cat, [0, 1, 2].map((c) => Float64Array.of(c))).map(Math.exp);
   t.ok(close(probs.reduce((a, b) => a + b), 1, 1e-12) && close(probs[2]!, 5 / 9, 1e-12), `categorical mass ${Array.from(probs)}`);
 });
+
+t.test('Parzen bandwidths follow the neighbour-gap rule (ties, magic clip, prior)', async (t) => {
+  const est = fitParzen([{ kind: 'numeric', low: 0, high: 1 }], [0.2, 0.2, 0.9].map((v) => Float64Array.of(v)), [1, 1, 1], { priorWeight: 1, multivariate: false });
+  const dim = est.dims[0]!;
+  if (dim.kind !== 'numeric') throw new Error('numeric expected');
+  // sorted with the prior: 0.2, 0.2, 0.5, 0.9 → gaps: 0 (clipped to 1/5), 0.3, 0.4 (outermost looks inwards); prior = range
+  t.same(Array.from(dim.sigmas, (v) => Number(v.toFixed(12))), [0.2, 0.3, 0.4, 1]);
+});

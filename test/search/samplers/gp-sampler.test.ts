@@ -46,3 +46,10 @@ t.test('config errors name the field', async (t) => {
   t.throws(() => gpSampler({ seed: 1, restarts: -1 }), { code: 'INVALID_CONFIG', details: { field: 'restarts' } });
   t.throws(() => gpSampler({ seed: 1, kernel: 'rbf' } as never), { code: 'INVALID_CONFIG', details: { field: 'kernel' } });
 });
+
+t.test('degenerate histories: constant losses, repeated parameters, a single choice', async (t) => {
+  const s = space({ n: int(1, 3), c: choice(['only']) });
+  const trials: FrozenTrial[] = Array.from({ length: 15 }, (_, i) => ({ number: i, state: 'completed', params: { n: 1 + (i % 3), c: 'only' }, value: 4, intermediate: [] }));
+  const p = gpSampler({ seed: 1, nCandidates: 50 }).sample(s, trials, { direction: 'minimize', trialNumber: 15 });
+  t.same(s.problems(p), []);
+});

@@ -1,0 +1,157 @@
+/**
+ * Sampler quality and overhead on standard test functions with known optima.
+ *
+ *   node --conditions=rxtrain-source --import=tsx bench/samplers.ts [--samplers=random,tpe,...]
+ *        [--functions=branin,hartmann6,rosenbrock10] [--seeds=10] [--trials=100] [--overhead]
+ *
+ * Protocol (as for the Optuna 3.1 numbers in issue 3): 100 trials × 10 seeds per sampler and function;
+ * regret = best value found − known optimum; mean and median over seeds. Samplers are driven directly
+ * (sample → evaluate → append a completed FrozenTrial), with no study code in between.
+ * `--overhead` times one 6D TPE sample at trial 1000 (median of repeats).
+ */
+import { performance } from 'node:perf_hooks';
+import { cmaEsSampler } from '../lib/search/samplers/cma-es-sampler.js';
+import { gpSampler } from '../lib/search/samplers/gp-sampler.js';
+import { randomSampler } from '../lib/search/samplers/random-sampler.js';
+import { tpeSampler } from '../lib/search/samplers/tpe-sampler.js';
+import { space, uniform, type SearchSpace } from '../lib/search/space.js';
+import type { FrozenTrial, Params, Sampler } from '../lib/search/types.js';
+
+interface Problem {
+  readonly name: string;
+  readonly space: SearchSpace;
+  readonly optimum: number;
+  readonly f: (x: number[]) => number;
+  readonly optuna: Readonly<Record<string, number>>;
+}
+
+const branin: Problem = {
+  name: 'branin',
+  space: space({ x0: uniform(-5, 10), x1: uniform(0, 15) }),
+  optimum: 0.397887,
+  f: ([x1, x2]) => {
+    const b = 5.1 / (4 * Math.PI ** 2), c = 5 / Math.PI, t = 1 / (8 * Math.PI);
+    return (x2! - b * x1! ** 2 + c * x1! - 6) ** 2 + 10 * (1 - t) * Math.cos(x1!) + 10;
+  },
+  optuna: { tpe: 0.0287, cmaes: 0.203, random: 0.401 },
+};
+
+const H_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]];
+const H_P = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991], [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]].map((r) => r.map((v) => v * 1e-4));
+const H_ALPHA = [1, 1.2, 3, 3.2];
+const hartmann6: Problem = {
+  name: 'hartmann6',
+  space: space(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x${i}`, uniform(0, 1)]))),
+  optimum: -3.32237,
+  f: (x) => -H_ALPHA.reduce((s, a, i) => s + a * Math.exp(-H_A[i]!.reduce((q, aij, j) => q + aij * (x[j]! - H_P[i]![j]!) ** 2, 0)), 0),
+  optuna: { tpe: 0.329, cmaes: 0.279, random: 1.263 },
+};
+
+const rosenbrock10: Problem = {
+  name: 'rosenbrock10',
+  space: space(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, uniform(-5, 10)]))),
+  optimum: 0,
+  f: (x) => {
+    let s = 0;
+    for (let i = 0; i < x.length - 1; i++) s += 100 * (x[i + 1]! - x[i]! ** 2) ** 2 + (1 - x[i]!) ** 2;
+    return s;
+  },
+  optuna: { tpe: 2529, cmaes: 2540, random: 95110 },
+};
+
+const SAMPLERS: Record<string, (seed: number) => Sampler> = {
+  random: (seed) => randomSampler({ seed }),
+  tpe: (seed) => tpeSampler({ seed }),
+  'tpe-multivariate': (seed) => tpeSampler({ seed, multivariate: true }),
+  gp: (seed) => gpSampler({ seed }),
+  cmaes: (seed) => cmaEsSampler({ seed }),
+};
+
+function vector(p: Params, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => p[`x${i}`] as number);
+}
+
+function run(problem: Problem, sampler: Sampler, trials: number): number {
+  const history: FrozenTrial[] = [];
+  let best = Infinity;
+  const n = problem.space.params.length;
+  for (let i = 0; i < trials; i++) {
+    const params = sampler.sample(problem.space, history, { direction: 'minimize', trialNumber: i });
+    const value = problem.f(vector(params, n));
+    best = Math.min(best, value);
+    history.push({ number: i, state: 'completed', params, value, intermediate: [] });
+  }
+  return best - problem.optimum;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+
+/** Wall time and CPU time (process.cpuUsage, immune to other processes on a shared machine) per sample. */
+function timeSamples(sampler: Sampler, s: SearchSpace, history: readonly FrozenTrial[], repeats: number): { wall: number; cpu: number } {
+  sampler.sample(s, history, { direction: 'minimize', trialNumber: history.length }); // warm-up
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let rep = 0; rep < repeats; rep++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    sampler.sample(s, history, { direction: 'minimize', trialNumber: history.length + rep });
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+function overhead(): void {
+  const s = hartmann6.space;
+  const r = randomSampler({ seed: 1 });
+  const history: FrozenTrial[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const params = r.sample(s, history, { direction: 'minimize', trialNumber: i });
+    history.push({ number: i, state: 'completed', params, value: hartmann6.f(vector(params, 6)), intermediate: [] });
+  }
+  const rows: Array<[string, Sampler, number]> = [
+    ['tpe', tpeSampler({ seed: 0 }), 50],
+    ['tpe-multivariate', tpeSampler({ seed: 0, multivariate: true }), 50],
+    ['cmaes', cmaEsSampler({ seed: 0 }), 50],
+    ['random', randomSampler({ seed: 0 }), 50],
+  ];
+  console.log('| sampler (6D, 1000 trials in history) | median wall ms / sample | median CPU ms / sample |');
+  console.log('|---|---|---|');
+  for (const [name, sampler, repeats] of rows) {
+    const { wall, cpu } = timeSamples(sampler, s, history, repeats);
+    console.log(`| ${name} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} |`);
+  }
+  const gp = timeSamples(gpSampler({ seed: 0 }), s, history.slice(0, 100), 5);
+  console.log(`| gp (100 trials in history) | ${gp.wall.toFixed(1)} | ${gp.cpu.toFixed(1)} |`);
+}
+
+function main(): void {
+  const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+  if (args.has('overhead')) return overhead();
+  const samplers = (args.get('samplers') ?? Object.keys(SAMPLERS).join(',')).split(',');
+  const problems = [branin, hartmann6, rosenbrock10].filter((p) => (args.get('functions') ?? 'branin,hartmann6,rosenbrock10').split(',').includes(p.name));
+  const seeds = Number(args.get('seeds') ?? 10);
+  const trials = Number(args.get('trials') ?? 100);
+  console.log(`| sampler | function | mean regret | median regret | Optuna 3.1 mean (same sampler) | s/run |`);
+  console.log(`|---|---|---|---|---|---|`);
+  for (const name of samplers) {
+    const make = SAMPLERS[name];
+    if (!make) throw new Error(`unknown sampler ${name} (known: ${Object.keys(SAMPLERS).join(', ')})`);
+    for (const p of problems) {
+      const t0 = performance.now();
+      const regrets = Array.from({ length: seeds }, (_, seed) => run(p, make(seed), trials));
+      const mean = regrets.reduce((a, b) => a + b, 0) / seeds;
+      const ref = p.optuna[name.startsWith('tpe') ? 'tpe' : name];
+      const secs = (performance.now() - t0) / 1000 / seeds;
+      console.log(`| ${name} | ${p.name} | ${fmt(mean)} | ${fmt(median(regrets))} | ${ref === undefined ? '—' : fmt(ref)} | ${secs.toFixed(2)} |`);
+    }
+  }
+}
+
+main();
