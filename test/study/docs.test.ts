@@ -16,18 +16,22 @@ t.test('every ts block of docs/studies.md runs', async (t) => {
   // Inside the package, so that 'rxtrain' resolves to this checkout (the rxtrain-source condition).
   const dir = mkdtempSync(join(root, 'test', '.studies-docs-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const outputs = blocks.map((code, i) => {
-    const file = join(dir, `block-${i}.ts`);
+  // A block whose first line is `// file: NAME` is a module other blocks import: written, not run.
+  const outputs: string[] = [];
+  blocks.forEach((code, i) => {
+    const named = /^\/\/ file: (\S+)/.exec(code)?.[1];
+    const file = join(dir, named ?? `block-${i}.ts`);
     writeFileSync(file, code);
-    return run(file);
+    if (!named) outputs.push(run(file));
   });
-  const [first, training, byHand, storage, resume] = outputs;
+  const [first, training, byHand, workers, storage, resume] = outputs;
   t.match(first, /^best \d/m, 'a first search');
   const best = Number(/^best ([\d.e-]+)/m.exec(first!)?.[1]);
   t.ok(best < 1, `quadratic best ${best}`);
   t.match(training, /"type":"studyCompleted","reason":"trials"/, 'a training search completes');
   t.match(training, /"type":"trialCompleted"/);
   t.match(byHand, /^0 completed 0\.250$/m, 'the enqueued trial runs first');
+  t.match(workers, /^best trial \d+: val_accuracy 0\.9\d+/m, 'a search in worker threads');
   t.match(storage, /^3 trials, next is number 3$/m);
   t.match(storage, /^0 trials in memory$/m);
   t.match(resume, /^10 completed$/m);
