@@ -15,7 +15,7 @@ export type { Random } from './random.js';
 // Backend
 export { useBackend, backendNames } from './backend/use-backend.js';
 export type { BackendName, BackendInfo, UseBackendOptions } from './backend/use-backend.js';
-export { registerWasmTrainingKernels } from './backend/register-wasm-kernels.js';
+export { registerWasmTrainingKernels, replaceStockWasmKernels, restoreStockWasmKernels, stockWasmKernel } from './backend/register-wasm-kernels.js';
 
 // Data
 export { batches, toArrayDataset } from './data/batches.js';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { RxtrainError, configError } from '../errors.js';
-import { registerWasmTrainingKernels } from './register-wasm-kernels.js';
+import { registerWasmTrainingKernels, replaceStockWasmKernels } from './register-wasm-kernels.js';
 
 // Importing the wasm backend registers it above cpu, and tfjs then picks it for the first tensor op
 // made before any setBackend; but wasm initialises asynchronously, so that op throws ("The highest
@@ -35,6 +35,8 @@ export interface BackendInfo {
   readonly requestedBy: 'argument' | 'RXTRAIN_BACKEND' | 'auto';
   /** Kernels rxtrain registered to make this backend train (wasm only). */
   readonly addedKernels: readonly string[];
+  /** Stock kernels rxtrain replaced because they are wrong or slow (wasm only; see docs/wasm-backend.md). */
+  readonly replacedKernels: readonly string[];
 }
 
 export interface UseBackendOptions {
@@ -102,7 +104,10 @@ export async function useBackend(name: BackendName | 'auto' = 'auto', options: U
 
 function info(name: BackendName, requestedBy: BackendInfo['requestedBy']): BackendInfo {
   const addedKernels = name === 'wasm' ? registerWasmTrainingKernels() : [];
-  return { name, tfjsName: tf.getBackend(), requestedBy, addedKernels };
+  // Stock wasm's MaxPoolGrad is wrong with more than one channel, and its transposed matMuls and
+  // Conv2DBackpropInput are slow loops: training on wasm always uses rxtrain's versions.
+  const replacedKernels = name === 'wasm' ? replaceStockWasmKernels() : [];
+  return { name, tfjsName: tf.getBackend(), requestedBy, addedKernels, replacedKernels };
 }
 
 /** Returns undefined on success, or why it failed. */

@@ -8,11 +8,12 @@ const missing = async (name: string) => {
 
 t.test('explicit cpu and wasm', async (t) => {
   const cpu = await useBackend('cpu', { env: {} });
-  t.match(cpu, { name: 'cpu', tfjsName: 'cpu', requestedBy: 'argument', addedKernels: [] });
+  t.match(cpu, { name: 'cpu', tfjsName: 'cpu', requestedBy: 'argument', addedKernels: [], replacedKernels: [] });
   t.equal(tf.getBackend(), 'cpu');
   const wasm = await useBackend('wasm', { env: {} });
   t.match(wasm, { name: 'wasm', tfjsName: 'wasm' });
   t.ok(wasm.addedKernels.includes('Conv2DBackpropFilter'), `registered ${wasm.addedKernels.join(', ')}`);
+  t.ok(wasm.replacedKernels.includes('MaxPoolGrad'), `replaced ${wasm.replacedKernels.join(', ')}`);
   t.same((await useBackend('wasm', { env: {} })).addedKernels, [], 'kernels are registered once');
 });
 
