@@ -1,16 +1,22 @@
 /**
  * `npm start`: train an MLP on the bundled handwritten digits with early stopping, then report the
- * accuracy on a held-out test set the run never saw.
+ * accuracy on a held-out test set the run never saw. A live dashboard runs during the job: open the
+ * URL it prints.
  *
- *   npm start                       # backend: auto (wasm here)
- *   RXTRAIN_BACKEND=cpu npm start   # any backend
+ *   npm start                            # backend: auto (wasm here); dashboard on a free port
+ *   RXTRAIN_BACKEND=cpu npm start        # any backend
+ *   RXTRAIN_MONITOR_PORT=8080 npm start  # a fixed dashboard port
  */
 import { lastValueFrom, tap } from 'rxjs';
-import { digits, evaluate, mlp, split, train, useBackend } from 'rxtrain';
+import { digits, evaluate, mlp, split, startMonitor, train, useBackend } from 'rxtrain';
+import { monitorTap } from 'rxtrain/operators';
 
 const backend = await useBackend('auto');
 const { train: trainSet, validation, test } = split(digits(), { validation: 0.15, test: 0.15, seed: 42 });
 console.log(`backend ${backend.name}; digits: ${trainSet.length} train, ${validation.length} validation, ${test.length} test`);
+
+const monitor = await startMonitor({ port: Number(process.env.RXTRAIN_MONITOR_PORT ?? 0) });
+console.log(`dashboard: ${monitor.url}`);
 
 const model = mlp({ inputShape: [64], units: [128, 64], dropout: 0.1, classes: 10, seed: 42 });
 await lastValueFrom(
@@ -22,6 +28,7 @@ await lastValueFrom(
     earlyStopping: { monitor: 'val_loss', patience: 5, restoreBest: true },
     seed: 42,
   }).pipe(
+    monitorTap(monitor, { run: 'digits-mlp' }),
     tap((e) => {
       if (e.type === 'epochEnd') {
         const m = e.metrics;
@@ -35,3 +42,4 @@ await lastValueFrom(
 const result = evaluate(model, test);
 console.log(`test accuracy ${result.accuracy?.toFixed(4)} (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits`);
 model.dispose();
+await monitor.close();

@@ -20,7 +20,9 @@ export type RxtrainErrorCode =
   /** A storage operation failed or found inconsistent data. */
   | 'STORAGE'
   /** A trial's objective failed. */
-  | 'TRIAL_FAILED';
+  | 'TRIAL_FAILED'
+  /** A monitor could not be reached (after the configured retries). */
+  | 'MONITOR_UNREACHABLE';
 
 export class RxtrainError extends Error {
   override readonly name = 'RxtrainError';

@@ -60,6 +60,16 @@ export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.j
 export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
 export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
 
+// The live monitor: WebSocket server, dashboard, client
+export { startMonitor } from './monitor/start-monitor.js';
+export type { Monitor, MonitorConfig, MonitorSink, MonitorControl } from './monitor/start-monitor.js';
+export type { MonitorStats } from './monitor/hub.js';
+export { connectMonitor } from './monitor/connect-monitor.js';
+export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
+export { sendCommand } from './monitor/send-command.js';
+export { MONITOR_PROTOCOL } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode } from './monitor/protocol.js';
+
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';

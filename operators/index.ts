@@ -23,3 +23,8 @@ export { jsonlLog } from './jsonl-log.js';
 export type { JsonlLogConfig } from './jsonl-log.js';
 export { csvLog } from './csv-log.js';
 export { prune } from './prune.js';
+export { monitorTap } from './monitor-tap.js';
+export type { MonitorTapConfig } from './monitor-tap.js';
+export { controlledBy } from './controlled-by.js';
+export type { ControlledByConfig } from './controlled-by.js';
+export { holdWhile } from './hold-while.js';

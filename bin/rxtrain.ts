@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The rxtrain command line.
+ *
+ *   rxtrain watch <url> [--metric val_loss] [--token T]     live table of a monitor's runs and trials
+ *   rxtrain stop <url> <run> [--trial N] --token T           stop a run (or one trial of a study run)
+ *   rxtrain pause|resume <url> [<run>] --token T             hold / release runs at their next boundary
+ *
+ * `<url>` is the dashboard URL a monitor prints (`http://127.0.0.1:PORT/`) or its WebSocket URL.
+ */
+import { parseArgs } from 'node:util';
+import { connectMonitor } from '../lib/monitor/connect-monitor.js';
+import { sendCommand } from '../lib/monitor/send-command.js';
+import { watchTable } from '../lib/monitor/watch-table.js';
+
+const usage = `usage:
+  rxtrain watch <url> [--metric val_loss] [--token T]
+  rxtrain stop <url> <run> [--trial N] [--reason TEXT] --token T
+  rxtrain pause <url> [<run>] --token T
+  rxtrain resume <url> [<run>] --token T
+The token may also come from the RXTRAIN_MONITOR_TOKEN environment variable.`;
+
+function fail(message: string): never {
+  process.stderr.write(`rxtrain: ${message}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        token: { type: 'string' },
+        metric: { type: 'string', default: 'val_loss' },
+        trial: { type: 'string' },
+        reason: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, url, run] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (url === undefined) fail(`${command}: the monitor's URL is missing`);
+  const token = values.token ?? process.env.RXTRAIN_MONITOR_TOKEN;
+
+  switch (command) {
+    case 'watch':
+      return watch(url, values.metric ?? 'val_loss', token);
+    case 'stop': {
+      if (run === undefined) fail('stop: which run? (rxtrain stop <url> <run>)');
+      if (!token) fail('stop: needs the monitor token (--token or RXTRAIN_MONITOR_TOKEN)');
+      const trial = values.trial === undefined ? undefined : Number(values.trial);
+      if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) fail(`--trial must be an integer ≥ 0 (got ${values.trial})`);
+      await sendCommand(url, { type: 'stop', run, ...(trial === undefined ? {} : { trial }), ...(values.reason ? { reason: values.reason } : {}) }, { token });
+      process.stdout.write(`stop sent to ${run}${trial === undefined ? '' : ` #${trial}`}\n`);
+      return;
+    }
+    case 'pause':
+    case 'resume':
+      if (!token) fail(`${command}: needs the monitor token (--token or RXTRAIN_MONITOR_TOKEN)`);
+      await sendCommand(url, run === undefined ? { type: command } : { type: command, run }, { token });
+      process.stdout.write(`${command} sent${run === undefined ? ' (all runs)' : ` to ${run}`}\n`);
+      return;
+    default:
+      fail(`unknown command '${command}'`);
+  }
+}
+
+function watch(url: string, metric: string, token: string | undefined): Promise<void> {
+  const table = watchTable(metric);
+  const tty = process.stdout.isTTY === true;
+  let status = 'connecting…';
+  let dirty = true;
+  const draw = (): void => {
+    if (!dirty) return;
+    dirty = false;
+    const text = `rxtrain watch ${url} — ${status}\n${table.render(process.stdout.columns ?? 160)}\n`;
+    // On a terminal, redraw in place; piped, print a snapshot each time something changed.
+    process.stdout.write(tty ? `\x1b[H\x1b[2J${text}` : `${text}\n`);
+  };
+  const sub = connectMonitor(url, {
+    ...(token ? { token } : {}),
+    onStatus: (s) => {
+      status = s.state === 'open' ? `live${s.control ? ' (control)' : ''}` : s.state === 'closed' ? `disconnected (${s.code}), retry in ${(s.retryInMs / 1000).toFixed(1)} s` : 'connecting…';
+      dirty = true;
+    },
+  }).subscribe({
+    next: (r) => {
+      table.apply(r);
+      dirty = true;
+    },
+    error: (err: unknown) => {
+      process.stderr.write(`rxtrain watch: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  });
+  const timer = setInterval(draw, tty ? 250 : 2000);
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      clearInterval(timer);
+      sub.unsubscribe();
+      dirty = true;
+      if (!tty) draw();
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`rxtrain: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+/**
+ * The dashboard's files, read once when a monitor starts. They ship as plain files in the package
+ * (`lib/monitor/dashboard/`): no CDN, no build step. From a build in `dist/`, the source folder is
+ * found beside it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export interface Asset {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+const files: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/app.js': 'app.js',
+  '/chart.js': 'chart.js',
+  '/parallel.js': 'parallel.js',
+  '/model.js': 'model.js',
+  '/style.css': 'style.css',
+};
+
+const types: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+function dashboardDir(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [join(here, 'dashboard'), join(here, '..', '..', '..', 'lib', 'monitor', 'dashboard')];
+  for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return dir;
+  throw new Error(`rxtrain monitor: dashboard files not found (looked in ${candidates.join(', ')})`);
+}
+
+/** The dashboard's files by URL path. */
+export function loadDashboard(): ReadonlyMap<string, Asset> {
+  const dir = dashboardDir();
+  const out = new Map<string, Asset>();
+  for (const [path, file] of Object.entries(files)) {
+    const ext = file.slice(file.lastIndexOf('.') + 1);
+    out.set(path, { body: readFileSync(join(dir, file)), contentType: types[ext] ?? 'application/octet-stream' });
+  }
+  return out;
+}

@@ -1,0 +1,298 @@
+// The dashboard: one WebSocket to the monitor (reconnecting, resuming after the last record seen), a
+// model of runs and trials built from the events, and a view redrawn at most a few times a second.
+import { color, createChart } from './chart.js';
+import { drawParallel } from './parallel.js';
+import { createModel, TERMINAL } from './model.js';
+
+const page = new URL(location.href);
+const token = page.searchParams.get('token');
+const $ = (id) => document.getElementById(id);
+
+const m = createModel({
+  onMetrics: () => refreshMetricSelect(),
+  // A study's direction shows in its improvements: sort the objective best-first.
+  onDirection: (max) => { if (!userSorted && sortKey === 'objective') { sortDesc = max; syncSortHeaders(); } },
+});
+let userSorted = false;
+
+// ---- connection ----------------------------------------------------------------------------------
+let ws = null, instance = null, lastSeq = 0, failures = 0, control = false;
+
+function setStatus(text, cls) { const el = $('status'); el.textContent = text; el.className = `status ${cls}`; }
+
+function connect() {
+  const u = new URL('/events', location.href);
+  u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (token) u.searchParams.set('token', token);
+  if (instance) { u.searchParams.set('instance', instance); u.searchParams.set('since', String(lastSeq)); }
+  setStatus('connecting…', 'connecting');
+  const sock = new WebSocket(u);
+  ws = sock;
+  sock.onmessage = (message) => {
+    const msg = JSON.parse(message.data);
+    if (msg.type === 'hello') {
+      failures = 0;
+      if (msg.instance !== instance) { lastSeq = 0; }
+      instance = msg.instance;
+      control = msg.control;
+      $('controls').hidden = !control;
+      setStatus(control ? 'live · control' : 'live · read-only', 'open');
+      m.version++;
+    } else if (msg.type === 'events') {
+      for (const r of msg.records) { if (r.seq > lastSeq) { lastSeq = r.seq; m.apply(r); } }
+    } else if (msg.type === 'error') {
+      console.warn('monitor refused a message:', msg.code, msg.message);
+    }
+  };
+  sock.onclose = (ev) => {
+    if (ws !== sock) return;
+    const delay = Math.min(10000, 250 * 2 ** failures++);
+    setStatus(`disconnected (${ev.code}); retry in ${(delay / 1000).toFixed(1)} s`, 'closed');
+    setTimeout(connect, delay);
+  };
+}
+
+function send(cmd) { if (ws && ws.readyState === WebSocket.OPEN && control) ws.send(JSON.stringify(cmd)); }
+
+// ---- view ----------------------------------------------------------------------------------------
+const chart = createChart($('chart'), $('layer-static'), $('layer-live'));
+let selectedMetric = null;
+let metricChosen = false; // by the user: then new metrics do not take over the chart
+let selectedKey = null;
+let sortKey = 'objective', sortDesc = false;
+const MAX_ROWS = 300;
+
+function refreshMetricSelect() {
+  const sel = $('metric');
+  const names = [...m.metricNames].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  sel.replaceChildren(...names.map((n) => new Option(n, n, false, n === selectedMetric)));
+  if (!metricChosen) {
+    const preferred = names[0];
+    if (preferred !== selectedMetric) { selectedMetric = preferred; if (!userSorted && !m.bestKey) { sortDesc = /acc/.test(preferred); syncSortHeaders(); } }
+    sel.value = selectedMetric;
+  }
+}
+function syncSortHeaders() {
+  for (const h of document.querySelectorAll('th[data-sort]')) h.className = h.dataset.sort === sortKey ? `sorted${sortDesc ? ' desc' : ''}` : '';
+}
+function rank(name) { return ['val_loss', 'loss', 'val_accuracy', 'accuracy'].indexOf(name) + 1 || 9; }
+
+function objective(s) {
+  if (typeof s.value === 'number') return s.value;
+  const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
+  return pts && pts.length ? pts[pts.length - 1][1] : undefined;
+}
+function bestOf(s) {
+  const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
+  if (!pts || !pts.length) return undefined;
+  const max = /acc/.test(selectedMetric);
+  return pts.reduce((b, p) => (max ? Math.max(b, p[1]) : Math.min(b, p[1])), max ? -Infinity : Infinity);
+}
+
+function lineFor(s, pts) {
+  const finished = TERMINAL.has(s.state);
+  const isBest = s.key === m.bestKey;
+  return {
+    points: pts,
+    color: s.state === 'failed' ? 'rgba(220,38,38,.6)' : color(s.index, finished && !isBest ? 0.5 : 0.95),
+    width: isBest ? 3 : s.key === selectedKey ? 2.5 : finished ? 1 : 1.6,
+    dash: s.state === 'pruned' ? [4, 3] : null,
+    mark: s.state === 'pruned' || s.state === 'failed' || s.state === 'stopped' || (s.stopRequested && TERMINAL.has(s.state)),
+    markColor: s.state === 'failed' ? '#dc2626' : s.state === 'pruned' ? '#d97706' : '#6b21a8',
+  };
+}
+
+let drawnStructural = -1, drawnMetric = null, drawnLog = null;
+function drawChart() {
+  const log = $('logy').checked;
+  if (drawnMetric !== selectedMetric || drawnLog !== log) chart.reset();
+  else if (m.structural !== drawnStructural) chart.invalidate();
+  drawnStructural = m.structural; drawnMetric = selectedMetric; drawnLog = log;
+  const fixed = [], live = [];
+  let bounds = null;
+  for (const s of m.series.values()) {
+    const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
+    if (!pts || !pts.length) continue;
+    for (const p of pts) {
+      if (!bounds) bounds = { x1: p[0], y0: p[1], y1: p[1] };
+      else { if (p[0] > bounds.x1) bounds.x1 = p[0]; if (p[1] < bounds.y0) bounds.y0 = p[1]; if (p[1] > bounds.y1) bounds.y1 = p[1]; }
+    }
+    const line = lineFor(s, pts);
+    (TERMINAL.has(s.state) && s.key !== selectedKey && s.key !== m.bestKey ? fixed : live).push(line);
+  }
+  chart.draw({ fixed, live, bounds, log });
+}
+
+const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4)) : '');
+const fmtParams = (p) => (p ? Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ') : '');
+
+function sortValue(s) {
+  switch (sortKey) {
+    case 'name': return s.key;
+    case 'state': return s.state;
+    case 'epoch': return s.epoch;
+    case 'best': return bestOf(s);
+    default: return objective(s);
+  }
+}
+
+const rowEls = new Map();
+
+function makeRow(s) {
+  const tr = document.createElement('tr');
+  tr.dataset.key = s.key;
+  const cells = ['', '', 'num', 'num', 'num', 'params', ''].map((cls) => {
+    const td = document.createElement('td');
+    if (cls) td.className = cls;
+    tr.append(td);
+    return td;
+  });
+  const swatch = document.createElement('i');
+  swatch.className = 'swatch';
+  swatch.style.background = color(s.index, 0.95);
+  const name = document.createElement('span');
+  cells[0].append(swatch, name);
+  const badge = document.createElement('span');
+  cells[1].append(badge);
+  tr._cells = { name, badge, epoch: cells[2], objective: cells[3], best: cells[4], params: cells[5], actions: cells[6] };
+  return tr;
+}
+
+function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+
+function updateRow(tr, s) {
+  const c = tr._cells;
+  tr.classList.toggle('selected', s.key === selectedKey);
+  tr.classList.toggle('best', s.key === m.bestKey);
+  setText(c.name, (s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (s.key === m.bestKey ? ' ★' : ''));
+  // A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
+  const shown = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state;
+  const state = m.paused.has(s.run) || m.paused.has('*') ? (shown === 'running' ? 'paused' : shown) : shown;
+  if (c.badge.className !== `state ${state}`) c.badge.className = `state ${state}`;
+  setText(c.badge, state);
+  const why = s.reason || s.error || '';
+  if (c.badge.title !== why) c.badge.title = why;
+  setText(c.epoch, String(Math.max(0, s.epoch)));
+  setText(c.objective, fmt(objective(s)));
+  setText(c.best, fmt(bestOf(s)));
+  setText(c.params, fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : ''));
+  const wantButtons = control && s.state === 'running';
+  const hasButtons = c.actions.childElementCount > 0;
+  if (wantButtons && !hasButtons) {
+    const stop = document.createElement('button');
+    stop.className = 'stop'; stop.type = 'button'; stop.textContent = 'stop';
+    stop.dataset.run = s.run; if (s.trial !== undefined) stop.dataset.trial = String(s.trial);
+    const lr = document.createElement('button');
+    lr.className = 'lr'; lr.type = 'button'; lr.textContent = 'lr…';
+    lr.dataset.run = s.run; if (s.trial !== undefined) lr.dataset.trial = String(s.trial);
+    c.actions.append(stop, ' ', lr);
+  } else if (!wantButtons && hasButtons) c.actions.replaceChildren();
+}
+
+function renderTable() {
+  const onlyRunning = $('only-running').checked;
+  let rows = [...m.series.values()].filter((s) => s.metrics.size || s.params || s.trial !== undefined || s.state !== 'running');
+  const total = rows.length;
+  if (onlyRunning) rows = rows.filter((s) => s.state === 'running');
+  rows.sort((a, b) => {
+    const x = sortValue(a), y = sortValue(b);
+    if (x === undefined && y === undefined) return 0;
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    const c = x < y ? -1 : x > y ? 1 : 0;
+    return sortDesc ? -c : c;
+  });
+  const shown = rows.slice(0, MAX_ROWS);
+  $('table-info').textContent = `${shown.length} of ${total} runs/trials${total > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
+  // Rows are kept per key and updated in place (a button under the pointer must not be replaced
+  // between mousedown and mouseup); the order is touched only when it changed.
+  const body = $('trials').tBodies[0];
+  const wanted = new Set(shown.map((s) => s.key));
+  for (const [key, tr] of rowEls) if (!wanted.has(key)) { tr.remove(); rowEls.delete(key); }
+  const order = [];
+  for (const s of shown) {
+    let tr = rowEls.get(s.key);
+    if (!tr) { tr = makeRow(s); rowEls.set(s.key, tr); }
+    updateRow(tr, s);
+    order.push(tr);
+  }
+  const current = [...body.children];
+  if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+  const counts = {};
+  for (const s of m.series.values()) { const k = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state; counts[k] = (counts[k] || 0) + 1; }
+  $('summary').textContent = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(' · ') + ` · ${m.recordsSeen} events`;
+  const banner = $('paused-banner');
+  banner.hidden = m.paused.size === 0;
+  banner.textContent = m.paused.has('*') ? 'paused (all)' : `paused: ${[...m.paused].join(', ')}`;
+}
+
+// Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
+let view = 'curves';
+function drawView() {
+  if (view === 'curves') return drawChart();
+  const trials = [...m.series.values()].map((s) => ({ params: s.params, value: typeof s.value === 'number' ? s.value : objective(s), state: s.state, best: s.key === m.bestKey, selected: s.key === selectedKey }));
+  drawParallel($('parallel-canvas'), $('parallel'), trials, m.maximizing ?? /acc/.test(selectedMetric || ''));
+}
+function showView(v) {
+  view = v;
+  $('chart').hidden = v !== 'curves';
+  $('parallel').hidden = v !== 'parallel';
+  $('tab-curves').classList.toggle('active', v === 'curves');
+  $('tab-parallel').classList.toggle('active', v === 'parallel');
+  for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
+  if (v === 'curves') chart.invalidate();
+  m.version++;
+}
+$('tab-curves').addEventListener('click', () => showView('curves'));
+$('tab-parallel').addEventListener('click', () => showView('parallel'));
+
+let chartVersion = -1, tableVersion = -1, lastTable = 0;
+const timings = { chartMs: 0, maxChartMs: 0, tableMs: 0, maxTableMs: 0, draws: 0 };
+function frame(now) {
+  if (m.version !== chartVersion) {
+    chartVersion = m.version;
+    const t0 = performance.now(); drawView(); const ms = performance.now() - t0;
+    timings.chartMs = ms; timings.maxChartMs = Math.max(timings.maxChartMs, ms); timings.draws++;
+  }
+  if (m.version !== tableVersion && now - lastTable > 400) {
+    tableVersion = m.version; lastTable = now;
+    const t0 = performance.now(); renderTable(); const ms = performance.now() - t0;
+    timings.tableMs = ms; timings.maxTableMs = Math.max(timings.maxTableMs, ms);
+  }
+  setTimeout(() => requestAnimationFrame(frame), 100);
+}
+
+// ---- interaction ---------------------------------------------------------------------------------
+$('metric').addEventListener('change', (e) => { selectedMetric = e.target.value; metricChosen = true; m.version++; });
+$('logy').addEventListener('change', () => m.version++);
+$('only-running').addEventListener('change', () => { tableVersion = -1; m.version++; });
+$('pause-all').addEventListener('click', () => send({ type: 'pause' }));
+$('resume-all').addEventListener('click', () => send({ type: 'resume' }));
+document.querySelector('#trials thead').addEventListener('click', (e) => {
+  const th = e.target.closest('th[data-sort]');
+  if (!th) return;
+  userSorted = true;
+  if (sortKey === th.dataset.sort) sortDesc = !sortDesc; else { sortKey = th.dataset.sort; sortDesc = false; }
+  syncSortHeaders();
+  tableVersion = -1; m.version++;
+});
+$('trials').addEventListener('click', (e) => {
+  const btn = e.target.closest('button');
+  const tr = e.target.closest('tr[data-key]');
+  if (btn && btn.dataset.run) {
+    const trial = btn.dataset.trial === undefined ? {} : { trial: Number(btn.dataset.trial) };
+    if (btn.classList.contains('stop')) { send({ type: 'stop', run: btn.dataset.run, ...trial, reason: 'stop button on the dashboard' }); btn.disabled = true; btn.textContent = 'stopping…'; }
+    else if (btn.classList.contains('lr')) {
+      const v = Number(prompt('new learning rate', '0.001'));
+      if (Number.isFinite(v) && v > 0) send({ type: 'setLearningRate', run: btn.dataset.run, ...trial, lr: v });
+    }
+    return;
+  }
+  if (tr) { selectedKey = selectedKey === tr.dataset.key ? null : tr.dataset.key; m.structural++; tableVersion = -1; m.version++; }
+});
+
+// For tests and the curious: the model as plain data.
+window.__rxtrain = { series: m.series, timings, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+
+connect();
+requestAnimationFrame(frame);

@@ -1,0 +1,101 @@
+// The dashboard's model: runs and trials built from the monitor's records. Plain state and one
+// `apply(record)`; the view reads it and redraws when `version` moved.
+
+export const TERMINAL = new Set(['completed', 'pruned', 'failed', 'stopped', 'cancelled']);
+
+/**
+ * hooks.onMetrics(): a metric name was seen for the first time.
+ * hooks.onDirection(maximizing): a study's improvement showed its direction.
+ */
+export function createModel(hooks) {
+  const m = {
+    /** key → { key, run, trial, state, epoch, params, metrics: Map<name, [x, y][]>, value, index, ... } */
+    series: new Map(),
+    metricNames: new Set(),
+    /** Runs paused from the monitor ('*': all). */
+    paused: new Set(),
+    bestKey: null,
+    /** true/false once a study's newBest showed its direction. */
+    maximizing: null,
+    /** Bumped on every change (the view redraws when it moved). */
+    version: 0,
+    /** Bumped when a series appears or changes state (the static chart layer is redrawn). */
+    structural: 0,
+    recordsSeen: 0,
+    apply,
+  };
+
+  const get = (run, trial) => {
+    const key = trial === undefined || trial === null ? run : `${run}#${trial}`;
+    let s = m.series.get(key);
+    if (!s) {
+      s = { key, run, trial: trial ?? undefined, state: 'running', epoch: -1, params: null, metrics: new Map(), value: undefined, index: m.series.size, lr: undefined };
+      m.series.set(key, s);
+      m.structural++;
+    }
+    return s;
+  };
+
+  const setState = (s, state) => {
+    if (s.state === state) return;
+    if (TERMINAL.has(s.state) && state === 'running') return;
+    s.state = state;
+    m.structural++;
+  };
+
+  function apply(rec) {
+    m.recordsSeen++;
+    const { run, event: e } = rec;
+    const trial = typeof e.trial === 'number' ? e.trial : undefined;
+    switch (e.type) {
+      case 'runStart': get(run).backend = e.backend; break;
+      case 'trialStarted': { const s = get(run, trial); s.params = e.params; setState(s, 'running'); break; }
+      case 'epochEnd': {
+        const s = get(run, trial);
+        s.epoch = Math.max(s.epoch, e.epoch + 1);
+        let fresh = false;
+        for (const [name, v] of Object.entries(e.metrics || {})) {
+          if (typeof v !== 'number') continue;
+          if (!m.metricNames.has(name)) { m.metricNames.add(name); fresh = true; }
+          let pts = s.metrics.get(name);
+          if (!pts) s.metrics.set(name, (pts = []));
+          pts.push([e.epoch + 1, v]);
+        }
+        if (typeof e.value === 'number') s.value = e.value;
+        if (fresh) hooks.onMetrics();
+        break;
+      }
+      case 'trialPruned': { const s = get(run, trial); setState(s, 'pruned'); if (typeof e.value === 'number') s.value = e.value; break; }
+      case 'pruned': setState(get(run, trial), 'pruned'); break;
+      case 'trialCompleted': {
+        const s = get(run, trial);
+        setState(s, 'completed');
+        s.value = e.value;
+        if (e.params && Object.keys(e.params).length) s.params = e.params;
+        break;
+      }
+      case 'trialFailed': { const s = get(run, trial); setState(s, e.error === 'cancelled' ? 'cancelled' : 'failed'); s.error = e.error; break; }
+      case 'newBest':
+        m.bestKey = `${run}#${e.trial}`;
+        m.structural++;
+        if (typeof e.previous === 'number') { m.maximizing = e.value > e.previous; hooks.onDirection(m.maximizing); }
+        break;
+      case 'stopped': { const s = get(run, trial); setState(s, 'stopped'); s.reason = e.reason; break; }
+      case 'stopRequested': { const s = m.series.get(trial === undefined ? run : `${run}#${trial}`); if (s) s.stopRequested = true; break; }
+      case 'lrChange': get(run, trial).lr = e.to; break;
+      case 'paused': m.paused.add(run); break;
+      case 'resumed': if (run === '*') m.paused.clear(); else m.paused.delete(run); break;
+      case 'runEnd': {
+        const own = m.series.get(run);
+        if (own && own.state === 'running') setState(own, e.state);
+        // Trials of a study run that ended without an outcome were cut off with it.
+        for (const s of m.series.values()) if (s.run === run && s.trial !== undefined && s.state === 'running') setState(s, e.state === 'completed' ? 'completed' : 'cancelled');
+        break;
+      }
+      default: break;
+    }
+    m.version++;
+  }
+
+  return m;
+}

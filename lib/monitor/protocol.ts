@@ -1,0 +1,146 @@
+/**
+ * The monitor's wire protocol (version {@link MONITOR_PROTOCOL}): JSON text frames over one WebSocket.
+ *
+ * Server → client: `hello` once, then `events` frames (each carries one or more {@link MonitorRecord}s,
+ * history first, then live), and `error` / `ack` replies to the client's own messages.
+ * Client → server: `auth` (a token) and the control commands of {@link MonitorCommand}. Everything the
+ * client sends is validated here; whatever does not fit is refused with an `error` reply, and the
+ * connection stays open.
+ */
+import type { TrainEvent } from '../events.js';
+import type { StudyEvent, PrunedEvent } from '../study/study-events.js';
+
+/** Bumped on any incompatible change of the frames below. */
+export const MONITOR_PROTOCOL = 1;
+
+/** Any event a stream carries: the monitor forwards every `{type: string}` object as it is. */
+export interface AnyEvent {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/** The events the dashboard and the terminal watcher know by type; others are shown as they come. */
+export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | MonitorControlEvent | StopRequested | RunEnd;
+
+/** Published by the monitor itself when it accepted a `stop` command for a run (or one of its trials). */
+export interface StopRequested {
+  readonly type: 'stopRequested';
+  readonly source: 'monitor';
+  readonly trial?: number;
+  readonly reason?: string;
+}
+
+/** Published by the monitor itself when a `pause`/`resume` command was accepted (run `'*'`: all runs). */
+export interface MonitorControlEvent {
+  readonly type: 'paused' | 'resumed';
+  readonly source: 'monitor';
+}
+
+/** Published by `monitorTap` (to the monitor only) when the tapped stream ended. */
+export interface RunEnd {
+  readonly type: 'runEnd';
+  readonly state: 'completed' | 'failed' | 'cancelled';
+  readonly error?: string;
+}
+
+/** One event as the monitor sends it: tagged with where it came from and its place in the order. */
+export interface MonitorRecord<E extends { readonly type: string } = AnyEvent> {
+  /** 1-based, increasing by one per event over the server's life: a gap means events were lost. */
+  readonly seq: number;
+  /** The run (or study) the event belongs to, as given to `monitorTap` (or generated: `run-1`, ...). */
+  readonly run: string;
+  /** Server clock time (ms) when the event was published. */
+  readonly time: number;
+  readonly event: E;
+}
+
+export type MonitorCommand =
+  /** End a run (or one trial of a study run): `controlledBy` emits `stopped` and completes. */
+  | { readonly type: 'stop'; readonly run: string; readonly trial?: number; readonly reason?: string }
+  /** Hold a run (or every run, without `run`) at its next epoch boundary / before its next trial. */
+  | { readonly type: 'pause'; readonly run?: string }
+  | { readonly type: 'resume'; readonly run?: string }
+  /** Change a run's learning rate at its next epoch boundary. */
+  | { readonly type: 'setLearningRate'; readonly run: string; readonly trial?: number; readonly lr: number };
+
+export type CommandType = MonitorCommand['type'];
+export const COMMAND_TYPES: readonly CommandType[] = ['stop', 'pause', 'resume', 'setLearningRate'];
+
+export type ClientMessage = { readonly type: 'auth'; readonly token: string } | MonitorCommand;
+
+export type ServerMessage =
+  | {
+      readonly type: 'hello';
+      readonly protocol: number;
+      /** Identifies this server's life: `seq` numbers restart with a new instance. */
+      readonly instance: string;
+      /** Whether this connection may send commands (it presented the token). */
+      readonly control: boolean;
+      /** Whether the server accepts commands at all (it was started with a token). */
+      readonly controlAvailable: boolean;
+      /** How many history records follow (before live ones). */
+      readonly history: number;
+    }
+  | { readonly type: 'events'; readonly records: readonly MonitorRecord[] }
+  | { readonly type: 'ack'; readonly command: MonitorCommand }
+  | { readonly type: 'error'; readonly code: RefusalCode; readonly message: string };
+
+/** Why the server refused a client message. */
+export type RefusalCode = 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'UNAUTHORIZED' | 'BAD_TOKEN';
+
+/** WebSocket close codes the server uses (4000–4999 are for applications). */
+export const CLOSE_SLOW_CONSUMER = 4008;
+export const CLOSE_SHUTDOWN = 1001;
+
+export type Parsed = { readonly ok: true; readonly message: ClientMessage } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
+
+const refuse = (code: RefusalCode, message: string): Parsed => ({ ok: false, code, message });
+
+/** Validate one text frame from a client. Never throws. */
+export function parseClientMessage(text: string): Parsed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return refuse('BAD_JSON', `not JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse('BAD_MESSAGE', 'a message must be a JSON object');
+  const m = value as Record<string, unknown>;
+  const type = m.type;
+  if (typeof type !== 'string') return refuse('BAD_MESSAGE', "field 'type' must be a string");
+  const extra = (allowed: readonly string[]): Parsed | undefined => {
+    const bad = Object.keys(m).find((k) => !allowed.includes(k));
+    return bad === undefined ? undefined : refuse('BAD_MESSAGE', `${type}: field '${bad}' is not known (known: ${allowed.join(', ')})`);
+  };
+  const runField = (required: boolean): Parsed | undefined => {
+    if (m.run === undefined && !required) return undefined;
+    if (typeof m.run !== 'string' || m.run.length === 0 || m.run.length > 200) return refuse('BAD_MESSAGE', `${type}: field 'run' must be a non-empty string of at most 200 characters`);
+    return undefined;
+  };
+  const trialField = (): Parsed | undefined =>
+    m.trial === undefined || (typeof m.trial === 'number' && Number.isInteger(m.trial) && m.trial >= 0) ? undefined : refuse('BAD_MESSAGE', `${type}: field 'trial' must be an integer ≥ 0`);
+  switch (type) {
+    case 'auth':
+      if (typeof m.token !== 'string') return refuse('BAD_MESSAGE', "auth: field 'token' must be a string");
+      return extra(['type', 'token']) ?? { ok: true, message: { type, token: m.token } };
+    case 'stop': {
+      const bad = extra(['type', 'run', 'trial', 'reason']) ?? runField(true) ?? trialField();
+      if (bad) return bad;
+      if (m.reason !== undefined && (typeof m.reason !== 'string' || m.reason.length > 500)) return refuse('BAD_MESSAGE', "stop: field 'reason' must be a string of at most 500 characters");
+      return { ok: true, message: m as unknown as MonitorCommand };
+    }
+    case 'pause':
+    case 'resume': {
+      const bad = extra(['type', 'run']) ?? runField(false);
+      return bad ?? { ok: true, message: m as unknown as MonitorCommand };
+    }
+    case 'setLearningRate': {
+      const bad = extra(['type', 'run', 'trial', 'lr']) ?? runField(true) ?? trialField();
+      if (bad) return bad;
+      if (typeof m.lr !== 'number' || !Number.isFinite(m.lr) || m.lr <= 0) return refuse('BAD_MESSAGE', "setLearningRate: field 'lr' must be a finite number > 0");
+      return { ok: true, message: m as unknown as MonitorCommand };
+    }
+    default:
+      return refuse('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))} (known: auth, ${COMMAND_TYPES.join(', ')})`);
+  }
+}

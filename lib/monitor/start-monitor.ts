@@ -1,0 +1,219 @@
+/**
+ * `startMonitor()`: one HTTP server on one port, serving the dashboard on `/` and the event stream on
+ * a WebSocket path. See ./security.ts for who may read and who may command, ./hub.ts for how events
+ * reach clients without ever making the producer wait.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { WebSocketServer } from 'ws';
+import { systemClock, type Clock } from '../clock.js';
+import { configError } from '../errors.js';
+import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject } from '../validate.js';
+import { loadDashboard } from './dashboard-assets.js';
+import { createHub, type MonitorStats } from './hub.js';
+import type { MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
+import { isLoopbackHost, refuseRequest } from './security.js';
+
+export interface MonitorConfig {
+  /** TCP port; 0 (default) picks a free one (read it from the handle). */
+  readonly port?: number;
+  /** Address to bind. Default `127.0.0.1`. Any non-loopback address requires a `token`. */
+  readonly host?: string;
+  /** Secret that grants control (and, off loopback, reading). Without it, no commands are accepted. */
+  readonly token?: string;
+  /** Records kept for clients that connect late. Default 10,000. */
+  readonly history?: number;
+  /** Bytes a client may have waiting before it is dropped as too slow. Default 4 MiB. */
+  readonly maxClientQueue?: number;
+  /** Largest message a client may send. Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Connections at once. Default 100. */
+  readonly maxClients?: number;
+  /** Browser origins (besides the monitor's own page) allowed to connect, e.g. `http://localhost:5173`. */
+  readonly allowedOrigins?: readonly string[];
+  /** Records are sent to clients at most this often, in ms (many per frame). Default 50. */
+  readonly flushMs?: number;
+  /** Clock for record times. Default the system clock. */
+  readonly clock?: Clock;
+}
+
+/** Where `monitorTap` sends events: any object with these two methods (a fake one in tests). */
+export interface MonitorSink {
+  /** Send one event, tagged with its run. Never waits, never throws. */
+  publish<E extends { readonly type: string }>(run: string, event: E): void;
+  /** A fresh run id (`run-1`, `run-2`, ...) for a stream that was not given one. */
+  newRun(): string;
+}
+
+/** Where `controlledBy` and `holdWhile` listen. */
+export interface MonitorControl {
+  /** Validated commands from authorised clients, as they arrive (hot; completes on `close()`). */
+  readonly commands: Observable<MonitorCommand>;
+  /** Whether `run` is paused now (by a `pause` of that run or of all runs), then each change. */
+  paused(run?: string): Observable<boolean>;
+}
+
+export interface Monitor extends MonitorSink, MonitorControl {
+  /** The dashboard: `http://host:port/`. */
+  readonly url: string;
+  /** The event stream: `ws://host:port/events`. */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly host: string;
+  stats(): MonitorStats;
+  /** Disconnect every client and stop listening. */
+  close(): Promise<void>;
+}
+
+const where = 'startMonitor()';
+const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'allowedOrigins', 'flushMs', 'clock'];
+export const EVENTS_PATH = '/events';
+
+/**
+ * Start a monitor: a dashboard page and a WebSocket event stream on one port.
+ *
+ * Intuition: a radio station. `monitorTap` broadcasts a stream's events; browsers and `connectMonitor`
+ * tune in at any time, get the recent past first, and a listener who cannot keep up is cut off rather
+ * than slowing the station.
+ *
+ * @example
+ * ```ts
+ * import { startMonitor } from 'rxtrain';
+ * const monitor = await startMonitor({ token: 'secret' });
+ * console.log(`dashboard: ${monitor.url}?token=secret`);
+ * ```
+ * @param config Where to listen, the token, and the bounds. All optional.
+ * @returns A handle: its URLs, `commands`, `paused(run)`, `stats()` and `close()`.
+ */
+export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor> {
+  const c = requireObject(where, config);
+  knownFields(where, c, fields);
+  const port = c.port === undefined ? 0 : nonNegativeInt(where, 'port', c.port);
+  if (port > 65535) throw configError(where, 'port', 'must be at most 65535', port);
+  const host = c.host === undefined ? '127.0.0.1' : nonEmptyString(where, 'host', c.host);
+  const token = c.token === undefined ? undefined : nonEmptyString(where, 'token', c.token);
+  const history = c.history === undefined ? 10_000 : nonNegativeInt(where, 'history', c.history);
+  const maxClientQueue = c.maxClientQueue === undefined ? 4 * 1024 * 1024 : positiveInt(where, 'maxClientQueue', c.maxClientQueue);
+  const maxMessageBytes = c.maxMessageBytes === undefined ? 1024 * 1024 : positiveInt(where, 'maxMessageBytes', c.maxMessageBytes);
+  const maxClients = c.maxClients === undefined ? 100 : positiveInt(where, 'maxClients', c.maxClients);
+  const flushMs = c.flushMs === undefined ? 50 : nonNegativeInt(where, 'flushMs', c.flushMs);
+  const allowedOrigins = c.allowedOrigins === undefined ? [] : c.allowedOrigins;
+  if (!Array.isArray(allowedOrigins) || !allowedOrigins.every((x) => typeof x === 'string')) throw configError(where, 'allowedOrigins', 'must be an array of origin strings', c.allowedOrigins);
+  const clock = (c.clock as Clock | undefined) ?? systemClock;
+  if (typeof clock.now !== 'function') throw configError(where, 'clock', 'must have a now() method', c.clock);
+  const loopback = isLoopbackHost(host);
+  if (!loopback && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
+
+  const assets = loadDashboard();
+  const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
+  const rules = { loopback, allowedOrigins: allowedOrigins as readonly string[] };
+  let connections = 0;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const why = refuseRequest(req, rules);
+    if (why) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end(`forbidden: ${why}\n`);
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const asset = assets.get(path);
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !asset) {
+      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 404 : 405, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': asset.contentType,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': `default-src 'self'; connect-src 'self' ws://${req.headers.host ?? ''}; img-src 'self' data:; frame-ancestors 'none'`,
+    });
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+  };
+
+  const reject = (socket: Duplex, status: number, text: string): void => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${text}\n`);
+  };
+
+  const server = createServer(onRequest);
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const why = refuseRequest(req, rules);
+    if (why) return reject(socket, 403, `Forbidden: ${why}`);
+    if (new URL(req.url ?? '/', 'http://x').pathname !== EVENTS_PATH) return reject(socket, 404, 'Not Found');
+    if (connections >= maxClients) return reject(socket, 503, 'Service Unavailable: too many clients');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections++;
+      ws.on('close', () => connections--);
+      hub.attach(ws, req);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  // Pause state lives in the handle, derived from the commands, so that an operator subscribing later
+  // (the next epoch's source, the next trial) sees the state now, not only future changes.
+  const pauses = new BehaviorSubject<{ all: boolean; runs: ReadonlySet<string> }>({ all: false, runs: new Set() });
+  hub.commands.subscribe((cmd) => {
+    if (cmd.type === 'stop') {
+      // Shown by the dashboard even when the stopped stream's own `stopped` event does not reach the
+      // monitor (a study forwards its trials' epochs, not their other events).
+      const event: StopRequested = { type: 'stopRequested', source: 'monitor', ...(cmd.trial === undefined ? {} : { trial: cmd.trial }), ...(cmd.reason === undefined ? {} : { reason: cmd.reason }) };
+      hub.publish(cmd.run, event);
+      return;
+    }
+    if (cmd.type !== 'pause' && cmd.type !== 'resume') return;
+    // Tell every client, so dashboards show it (run '*' is every run).
+    const event: MonitorControlEvent = { type: cmd.type === 'pause' ? 'paused' : 'resumed', source: 'monitor' };
+    hub.publish(cmd.run ?? '*', event);
+    const { all, runs } = pauses.value;
+    const next = new Set(runs);
+    if (cmd.run === undefined) {
+      if (cmd.type === 'resume') next.clear();
+      pauses.next({ all: cmd.type === 'pause', runs: next });
+    } else {
+      if (cmd.type === 'pause') next.add(cmd.run);
+      else next.delete(cmd.run);
+      pauses.next({ all, runs: next });
+    }
+  });
+  let runs = 0;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${urlHost}:${actualPort}/`,
+    wsUrl: `ws://${urlHost}:${actualPort}${EVENTS_PATH}`,
+    port: actualPort,
+    host,
+    commands: hub.commands.asObservable(),
+    paused: (run?: string) => pauses.pipe(map((p) => p.all || (run !== undefined && p.runs.has(run))), distinctUntilChanged()),
+    publish: hub.publish,
+    newRun: () => `run-${++runs}`,
+    stats: hub.stats,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        hub.close();
+        pauses.complete();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
