@@ -60,6 +60,12 @@ export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.j
 export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
 export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
 
+// Evolutionary search and population-based training
+export { evolve } from './evolve/index.js';
+export type { EvolveConfig, EvolveAttrs, Population, Member, MemberEvent, MemberOrigin, CrossoverKind, SelectionKind } from './evolve/index.js';
+export { pbt, layersMember, saveOptimizerState, loadOptimizerState, toyMember, toyQ, toySpace } from './pbt/index.js';
+export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
+
 // The live monitor: WebSocket server, dashboard, client
 export { startMonitor } from './monitor/start-monitor.js';
 export type { Monitor, MonitorConfig, MonitorSink, MonitorControl } from './monitor/start-monitor.js';

@@ -1,0 +1,9 @@
+/** Evolutionary search: the public surface of lib/evolve. */
+export { evolve } from './evolve.js';
+export type { EvolveAttrs } from './evolve.js';
+export type { EvolveConfig, Population, Member, MemberEvent, MemberOrigin } from './types.js';
+export type { CrossoverKind } from './crossover.js';
+export type { SelectionKind } from './selection.js';
+export { crossover } from './crossover.js';
+export { mutate } from './mutation.js';
+export { repair } from './genome.js';

@@ -1,0 +1,89 @@
+/**
+ * A PBT member for a tfjs-layers model: trains with `train()`, and checkpoints the weights with
+ * `saveModel` and the optimizer's state beside them, so a member that copies another continues with the
+ * same weights AND the same Adam moments (or momentum, ...).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { filter } from 'rxjs';
+import type { BatchSource } from '../data/batches.js';
+import type { EvaluationSource } from '../evaluate.js';
+import type { Loss, MetricKind } from '../losses.js';
+import { loadModel, saveModel } from '../io/save-load.js';
+import { setLearningRate } from '../optimizers.js';
+import { hashSeed } from '../random.js';
+import type { Params } from '../search/types.js';
+import { train } from '../train.js';
+import { configError } from '../errors.js';
+import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
+import type { PbtMember } from './types.js';
+
+export interface LayersMemberConfig<P extends Params = Params> {
+  /** The member's model; the member owns it (disposes it). */
+  readonly model: tfl.LayersModel;
+  /** Its optimizer instance; the member owns it. */
+  readonly optimizer: tf.Optimizer;
+  readonly data: BatchSource;
+  readonly validation?: EvaluationSource;
+  /** Default 32. */
+  readonly batchSize?: number;
+  readonly loss?: Loss;
+  readonly metrics?: readonly MetricKind[];
+  /** Seed of the shuffles (mixed with the epoch, so each epoch has its own order). Default 0. */
+  readonly seed?: number;
+  /** Apply hyperparameters to the live model and optimizer. Default: `params.lr`, if a number, becomes the learning rate. */
+  readonly apply?: (params: P, live: { model: tfl.LayersModel; optimizer: tf.Optimizer }) => void;
+}
+
+/**
+ * Make a {@link PbtMember} from a layers model and an optimizer.
+ *
+ * @example
+ * ```ts
+ * import { layersMember, mlp, optimizer } from 'rxtrain';
+ * const member = layersMember({ model: mlp({ inputShape: [64], units: [64], classes: 10 }), optimizer: optimizer('adam'), data, validation });
+ * ```
+ */
+export function layersMember<P extends Params = Params>(config: LayersMemberConfig<P>): PbtMember<P> {
+  const { model, optimizer: opt } = config;
+  if (!model || typeof model.getWeights !== 'function') throw configError('layersMember()', 'model', 'must be a tfjs-layers model', model);
+  if (!opt || typeof opt.getWeights !== 'function') throw configError('layersMember()', 'optimizer', 'must be a tfjs optimizer', opt);
+  const apply =
+    config.apply ??
+    ((params: P) => {
+      if (typeof params.lr === 'number') setLearningRate(opt, params.lr);
+    });
+  return {
+    train(from, epochs) {
+      return train(model, config.data, {
+        epochs,
+        optimizer: opt,
+        seed: hashSeed(config.seed ?? 0, from),
+        ...(config.batchSize !== undefined ? { batchSize: config.batchSize } : {}),
+        ...(config.validation !== undefined ? { validation: config.validation } : {}),
+        ...(config.loss !== undefined ? { loss: config.loss } : {}),
+        ...(config.metrics !== undefined ? { metrics: config.metrics } : {}),
+      }).pipe(filter((e) => e.type === 'epochEnd'));
+    },
+    setParams(params) {
+      apply(params, { model, optimizer: opt });
+    },
+    async save(dir) {
+      await saveModel(model, dir);
+      await saveOptimizerState(opt, dir);
+    },
+    async load(dir) {
+      const loaded = await loadModel(dir);
+      try {
+        model.setWeights(loaded.getWeights());
+      } finally {
+        loaded.dispose();
+      }
+      await loadOptimizerState(opt, dir);
+    },
+    dispose() {
+      model.dispose();
+      opt.dispose();
+    },
+  };
+}

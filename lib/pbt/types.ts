@@ -1,0 +1,149 @@
+/**
+ * The vocabulary of population-based training: the member interface an objective implements, the
+ * config, and the events (plain data) a run emits.
+ */
+import type { Observable } from 'rxjs';
+import type { Random } from '../random.js';
+import type { Direction, Params } from '../search/types.js';
+
+/** What a member's training emits; pbt reads the `epochEnd`s and ignores the rest. */
+export interface MemberEpochEnd {
+  readonly type: 'epochEnd';
+  readonly metrics: Readonly<Record<string, number | undefined>>;
+}
+
+/**
+ * One member of a population: live training state (a model, an optimizer, θ...) that pbt drives.
+ * pbt calls its methods one at a time, never two at once.
+ */
+export interface PbtMember<P extends Params = Params> {
+  /**
+   * Train `epochs` more epochs (or steps), starting at global epoch `from` (to seed shuffles by it),
+   * emitting one `epochEnd` per epoch, and complete. Unsubscribing stops it.
+   */
+  train(from: number, epochs: number): Observable<{ readonly type: string }>;
+  /** Use these hyperparameters from now on (e.g. `setLearningRate` on the live optimizer). */
+  setParams(params: P): void | Promise<void>;
+  /** Write everything training continues from (weights AND optimizer state) into the folder `dir`. */
+  save(dir: string): Promise<void>;
+  /** Replace the live state by what `save` wrote in `dir`. */
+  load(dir: string): Promise<void>;
+  /** Free the member's tensors. */
+  dispose(): void;
+}
+
+/** What pbt passes to the objective to make member `member`. */
+export interface PbtMemberInput<P extends Params = Params> {
+  readonly member: number;
+  /** Its initial hyperparameters (call `setParams` yourself or build with them). */
+  readonly params: P;
+  /** A seed for its initialisation, derived from pbt's seed and the member index. */
+  readonly seed: number;
+}
+
+export type PbtObjective<P extends Params = Params> = (input: PbtMemberInput<P>) => PbtMember<P> | Promise<PbtMember<P>>;
+
+/** How a bottom member changes the hyperparameters it copied. */
+export type ExploreConfig<P extends Params = Params> =
+  /** Each numeric parameter multiplied by one of `perturb`'s factors (chosen at random); a categorical
+   * moves to a neighbouring choice; with `resample` probability a parameter is redrawn instead. */
+  | { readonly perturb: readonly number[]; readonly resample?: number }
+  /** Each parameter redrawn from the space with probability `resample`, else kept. */
+  | { readonly resample: number }
+  /** Your own: new parameters from the copied ones (pbt repairs them to fit the space). */
+  | ((params: P, random: Random) => Params);
+
+export interface PbtConfig<P extends Params = Params> {
+  readonly populationSize: number;
+  /** Total epochs (or steps) each member trains. */
+  readonly epochs: number;
+  /** Members are ready (ranked, exploited, explored) every this many epochs. */
+  readonly readyEvery: number;
+  /** The `epochEnd` metric that ranks members. */
+  readonly metric: string;
+  readonly direction: Direction;
+  /** Truncation selection: the bottom `quantile` copies the top `quantile` (default 0.25). `false`: never copy. */
+  readonly exploit?: { readonly quantile?: number } | false;
+  /** Default `{ perturb: [0.8, 1.2] }`. `false`: copy the hyperparameters unchanged. */
+  readonly explore?: ExploreConfig<P> | false;
+  /** Default 0. */
+  readonly seed?: number;
+  /**
+   * Where checkpoints and the run's state (`pbt.json`) are kept; a run started on a folder that holds
+   * a state resumes from it. Default: a temporary folder, removed at the end.
+   */
+  readonly checkpointDir?: string;
+  /** Members training at once (default: all). */
+  readonly concurrency?: number;
+  /** Initial hyperparameters of each member (default: drawn from the space). */
+  readonly initial?: readonly P[];
+}
+
+/** A hyperparameter schedule: the parameters in force from each epoch on. */
+export type ParamSchedule<P extends Params = Params> = ReadonlyArray<{ readonly epoch: number; readonly params: P }>;
+
+export interface PbtStarted<P extends Params = Params> {
+  readonly type: 'pbtStarted';
+  readonly dir: string;
+  /** The epoch it starts from: 0, or where a resumed run left off. */
+  readonly epoch: number;
+  readonly members: ReadonlyArray<{ readonly member: number; readonly params: P }>;
+}
+
+export interface PbtEpochEnd {
+  readonly type: 'epochEnd';
+  readonly member: number;
+  /** Global epoch (0-based) of this member. */
+  readonly epoch: number;
+  readonly metrics: Readonly<Record<string, number | undefined>>;
+  /** The ranked metric. */
+  readonly value: number;
+}
+
+/** A member's training failed; it ranks last and copies a better member at this ready time. */
+export interface PbtMemberFailed {
+  readonly type: 'memberFailed';
+  readonly member: number;
+  readonly epoch: number;
+  readonly error: string;
+}
+
+/** Every member finished `epoch` epochs and saved a checkpoint; their ranking, best first. */
+export interface PbtReady {
+  readonly type: 'ready';
+  /** Epochs done by every member. */
+  readonly epoch: number;
+  readonly ranking: ReadonlyArray<{ readonly member: number; readonly value: number }>;
+}
+
+/** `member` replaced its weights and optimizer state by `donor`'s checkpoint. */
+export interface PbtExploit {
+  readonly type: 'exploit';
+  readonly member: number;
+  readonly donor: number;
+  readonly epoch: number;
+  readonly value: number;
+  readonly donorValue: number;
+  readonly checkpoint: string;
+}
+
+/** `member`'s hyperparameters changed from `oldParams` to `newParams` (after an exploit, from the donor's). */
+export interface PbtExplore<P extends Params = Params> {
+  readonly type: 'explore';
+  readonly member: number;
+  readonly epoch: number;
+  readonly oldParams: P;
+  /** What it explored from: the donor's parameters, or its own. */
+  readonly fromParams: P;
+  readonly newParams: P;
+}
+
+export interface PbtCompleted<P extends Params = Params> {
+  readonly type: 'pbtCompleted';
+  readonly epoch: number;
+  /** The best member at the end, its hyperparameter schedule (inherited through its copies), and its last checkpoint. */
+  readonly best: { readonly member: number; readonly value: number; readonly params: P; readonly schedule: ParamSchedule<P>; readonly checkpoint?: string };
+  readonly members: ReadonlyArray<{ readonly member: number; readonly value: number; readonly params: P; readonly schedule: ParamSchedule<P> }>;
+}
+
+export type PbtEvent<P extends Params = Params> = PbtStarted<P> | PbtEpochEnd | PbtMemberFailed | PbtReady | PbtExploit | PbtExplore<P> | PbtCompleted<P>;
