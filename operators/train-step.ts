@@ -87,12 +87,24 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       let samples = 0;
       let stepsInEpoch = 0;
       let step = 0;
-      const varList = (): tf.Variable[] | undefined =>
+      const readVars = (): tf.Variable[] | undefined =>
         isLayers ? (model as tfl.LayersModel).trainableWeights.map((w) => w.read() as tf.Variable) : (model as LossModel).variables?.slice();
+      const readHasPenalties = (): boolean => isLayers && (model as tfl.LayersModel).layers.some((l) => l.losses.length > 0);
+      // What is trained (and whether there are weight penalties) is read at the first step of each
+      // epoch, not at every step: walking the layers costs more than a small model's step. A change
+      // of trainability (freeze, unfreezeAt) made during an epoch's end takes effect with the next epoch.
+      let vars: tf.Variable[] | undefined;
+      let hasPenalties = false;
+      let stale = true;
 
-      subscriber.next({ type: 'runStart', backend: tf.getBackend(), trainableParams: countParams(varList() ?? []), time: clock.now() });
+      subscriber.next({ type: 'runStart', backend: tf.getBackend(), trainableParams: countParams(readVars() ?? []), time: clock.now() });
 
       const onBatch = (batch: Batch): void => {
+        if (stale) {
+          vars = readVars();
+          hasPenalties = readHasPenalties();
+          stale = false;
+        }
         let readLoss: number | undefined;
         tf.tidy(() => {
           let extra: tf.Tensor[] = [];
@@ -104,10 +116,9 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
             // Metrics ride along inside the tape; they are not differentiated (nothing depends on them).
             extra = metrics.map((m) => tf.keep(tf.sum(perSampleMetric(m, loss, batch.ys, yPred))));
             let total: tf.Scalar = tf.mean(perSampleLoss(loss, batch.ys, yPred));
-            for (const reg of (model as tfl.LayersModel).calculateLosses()) total = tf.add(total, reg);
+            if (hasPenalties) for (const reg of (model as tfl.LayersModel).calculateLosses()) total = tf.add(total, reg);
             return total;
           };
-          const vars = varList();
           let cost: tf.Scalar;
           if (clipNorm === undefined) {
             cost = opt.minimize(objective, true, vars) as tf.Scalar;
@@ -133,6 +144,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       };
 
       const onBoundary = (b: EpochBoundary): void => {
+        stale = true;
         const values = sums ? readAll(sums) : new Float32Array(1 + metrics.length).fill(NaN);
         if (sums) tf.dispose(sums);
         sums = undefined;
