@@ -1,11 +1,9 @@
 /**
- * `npm start`: train an MLP on the bundled handwritten digits with early stopping, then report the
- * accuracy on a held-out test set the run never saw. A live dashboard runs during the job: open the
- * URL it prints.
+ * Train an MLP on the bundled handwritten digits with early stopping, then report the accuracy on a
+ * held-out test set the run never saw. A live dashboard runs during the job: open the URL it prints.
  *
- *   npm start                            # backend: auto (wasm here); dashboard on a free port
- *   RXTRAIN_BACKEND=cpu npm start        # any backend
- *   RXTRAIN_MONITOR_PORT=8080 npm start  # a fixed dashboard port
+ *   node --conditions=rxtrain-source --import=tsx examples/digits-mlp.ts
+ *   RXTRAIN_BACKEND=cpu RXTRAIN_MONITOR_PORT=8080 node --conditions=rxtrain-source --import=tsx examples/digits-mlp.ts
  */
 import { lastValueFrom, tap } from 'rxjs';
 import { digits, evaluate, mlp, split, startMonitor, train, useBackend } from 'rxtrain';

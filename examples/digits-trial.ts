@@ -1,6 +1,7 @@
 /**
- * One trial of examples/digits-search.ts, as a worker thread runs it: build the MLP the trial's
- * parameters describe and return its training stream. The study (in the main thread) reports each
+ * One trial of examples/digits-search.ts and of `npm start` (examples/main.ts), as a worker thread runs
+ * it: build the MLP the trial's parameters describe and return its training stream (early stopping on
+ * val_loss). The study (in the main thread) reports each
  * epoch to its pruner and stops the trial when told to.
  */
 import { filter } from 'rxjs';
@@ -22,5 +23,9 @@ export default function digitsTrial({ params, seed }: WorkerTrialInput<DigitsPar
   const optimizer = params.optimizer === 'sgd'
     ? { name: 'momentum' as const, lr: params.lr, momentum: params.momentum ?? 0 }
     : { name: params.optimizer, lr: params.lr };
-  return train(model, data, { epochs: 12, batchSize: 32, optimizer, validation, seed }).pipe(filter((e) => e.type === 'epochEnd'));
+  // Early stopping restores the best epoch's weights; its 'stopped' event tells the study which epoch
+  // that was, so the trial's value is that epoch's val_accuracy.
+  return train(model, data, { epochs: 20, batchSize: 32, optimizer, validation, seed, earlyStopping: { monitor: 'val_loss', patience: 3, restoreBest: true } }).pipe(
+    filter((e) => e.type === 'epochEnd' || e.type === 'stopped'),
+  );
 }
