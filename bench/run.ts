@@ -21,6 +21,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[] }> = [
   { name: 'parallel', file: 'bench/parallel.ts', args: ['--rounds', '3'] },
   { name: 'evolve', file: 'bench/evolve.ts', args: [] },
   { name: 'pbt', file: 'bench/pbt.ts', args: ['--seeds=10'] },
+  { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },
   { name: 'fashion-search', file: 'bench/fashion-search.ts', args: ['--budget', '90'] },
 ];
 

@@ -60,6 +60,14 @@ export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.j
 export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
 export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
 
+// Fine-tuning pre-trained models
+export { freeze, unfreeze, layersOf, replaceHead, discriminativeLr, DiscriminativeOptimizer, checkFits, classCount, keepClasses, pretrained, pretrainedInfo, pretrainedNames, modelsDir } from './transfer/index.js';
+export type { Layer, LayerSelector, ReplaceHeadOptions, DiscriminativeLrConfig, LrGroup, PretrainedInfo } from './transfer/index.js';
+
+// Ensembles
+export { ensemble, loadEnsemble, bagging, boosting, stacking, topK, saveTrialModel } from './ensemble/index.js';
+export type { Ensemble, EnsembleConfig, EnsembleManifest, Combine, BaggingConfig, BoostingConfig, StackingConfig, FinishedStudy, MemberTraining } from './ensemble/index.js';
+
 // Evolutionary search and population-based training
 export { evolve } from './evolve/index.js';
 export type { EvolveConfig, EvolveAttrs, Population, Member, MemberEvent, MemberOrigin, CrossoverKind, SelectionKind } from './evolve/index.js';

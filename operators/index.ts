@@ -28,3 +28,5 @@ export type { MonitorTapConfig } from './monitor-tap.js';
 export { controlledBy } from './controlled-by.js';
 export type { ControlledByConfig } from './controlled-by.js';
 export { holdWhile } from './hold-while.js';
+export { unfreezeAt } from './unfreeze-at.js';
+export type { LayersUnfrozen } from './unfreeze-at.js';

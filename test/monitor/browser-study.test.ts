@@ -12,6 +12,10 @@ import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { controlledBy } from '../../operators/controlled-by.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
 
+// Screenshots go to docs/img/ only when asked (RXTRAIN_SCREENSHOTS=1), so a test run leaves the
+// tracked images alone; otherwise to the OS temp folder.
+const screenshotPath = (name: string): string => (process.env.RXTRAIN_SCREENSHOTS === '1' ? join(root, 'docs', 'img', name) : join(tmpdir(), `rxtrain-${process.pid}-${name}`));
+
 // The page's own globals, inside page functions (this project compiles without the DOM types; the
 // page's CSP forbids evaluating strings, so page code is passed as functions).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -95,7 +99,7 @@ t.test('a study on the dashboard: trials, parameters, pruning, best, stop one tr
   await page.selectOption('#metric', 'val_accuracy');
   await page.waitForTimeout(500);
   mkdirSync(join(root, 'docs', 'img'), { recursive: true });
-  await page.screenshot({ path: join(root, 'docs', 'img', 'monitor-study.png') });
+  await page.screenshot({ path: screenshotPath('monitor-study.png') });
 
   await page.click('#tab-parallel');
   await page.waitForTimeout(500);
@@ -108,5 +112,5 @@ t.test('a study on the dashboard: trials, parameters, pruning, best, stop one tr
   });
   t.ok(inked > 2000, `the parameters view draws a line per trial (${inked} pixels)`);
   t.same(pageErrors, [], 'no errors in the parameters view');
-  await page.screenshot({ path: join(root, 'docs', 'img', 'monitor-parameters.png') });
+  await page.screenshot({ path: screenshotPath('monitor-parameters.png') });
 });

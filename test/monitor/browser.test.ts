@@ -11,6 +11,10 @@ import { controlledBy } from '../../operators/controlled-by.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
 import { eventually } from './helpers.js';
 
+// Screenshots go to docs/img/ only when asked (RXTRAIN_SCREENSHOTS=1), so a test run leaves the
+// tracked images alone; otherwise to the OS temp folder.
+const screenshotPath = (name: string): string => (process.env.RXTRAIN_SCREENSHOTS === '1' ? join(root, 'docs', 'img', name) : join(tmpdir(), `rxtrain-${process.pid}-${name}`));
+
 // The page's own globals, inside page functions (this project compiles without the DOM types; the
 // page's CSP forbids evaluating strings, so page code is passed as functions).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -103,7 +107,7 @@ const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get
 
     await page.waitForTimeout(300);
     mkdirSync(join(root, 'docs', 'img'), { recursive: true });
-    await page.screenshot({ path: join(root, 'docs', 'img', 'monitor.png') });
+    await page.screenshot({ path: screenshotPath('monitor.png') });
     await Promise.all(streams);
   });
 }

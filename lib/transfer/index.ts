@@ -1,0 +1,16 @@
+/**
+ * Fine-tuning: freezing, new heads, discriminative learning rates, shipped pre-trained models.
+ * (Re-exported from `rxtrain`; `unfreezeAt` is in `rxtrain/operators`.)
+ */
+export { freeze, unfreeze } from './freeze.js';
+export { layersOf } from './select-layers.js';
+export type { Layer, LayerSelector } from './select-layers.js';
+export { replaceHead } from './replace-head.js';
+export type { ReplaceHeadOptions } from './replace-head.js';
+export { discriminativeLr, DiscriminativeOptimizer } from './discriminative-lr.js';
+export type { DiscriminativeLrConfig, LrGroup } from './discriminative-lr.js';
+export { checkFits, classCount } from './check-fits.js';
+export { keepClasses } from './keep-classes.js';
+export { pretrained, pretrainedInfo, pretrainedNames } from './pretrained.js';
+export type { PretrainedInfo } from './pretrained.js';
+export { modelsDir } from './models-dir.js';
