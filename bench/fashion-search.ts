@@ -5,11 +5,11 @@
  * choice(adam, sgd, rmsprop); at most 5 epochs a trial; 90 s from the first trial's start, after which
  * no trial starts and running ones are cancelled. TPE + ASHA, two trials at a time in worker threads.
  *
- *   node --conditions=rxtrain-source --import=tsx bench/fashion-search.ts [--budget 90] [--seed 1]
+ *   node --conditions=rxtrain-source --import=tsx bench/fashion-search.ts [--budget 90] [--seed 1] [--sampler tpe|gp]
  */
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, takeUntil, timer } from 'rxjs';
-import { choice, int, logUniform, space, study, successiveHalvingPruner, tpeSampler, uniform, workerObjective, workerPool } from 'rxtrain';
+import { choice, gpSampler, int, logUniform, space, study, successiveHalvingPruner, tpeSampler, uniform, workerObjective, workerPool } from 'rxtrain';
 import { arg } from './util.js';
 
 const budget = Number(arg('budget', '90')) * 1000;
@@ -22,7 +22,7 @@ const s = study({
     lr: logUniform(1e-4, 1e-1), units: int(32, 512), dropout: uniform(0, 0.5), l2: logUniform(1e-6, 1e-2),
     optimizer: choice(['adam', 'sgd', 'rmsprop']),
   }),
-  sampler: tpeSampler({ seed, nStartup: 6 }),
+  sampler: arg('sampler', 'tpe') === 'gp' ? gpSampler({ seed, nStartup: 6 }) : tpeSampler({ seed, nStartup: 6 }),
   pruner: successiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
 });
 const objective = workerObjective(pool, { module: fileURLToPath(new URL('./fixtures/fashion-trial.ts', import.meta.url)) });
@@ -37,7 +37,7 @@ const count = (state: string) => trials.filter((t) => t.state === state).length;
 const best = s.best();
 console.error(`best ${best?.value} ${JSON.stringify(best?.params)}`);
 console.log(JSON.stringify({
-  bench: 'fashion-search', budgetSeconds: budget / 1000, seconds: Number(seconds.toFixed(1)), seed,
+  bench: 'fashion-search', sampler: arg('sampler', 'tpe'), budgetSeconds: budget / 1000, seconds: Number(seconds.toFixed(1)), seed,
   bestValAccuracy: best?.value, bestParams: best?.params,
   trials: { completed: count('completed'), pruned: count('pruned'), failed: count('failed'), cancelledAtBudget: trials.filter((t) => t.error === 'cancelled').length },
   epochs,

@@ -1,5 +1,5 @@
 /**
- * Parallel trials: the same search (8 trials of a digits MLP, 5 epochs each, random sampler, no
+ * Parallel trials: the same search (8 trials of a digits MLP 64-256-128-10, 20 epochs each, random sampler, no
  * pruner) with concurrency 1 and 2, each trial in a worker thread with its own wasm backend. Rounds
  * alternate (1, 2, 1, 2, ...); reports median trials/s and the median per-round speed-up.
  *
@@ -34,7 +34,7 @@ for (let r = 0; r < rounds; r++) {
   console.error(`round ${r + 1}: concurrency 1 ${one.at(-1)!.toFixed(3)} trials/s, concurrency 2 ${two.at(-1)!.toFixed(3)} trials/s`);
 }
 console.log(JSON.stringify({
-  bench: 'parallel', trials, rounds, workload: 'digits MLP 64-64-10, 5 epochs, batch 32, wasm',
+  bench: 'parallel', trials, rounds, workload: 'digits MLP 64-256-128-10, 20 epochs, batch 32, wasm',
   trialsPerSecond: { concurrency1: Number(median(one).toFixed(4)), concurrency2: Number(median(two).toFixed(4)) },
   speedup: Number(median(two.map((v, i) => v / one[i]!)).toFixed(3)),
 }));
