@@ -2,19 +2,15 @@
 // fast while a few trials are still running (finished curves sit on a static layer; only live ones are
 // redrawn). Skipped where /usr/bin/chromium is missing.
 import t from 'tap';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openPage, skipWithoutChromium } from './chromium.js';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
 
 // The page's globals inside page functions (no DOM types here; the page's CSP forbids string eval).
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+const skip = skipWithoutChromium;
 
 t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
-  const { chromium } = await import('playwright-core');
   const TRIALS = 1000;
   const EPOCHS = 100;
   const RUNNING = 10;
@@ -29,16 +25,7 @@ t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
   }
   const total = monitor.stats().published;
 
-  const profile = mkdtempSync(join(tmpdir(), 'rxtrain-chromium-'));
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: { width: 1400, height: 760 },
-  });
-  t.teardown(() => context.close());
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await openPage(t);
   const t0 = Date.now();
   await page.goto(monitor.url);
   await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, total, { timeout: 120_000, polling: 100 });

@@ -2,8 +2,8 @@
 // marked, the best is starred, and "stop" on a running trial ends that trial (the study goes on).
 // Skipped where /usr/bin/chromium is missing. Saves docs/img/monitor-study.png.
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finalize, lastValueFrom, toArray } from 'rxjs';
 import { digits, int, logUniform, medianPruner, mlp, optimizer, randomSampler, space, split, study, train, useBackend } from '../../lib/index.js';
@@ -12,35 +12,21 @@ import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { controlledBy } from '../../operators/controlled-by.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
 
-// Screenshots go to docs/img/ only when asked (RXTRAIN_SCREENSHOTS=1), so a test run leaves the
-// tracked images alone; otherwise to the OS temp folder.
-const screenshotPath = (name: string): string => (process.env.RXTRAIN_SCREENSHOTS === '1' ? join(root, 'docs', 'img', name) : join(tmpdir(), `rxtrain-${process.pid}-${name}`));
 
 // The page's own globals, inside page functions (this project compiles without the DOM types; the
 // page's CSP forbids evaluating strings, so page code is passed as functions).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = new URL('../../', import.meta.url).pathname;
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+const skip = skipWithoutChromium;
 
 t.test('a study on the dashboard: trials, parameters, pruning, best, stop one trial', { skip }, async (t) => {
-  const { chromium } = await import('playwright-core');
   await useBackend('auto');
   const { train: trainSet, validation } = split(digits(), { validation: 0.2, test: 0, seed: 1 });
   const monitor = await startMonitor({ token: 'study-test' });
   t.teardown(() => monitor.close());
 
-  const profile = mkdtempSync(join(tmpdir(), 'rxtrain-chromium-'));
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: { width: 1400, height: 760 },
-  });
-  t.teardown(() => context.close());
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await openPage(t);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${monitor.url}?token=study-test`);

@@ -1,8 +1,8 @@
 // The dashboard in real Chromium: live curves and table while three runs train on the digits, a click
 // on "stop" ends one run's stream with a `stopped` event. Skipped where /usr/bin/chromium is missing.
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { digits, mlp, optimizer, split, train, useBackend } from '../../lib/index.js';
@@ -11,22 +11,17 @@ import { controlledBy } from '../../operators/controlled-by.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
 import { eventually } from './helpers.js';
 
-// Screenshots go to docs/img/ only when asked (RXTRAIN_SCREENSHOTS=1), so a test run leaves the
-// tracked images alone; otherwise to the OS temp folder.
-const screenshotPath = (name: string): string => (process.env.RXTRAIN_SCREENSHOTS === '1' ? join(root, 'docs', 'img', name) : join(tmpdir(), `rxtrain-${process.pid}-${name}`));
 
 // The page's own globals, inside page functions (this project compiles without the DOM types; the
 // page's CSP forbids evaluating strings, so page code is passed as functions).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = new URL('../../', import.meta.url).pathname;
 
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+const skip = skipWithoutChromium;
 
 {
   t.test('the dashboard shows live runs, and its stop button stops a run', { skip }, async (t) => {
-    const { chromium } = await import('playwright-core');
     await useBackend('auto');
     const { train: trainSet, validation } = split(digits(), { validation: 0.2, test: 0, seed: 1 });
     const monitor = await startMonitor({ token: 'browser-test' });
@@ -55,16 +50,7 @@ const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get
       );
     });
 
-    const profile = mkdtempSync(join(tmpdir(), 'rxtrain-chromium-'));
-    t.teardown(() => rmSync(profile, { recursive: true, force: true }));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      viewport: { width: 1400, height: 760 },
-    });
-    t.teardown(() => context.close());
-    const page = context.pages()[0] ?? (await context.newPage());
+    const page = await openPage(t);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${monitor.url}?token=browser-test`);

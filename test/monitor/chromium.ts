@@ -1,0 +1,35 @@
+// Shared set-up of the browser tests: Debian's chromium driven by playwright-core, a fresh profile per
+// test, and where screenshots go.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A tap `skip` value: false where Chromium is installed, else why the test is skipped. */
+export const skipWithoutChromium: false | string = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * Screenshots go to docs/img/ only when asked (RXTRAIN_SCREENSHOTS=1), so a test run leaves the
+ * tracked images alone; otherwise to the OS temp folder.
+ */
+export const screenshotPath = (name: string): string =>
+  process.env.RXTRAIN_SCREENSHOTS === '1' ? join(root, 'docs', 'img', name) : join(tmpdir(), `rxtrain-${process.pid}-${name}`);
+
+/** Launch headless Chromium with a new profile and return its page; closed and removed at teardown. */
+export async function openPage(t: { teardown(fn: () => unknown): void }): Promise<Page> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'rxtrain-chromium-'));
+  t.teardown(() => rmSync(profile, { recursive: true, force: true }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    viewport: { width: 1400, height: 760 },
+  });
+  t.teardown(() => context.close());
+  return context.pages()[0] ?? (await context.newPage());
+}
