@@ -12,9 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { lastValueFrom } from 'rxjs';
 import { evolve } from '../lib/evolve/evolve.js';
 import type { EvolveConfig } from '../lib/evolve/types.js';
-
 import type { Params } from '../lib/search/types.js';
-
 import { branin, hartmann6, rosenbrock10, type Problem } from './problems.js';
 
 type Setting = Omit<EvolveConfig, 'seed' | 'populationSize' | 'generations' | 'elitism'>;

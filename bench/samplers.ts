@@ -14,7 +14,7 @@ import { cmaEsSampler } from '../lib/search/samplers/cma-es-sampler.js';
 import { gpSampler } from '../lib/search/samplers/gp-sampler.js';
 import { randomSampler } from '../lib/search/samplers/random-sampler.js';
 import { tpeSampler } from '../lib/search/samplers/tpe-sampler.js';
-import { space, type SearchSpace } from '../lib/search/space.js';
+import type { SearchSpace } from '../lib/search/space.js';
 import type { FrozenTrial, Params, Sampler } from '../lib/search/types.js';
 
 import { branin, hartmann6, rosenbrock10, type Problem } from './problems.js';
