@@ -220,7 +220,9 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
       for (const s of all) {
         if (s.job && !s.job.cancelled) s.job.subscriber.error(configError('workerPool.run()', 'pool', 'was closed while the task ran'));
       }
-      await Promise.all(all.map((s) => s.worker.terminate()));
+      // Idle workers are unreferenced; reference them while they stop, or the process could run out
+      // of work and exit with this promise still pending.
+      await Promise.all(all.map((s) => { s.worker.ref(); return s.worker.terminate(); }));
     },
   };
 }
