@@ -1,13 +1,12 @@
 import t from 'tap';
+import { fixedSplit, sets } from './helpers.js';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../lib/backend/use-backend.js';
-import { breastCancer, digits, wine } from '../../lib/data/bundled.js';
+import { breastCancer, wine } from '../../lib/data/bundled.js';
 import { split } from '../../lib/data/split.js';
-import { fitNormalizer, applyNormalizer } from '../../lib/data/normalize.js';
-import type { ArrayDataset } from '../../lib/data/types.js';
 import { evaluate } from '../../lib/evaluate.js';
 import { mlp } from '../../lib/models/mlp.js';
 import { bagging } from '../../lib/ensemble/bagging.js';
@@ -17,13 +16,6 @@ await useBackend('wasm');
 const root = mkdtempSync(join(tmpdir(), 'rxtrain-ensemble-'));
 t.teardown(() => rmSync(root, { recursive: true, force: true }));
 
-function fixedSplit(ds: ArrayDataset): { train: ArrayDataset; test: ArrayDataset } {
-  const { train, test } = split(ds, { test: 0.3, seed: 7 });
-  const stats = fitNormalizer(train, 'standard');
-  return { train: applyNormalizer(train, stats), test: applyNormalizer(test, stats) };
-}
-
-const sets: [string, () => ArrayDataset, number][] = [['digits', digits, 10], ['wine', wine, 3], ['breastCancer', breastCancer, 2]];
 for (const [name, load, classes] of sets) {
   t.test(`${name}: bagging (mean and vote) beats or matches its mean member on a fixed split`, async (t) => {
     const { train, test } = fixedSplit(load());
