@@ -10,6 +10,7 @@ import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Los
 import { knownFields, positiveInt, requireObject } from './validate.js';
 import type { ArrayDataset } from './data/types.js';
 import { toArrayDataset, type BatchSource, type SampleDataset } from './data/batches.js';
+import { prod } from './data/from-arrays.js';
 
 export interface EvaluateConfig {
   /** Default `categoricalCrossentropy`. */
@@ -64,8 +65,8 @@ export function evaluate(model: tfl.LayersModel, data: EvaluationSource, config:
 
 /** Call `fn` with tensors for consecutive chunks of `data` (in order), disposing them after. */
 export function forEachChunk(data: ArrayDataset, chunkSize: number, fn: (xs: tf.Tensor, ys: tf.Tensor, start: number) => void): void {
-  const xRow = data.xShape.reduce((a, b) => a * b, 1);
-  const yRow = data.yShape.reduce((a, b) => a * b, 1);
+  const xRow = prod(data.xShape);
+  const yRow = prod(data.yShape);
   const yDtype = data.y instanceof Int32Array ? 'int32' : 'float32';
   for (let start = 0; start < data.length; start += chunkSize) {
     const size = Math.min(chunkSize, data.length - start);
@@ -91,7 +92,7 @@ export function predictAll(model: tfl.LayersModel, data: EvaluationSource, batch
     parts.push(out.dataSync() as Float32Array);
     out.dispose();
   });
-  const row = outShape.reduce((a, b) => a * b, 1);
+  const row = prod(outShape);
   const values = new Float32Array(ds.length * row);
   let offset = 0;
   for (const p of parts) {

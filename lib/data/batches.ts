@@ -13,7 +13,7 @@ import { createRandom, hashSeed, permutation } from '../random.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ArrayDataset } from './types.js';
-import { fromArrays, fromTensors } from './from-arrays.js';
+import { fromArrays, fromTensors, prod } from './from-arrays.js';
 
 /** Samples as a `tf.data.Dataset` of `{xs, ys}` elements (one sample each; `batches()` batches them). */
 export type SampleDataset = tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
@@ -89,8 +89,8 @@ type Options = Required<Omit<BatchesConfig, 'clock'>> & { clock: Clock };
 
 function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
   let pass = 0; // per batches() call: each subscription is the next pass (see the doc comment)
-  const xRow = data.xShape.reduce((a, b) => a * b, 1);
-  const yRow = data.yShape.reduce((a, b) => a * b, 1);
+  const xRow = prod(data.xShape);
+  const yRow = prod(data.yShape);
   const yDtype = data.y instanceof Int32Array ? 'int32' : 'float32';
   return new Observable<Batch>((subscriber) => {
     const order = o.shuffle ? permutation(data.length, createRandom(hashSeed(o.seed, 'pass', pass))) : undefined;

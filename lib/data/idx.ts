@@ -7,6 +7,7 @@ import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonNegativeInt, positiveNumber, requireObject, booleanField } from '../validate.js';
 import type { ArrayDataset } from './types.js';
 import { readDataFile } from './read-file.js';
+import { prod } from './from-arrays.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -65,7 +66,7 @@ export function parseIdx(bytes: Uint8Array, name = '<idx bytes>'): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let d = 0; d < ndims; d++) shape.push(view.getUint32(4 + 4 * d, false));
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = prod(shape);
   const expected = headerBytes + count * type.size;
   if (bytes.length !== expected) {
     throw fail(
@@ -160,7 +161,7 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, options: 
   }
   const n = Math.min(nImages, limit);
   const sample = images.shape.slice(1);
-  const width = sample.reduce((a, b) => a * b, 1);
+  const width = prod(sample);
   const x = new Float32Array(n * width);
   for (let i = 0; i < n * width; i++) x[i] = images.data[i]! * scale;
   const y = new Int32Array(n);

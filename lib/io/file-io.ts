@@ -14,6 +14,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { io } from '@tensorflow/tfjs-core';
 import { configError, RxtrainError } from '../errors.js';
+import { prod } from '../data/from-arrays.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -156,7 +157,7 @@ function expectedBytes(specs: readonly io.WeightsManifestEntry[]): number | unde
   for (const s of specs) {
     const per = bytesPer[s.quantization?.dtype ?? s.dtype];
     if (per === undefined) return undefined;
-    total += per * s.shape.reduce((a, b) => a * b, 1);
+    total += per * prod(s.shape);
   }
   return total;
 }
