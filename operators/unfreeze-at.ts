@@ -20,7 +20,8 @@ const where = 'unfreezeAt()';
  * Intuition: first let the new head settle on the frozen body, then let the body adapt. At the end of
  * epoch `epoch - 1` (its `epochEnd`, or its `epochBoundary` if placed before `epochEnd`) the event
  * passes on, the layers become trainable, and a `{type: 'unfrozen', epoch, layers}` event follows;
- * the next step already trains them, since `trainStep` reads `model.trainableWeights` on every step.
+ * the next step already trains them, since `trainStep` reads `model.trainableWeights` again at the
+ * first step of every epoch.
  * `unfreezeAt(0, ...)` unfreezes when subscribed. Each subscription unfreezes once; nothing is frozen
  * back at teardown (like trained weights, trainability is the model's state).
  *

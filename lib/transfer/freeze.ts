@@ -1,6 +1,7 @@
 /**
  * Freezing and unfreezing layers. A frozen layer keeps its weights: `trainStep` reads
- * `model.trainableWeights` on every step, so a change takes effect at the next step.
+ * `model.trainableWeights` at the first step of every epoch, so a change made before a run or at an
+ * epoch's end takes effect at the next step, and one made during an epoch with the next epoch.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { configError } from '../errors.js';
