@@ -5,6 +5,8 @@
  *   rxtrain watch <url> [--metric val_loss] [--token T]     live table of a monitor's runs and trials
  *   rxtrain stop <url> <run> [--trial N] --token T           stop a run (or one trial of a study run)
  *   rxtrain pause|resume <url> [<run>] --token T             hold / release runs at their next boundary
+ *   rxtrain worker --storage postgres://... --study NAME --objective ./trial.js [--concurrency n]
+ *                                                           run a study's queued trials (see docs/distributed.md)
  *
  * `<url>` is the dashboard URL a monitor prints (`http://127.0.0.1:PORT/`) or its WebSocket URL.
  */
@@ -12,12 +14,17 @@ import { parseArgs } from 'node:util';
 import { connectMonitor } from '../lib/monitor/connect-monitor.js';
 import { sendCommand } from '../lib/monitor/send-command.js';
 import { watchTable } from '../lib/monitor/watch-table.js';
+import { workerCommand } from '../lib/distributed/worker-command.js';
+import type { BackendName } from '../lib/backend/use-backend.js';
 
 const usage = `usage:
   rxtrain watch <url> [--metric val_loss] [--token T]
   rxtrain stop <url> <run> [--trial N] [--reason TEXT] --token T
   rxtrain pause <url> [<run>] --token T
   rxtrain resume <url> [<run>] --token T
+  rxtrain worker --storage postgres://... --study NAME --objective ./trial.js
+                 [--export default] [--concurrency 1] [--trials N] [--idle-exit SECONDS]
+                 [--schema public] [--backend auto|wasm|cpu] [--seed N] [--heartbeat-ms 5000] [--stale-after-ms 30000]
 The token may also come from the RXTRAIN_MONITOR_TOKEN environment variable.`;
 
 function fail(message: string): never {
@@ -37,6 +44,18 @@ async function main(argv: string[]): Promise<void> {
         trial: { type: 'string' },
         reason: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        storage: { type: 'string' },
+        study: { type: 'string' },
+        objective: { type: 'string' },
+        export: { type: 'string' },
+        concurrency: { type: 'string' },
+        trials: { type: 'string' },
+        'idle-exit': { type: 'string' },
+        schema: { type: 'string' },
+        backend: { type: 'string' },
+        seed: { type: 'string' },
+        'heartbeat-ms': { type: 'string' },
+        'stale-after-ms': { type: 'string' },
       },
     });
   } catch (err) {
@@ -48,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${usage}\n`);
     return;
   }
+  if (command === 'worker') return worker(values);
   if (url === undefined) fail(`${command}: the monitor's URL is missing`);
   const token = values.token ?? process.env.RXTRAIN_MONITOR_TOKEN;
 
@@ -72,6 +92,54 @@ async function main(argv: string[]): Promise<void> {
     default:
       fail(`unknown command '${command}'`);
   }
+}
+
+function count(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) fail(`worker: --${flag} must be a number ≥ ${min} (got ${text})`);
+  return n;
+}
+
+async function worker(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const need = (flag: string): string => {
+    const v = values[flag];
+    if (typeof v !== 'string' || v === '') fail(`worker: --${flag} is required`);
+    return v;
+  };
+  const backend = values.backend as string | undefined;
+  const backendNames = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] satisfies BackendName[];
+  if (backend !== undefined && !(['auto', ...backendNames] as string[]).includes(backend)) fail(`worker: --backend must be auto or one of ${backendNames.join(', ')} (got ${backend})`);
+  const concurrency = count('concurrency', values.concurrency as string | undefined, 1);
+  const trials = count('trials', values.trials as string | undefined, 1);
+  const idle = count('idle-exit', values['idle-exit'] as string | undefined, 0);
+  const seed = count('seed', values.seed as string | undefined, -Infinity);
+  const heartbeatMs = count('heartbeat-ms', values['heartbeat-ms'] as string | undefined, 1);
+  const staleAfterMs = count('stale-after-ms', values['stale-after-ms'] as string | undefined, 1);
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await workerCommand(
+    {
+      storage: need('storage'),
+      study: need('study'),
+      objective: need('objective'),
+      ...(typeof values.export === 'string' ? { export: values.export } : {}),
+      ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
+      ...(backend !== undefined ? { backend: backend as BackendName | 'auto' } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(trials !== undefined ? { trials } : {}),
+      ...(idle !== undefined ? { idleExitSeconds: idle } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
+      ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+    },
+    (line) => process.stdout.write(`${line}\n`),
+    stop,
+  );
+  // Threads and connections are closed; leave no timer keeping the process alive.
+  process.exit(process.exitCode ?? 0);
 }
 
 function watch(url: string, metric: string, token: string | undefined): Promise<void> {

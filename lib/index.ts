@@ -59,6 +59,15 @@ export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.js';
 export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
 export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
+export { postgresStorage } from './storage/postgres/postgres-storage.js';
+export type { PostgresStorageOptions, WatchableStorage } from './storage/postgres/postgres-storage.js';
+export { POSTGRES_SCHEMA_VERSION } from './storage/postgres/schema.js';
+
+// Many processes, many machines: a driver queues and follows trials, workers run them
+export { remoteWorkers } from './distributed/remote-source.js';
+export type { RemoteWorkers } from './distributed/remote-source.js';
+export { runWorker } from './distributed/run-worker.js';
+export type { RunWorkerConfig } from './distributed/run-worker.js';
 
 // Fine-tuning pre-trained models
 export { freeze, unfreeze, layersOf, replaceHead, discriminativeLr, DiscriminativeOptimizer, checkFits, classCount, keepClasses, pretrained, pretrainedInfo, pretrainedNames, modelsDir } from './transfer/index.js';

@@ -57,7 +57,7 @@ export function prune<E extends { readonly type: string }>(trial: Trial): Operat
                 epoch,
               });
             }
-            trial.report(epoch, value);
+            trial.report(epoch, value, metrics as Readonly<Record<string, number | undefined>>);
             pruned = trial.shouldPrune();
           } catch (err) {
             subscriber.error(err);

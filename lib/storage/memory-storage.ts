@@ -3,6 +3,7 @@
  * It follows every rule of {@link Storage}; being in-process, it never finds interrupted trials (rule
  * 8): its trials die with it.
  */
+import { Subject, filter, map, type Observable } from 'rxjs';
 import type { FrozenTrial, Params, TrialState } from '../search/types.js';
 import type { NewTrial, OpenedStudy, Storage, StudyRecord, StudySpec, TrialOutcome } from './storage.js';
 import {
@@ -23,6 +24,8 @@ interface StudyData {
   readonly record: StudyRecord;
   /** Index = trial number; each entry is the current frozen record (replaced on every write). */
   readonly trials: FrozenTrial[];
+  /** Per trial number, the metrics reported with each step. */
+  readonly metrics: Map<number, Array<readonly [number, Readonly<Record<string, number>>]>>;
 }
 
 const KIND = 'memory';
@@ -39,6 +42,8 @@ const KIND = 'memory';
  */
 export function memoryStorage(): Storage {
   const studies = new Map<string, StudyData>();
+  // Every write, for `watch` (followers in this process).
+  const writes = new Subject<{ study: string; trial: number }>();
   let closed = false;
 
   const open = (): void => {
@@ -59,6 +64,7 @@ export function memoryStorage(): Storage {
   const replace = (data: StudyData, trial: FrozenTrial, changes: Partial<Parameters<typeof freezeTrial>[0]>): FrozenTrial => {
     const next = freezeTrial({ ...trial, ...changes });
     data.trials[trial.number] = next;
+    writes.next({ study: data.record.name, trial: trial.number });
     return next;
   };
 
@@ -79,7 +85,7 @@ export function memoryStorage(): Storage {
         ...(spec.metric !== undefined ? { metric: spec.metric } : {}),
         createdAt: now,
       });
-      studies.set(name, { record, trials: [] });
+      studies.set(name, { record, trials: [], metrics: new Map() });
       return { study: record, interrupted: [] };
     },
 
@@ -102,6 +108,7 @@ export function memoryStorage(): Storage {
         attrs: init.attrs ? checkAttrs(KIND, init.attrs) : undefined,
       });
       data.trials.push(trial);
+      writes.next({ study: name, trial: trial.number });
       return trial;
     },
 
@@ -117,11 +124,16 @@ export function memoryStorage(): Storage {
       return replace(data, trial, { params });
     },
 
-    reportIntermediate(name: string, n: number, step: number, value: number): FrozenTrial {
+    reportIntermediate(name: string, n: number, step: number, value: number, metrics?: Readonly<Record<string, number>>): FrozenTrial {
       const { data, trial } = trialOf(name, n);
       checkRunning(KIND, name, n, trial.state, 'report to');
       const existing = trial.intermediate.find((p) => p[0] === step);
       if (!checkReport(KIND, name, n, step, value, existing?.[1])) return trial;
+      if (metrics !== undefined) {
+        let list = data.metrics.get(n);
+        if (!list) data.metrics.set(n, (list = []));
+        list.push([step, Object.freeze({ ...metrics })]);
+      }
       const intermediate = [...trial.intermediate, [step, value] as const].sort((a, b) => a[0] - b[0]);
       return replace(data, trial, { intermediate });
     },
@@ -146,8 +158,21 @@ export function memoryStorage(): Storage {
       return states ? data.trials.filter((t) => states.includes(t.state)) : [...data.trials];
     },
 
+    trialMetrics(name: string, n: number): ReadonlyArray<readonly [number, Readonly<Record<string, number>>]> {
+      const data = studyData(name);
+      return [...(data.metrics.get(n) ?? [])].sort((a, b) => a[0] - b[0]);
+    },
+
+    watch(name: string): Observable<number> {
+      return writes.pipe(
+        filter((c) => c.study === name),
+        map((c) => c.trial),
+      );
+    },
+
     close(): void {
       closed = true;
+      writes.complete();
       studies.clear();
     },
   };

@@ -35,6 +35,7 @@
  * Methods are synchronous, as in Optuna: a trial's report and its pruning decision happen at the step
  * boundary, with nothing interleaved. Every method may throw an `RxtrainError` with code `STORAGE`.
  */
+import type { Observable } from 'rxjs';
 import type { Direction, FrozenTrial, Params, TrialState } from '../search/types.js';
 
 /** What identifies a study and its objective. */
@@ -85,8 +86,11 @@ export interface Storage {
   claimWaitingTrial(study: string, now: number): FrozenTrial | undefined;
   /** Set the parameters of a running trial that has none (rule 6). */
   setTrialParams(study: string, trial: number, params: Params): FrozenTrial;
-  /** Record an intermediate value (rule 5). */
-  reportIntermediate(study: string, trial: number, step: number, value: number): FrozenTrial;
+  /**
+   * Record an intermediate value (rule 5). `metrics` (all of the epoch's metrics) is kept by storages
+   * that followers read remotely (`trialMetrics`); others ignore it.
+   */
+  reportIntermediate(study: string, trial: number, step: number, value: number, metrics?: Readonly<Record<string, number>>): FrozenTrial;
   /** Finish a running trial (rules 3 and 4). */
   finishTrial(study: string, trial: number, outcome: TrialOutcome): FrozenTrial;
   /** Merge JSON-serialisable attributes into a trial's `attrs` (allowed in any state). */
@@ -94,6 +98,13 @@ export interface Storage {
   getTrial(study: string, trial: number): FrozenTrial | undefined;
   /** The study's trials in number order, optionally only those in some states. */
   getTrials(study: string, states?: readonly TrialState[]): readonly FrozenTrial[];
+  /** The metrics reported with each step of a trial (storages that keep them). */
+  trialMetrics?(study: string, trial: number): ReadonlyArray<readonly [number, Readonly<Record<string, number>>]>;
+  /**
+   * The numbers of the study's trials as they change, whoever changed them (storages that can follow a
+   * study: memory, within its process; postgres, across machines). Remote workers need it.
+   */
+  watch?(study: string): Observable<number>;
   /** Release the storage's resources. Further calls throw. */
   close(): void;
 }

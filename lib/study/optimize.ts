@@ -9,16 +9,21 @@
  * recorded failed with error `'cancelled'` (a Promise objective cannot be stopped; its result is then
  * ignored). All state lives in the subscription, so each subscriber runs its own loop over the same
  * study, as another worker would.
+ *
+ * The same loop schedules trials that run elsewhere: with `remoteWorkers()` as the objective, a slot
+ * queues a trial and follows it while worker processes run it (lib/distributed/), and a worker process
+ * runs the loop over the trials it claims. What differs is the {@link TrialSource}.
  */
-import { Observable, isObservable, type Subscription } from 'rxjs';
+import { Observable, map, merge, take, timer, type Subscription } from 'rxjs';
 import type { Clock } from '../clock.js';
-import { RxtrainError, describe } from '../errors.js';
-import type { Metrics } from '../events.js';
+import { RxtrainError } from '../errors.js';
 import type { FrozenTrial, Params, SearchSpaceLike } from '../search/types.js';
 import { knownFields, positiveInt, positiveNumber, requireObject } from '../validate.js';
 import type { Study } from './study.js';
 import type { StudyCompleted, StudyEvent } from './study-events.js';
 import type { Trial, TrialHandle } from './trial.js';
+import { runTrial } from './run-trial.js';
+import { isRemoteWorkers, remoteSource, type RemoteWorkers } from '../distributed/remote-source.js';
 
 /**
  * What an objective gives back for a trial: its value (or a Promise of it), `'pruned'` when it stopped
@@ -36,34 +41,87 @@ export interface OptimizeOptions {
   readonly trials?: number;
   /** Start no trial after this many ms on the study's clock (running trials finish; default: none). */
   readonly timeout?: number;
-  /** How many trials run at once (default 1). */
+  /** How many trials run at once (default 1). With `remoteWorkers()`: how many are queued or running at once. */
   readonly concurrency?: number;
 }
 
-interface Internals<P extends Params> {
+export interface Internals<P extends Params> {
   readonly study: Study<P>;
   readonly space: SearchSpaceLike;
   readonly clock: Clock;
   readonly ask: () => TrialHandle<P>;
 }
 
+/** One trial as the loop sees it: its events (ending with how it ended), and whether it counts toward `trials`. */
+export interface StartedTrial {
+  readonly number: number;
+  readonly params: Params;
+  readonly events: Observable<StudyEvent>;
+  /** Default true; a re-queued retry that a remote driver follows does not count. */
+  readonly counts?: boolean;
+}
+
+/** Where the loop's trials come from. */
+export interface TrialSource {
+  /** Start the next trial, or `undefined` if there is none to start now. `onEnded` gets its final record. */
+  next(onEnded: (record: FrozenTrial) => void): StartedTrial | undefined;
+  /** Whether no further trial will come (a sampler that tried everything and nothing queued). */
+  exhausted(): boolean;
+  /**
+   * When `next()` has nothing now: an Observable that emits when it may have (a worker waiting for
+   * queued trials). Without it, the loop ends when nothing is running.
+   */
+  readonly wake?: Observable<unknown>;
+  /** With `wake`: end the loop after this many ms with nothing to run (reason `'idle'`). */
+  readonly idleMs?: number;
+}
+
 const WHERE = 'study.optimize()';
+
+export function parseOptimizeOptions(where: string, options: OptimizeOptions | undefined): { maxTrials: number; timeout: number; concurrency: number } {
+  const o = requireObject(where, options ?? {}, 'options');
+  knownFields(where, o, ['trials', 'timeout', 'concurrency']);
+  return {
+    maxTrials: o.trials === undefined ? Infinity : positiveInt(where, 'trials', o.trials),
+    timeout: o.timeout === undefined ? Infinity : positiveNumber(where, 'timeout', o.timeout),
+    concurrency: o.concurrency === undefined ? 1 : positiveInt(where, 'concurrency', o.concurrency),
+  };
+}
 
 export function runOptimize<P extends Params>(
   internals: Internals<P>,
-  objective: Objective<P>,
+  objective: Objective<P> | RemoteWorkers,
   options: OptimizeOptions = {},
 ): Observable<StudyEvent> {
+  const limits = parseOptimizeOptions(WHERE, options);
+  if (isRemoteWorkers(objective)) return trialLoop(internals.study, internals.clock, remoteSource(internals, objective), limits);
   if (typeof objective !== 'function') {
-    throw new RxtrainError('INVALID_CONFIG', `${WHERE}: the objective must be a function of a trial`, { field: 'objective' });
+    throw new RxtrainError('INVALID_CONFIG', `${WHERE}: the objective must be a function of a trial (or remoteWorkers())`, { field: 'objective' });
   }
-  const o = requireObject(WHERE, options, 'options');
-  knownFields(WHERE, o, ['trials', 'timeout', 'concurrency']);
-  const maxTrials = o.trials === undefined ? Infinity : positiveInt(WHERE, 'trials', o.trials);
-  const timeout = o.timeout === undefined ? Infinity : positiveNumber(WHERE, 'timeout', o.timeout);
-  const concurrency = o.concurrency === undefined ? 1 : positiveInt(WHERE, 'concurrency', o.concurrency);
   const { study, clock } = internals;
+  const source: TrialSource = {
+    next(onEnded) {
+      const handle = internals.ask();
+      return { number: handle.trial.number, params: handle.trial.params, events: runTrial(study, clock, objective, handle, onEnded) };
+    },
+    exhausted() {
+      const { sampler } = study;
+      if (typeof sampler.isExhausted !== 'function') return false;
+      const trials = study.trials();
+      return !trials.some((t) => t.state === 'waiting') && sampler.isExhausted(internals.space, trials);
+    },
+  };
+  return trialLoop(study, clock, source, limits);
+}
 
+/** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
+export function trialLoop(
+  study: Pick<Study, 'direction' | 'best'>,
+  clock: Clock,
+  source: TrialSource,
+  limits: { maxTrials: number; timeout: number; concurrency: number },
+): Observable<StudyEvent> {
+  const { maxTrials, timeout, concurrency } = limits;
   return new Observable<StudyEvent>((subscriber) => {
     const start = clock.now();
     const running = new Map<number, Subscription>();
@@ -73,6 +131,8 @@ export function runOptimize<P extends Params>(
     let reason: StudyCompleted['reason'] = 'trials';
     let filling = false;
     let again = false;
+    let idle = false;
+    let waiting: Subscription | undefined;
 
     try {
       best = study.best();
@@ -87,13 +147,9 @@ export function runOptimize<P extends Params>(
         reason = 'timeout';
         return false;
       }
-      const { sampler } = study;
-      if (typeof sampler.isExhausted === 'function') {
-        const trials = study.trials();
-        if (!trials.some((t) => t.state === 'waiting') && sampler.isExhausted(internals.space, trials)) {
-          reason = 'exhausted';
-          return false;
-        }
+      if (source.exhausted()) {
+        reason = 'exhausted';
+        return false;
       }
       return true;
     };
@@ -116,22 +172,24 @@ export function runOptimize<P extends Params>(
       else counts.failed++;
     };
 
-    const launch = (): void => {
-      started++;
-      const handle = internals.ask();
-      const { trial } = handle;
-      subscriber.next({ type: 'trialStarted', trial: trial.number, params: trial.params, time: clock.now() });
+    /** Start one trial; false when the source has none now. */
+    const launch = (): boolean => {
+      const t = source.next(onEnded);
+      if (t === undefined) return false;
+      if (t.counts !== false) started++;
+      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now() });
       let ended = false;
-      const sub = runTrial(internals, objective, handle, onEnded).subscribe({
+      const sub = t.events.subscribe({
         next: (e) => subscriber.next(e),
         error: (err) => subscriber.error(err),
         complete: () => {
           ended = true;
-          running.delete(trial.number);
+          running.delete(t.number);
           fill();
         },
       });
-      if (!ended) running.set(trial.number, sub);
+      if (!ended) running.set(t.number, sub);
+      return true;
     };
 
     // A trampoline rather than recursion: a synchronous objective ends its trial inside `launch`, and
@@ -142,167 +200,61 @@ export function runOptimize<P extends Params>(
         return;
       }
       filling = true;
+      idle = false;
       try {
         do {
           again = false;
-          while (!subscriber.closed && running.size < concurrency && mayStart()) launch();
+          while (!subscriber.closed && running.size < concurrency && mayStart()) {
+            if (!launch()) {
+              idle = true;
+              break;
+            }
+          }
         } while (again && !subscriber.closed);
       } catch (err) {
         subscriber.error(err);
       } finally {
         filling = false;
       }
-      if (running.size === 0 && !subscriber.closed) {
-        const b = best;
-        subscriber.next({
-          type: 'studyCompleted',
-          reason,
-          ...counts,
-          ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
-          durationMs: clock.now() - start,
-        });
-        subscriber.complete();
+      if (subscriber.closed) return;
+      if (idle && source.wake && started < maxTrials && clock.now() - start < timeout) {
+        // Nothing to start now: wait for news (a queued trial); with nothing running either, give up
+        // after idleMs.
+        if (waiting === undefined) {
+          const wake = source.wake.pipe(map(() => 'wake' as const));
+          const giveUp = running.size === 0 && source.idleMs !== undefined ? [timer(source.idleMs).pipe(map(() => 'idle' as const))] : [];
+          waiting = merge(wake, ...giveUp)
+            .pipe(take(1))
+            .subscribe((why) => {
+              waiting = undefined;
+              if (why === 'idle') finish('idle');
+              else fill();
+            });
+        }
+        return;
       }
+      if (running.size === 0) finish(reason);
+    };
+
+    const finish = (why: StudyCompleted['reason']): void => {
+      waiting?.unsubscribe();
+      waiting = undefined;
+      const b = best;
+      subscriber.next({
+        type: 'studyCompleted',
+        reason: why,
+        ...counts,
+        ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
+        durationMs: clock.now() - start,
+      });
+      subscriber.complete();
     };
 
     fill();
     return () => {
+      waiting?.unsubscribe();
       for (const sub of running.values()) sub.unsubscribe();
       running.clear();
     };
   });
-}
-
-/** One trial: run the objective, forward its epochs, tell the study how it ended, then complete. */
-function runTrial<P extends Params>(
-  internals: Internals<P>,
-  objective: Objective<P>,
-  handle: TrialHandle<P>,
-  onEnded: (record: FrozenTrial) => void,
-): Observable<StudyEvent> {
-  const { study, clock } = internals;
-  const { trial } = handle;
-  return new Observable<StudyEvent>((subscriber) => {
-    const t0 = clock.now();
-    let told = false;
-    let inner: Subscription | undefined;
-
-    const end = (result: number | 'pruned' | 'failed', error?: unknown): void => {
-      if (told || subscriber.closed) return;
-      told = true;
-      inner?.unsubscribe();
-      let record: FrozenTrial;
-      try {
-        record = study.tell(trial, result, error);
-      } catch (err) {
-        subscriber.error(err);
-        return;
-      }
-      const durationMs = clock.now() - t0;
-      if (record.state === 'completed') {
-        subscriber.next({ type: 'trialCompleted', trial: record.number, value: record.value!, params: record.params, durationMs });
-      } else if (record.state === 'pruned') {
-        const last = record.intermediate[record.intermediate.length - 1];
-        subscriber.next({
-          type: 'trialPruned',
-          trial: record.number,
-          ...(last ? { step: last[0] } : {}),
-          ...(record.value !== undefined ? { value: record.value } : {}),
-          durationMs,
-        });
-      } else {
-        subscriber.next({ type: 'trialFailed', trial: record.number, error: record.error ?? 'failed', durationMs });
-      }
-      onEnded(record);
-      subscriber.complete();
-    };
-
-    let result: ObjectiveResult;
-    try {
-      result = objective(trial);
-    } catch (err) {
-      end('failed', err);
-      return;
-    }
-
-    if (isObservable(result)) {
-      const metric = study.metric;
-      const values = new Map<number, number>();
-      let lastEpoch: number | undefined;
-      let restored: number | undefined;
-      let pruned = false;
-      inner = result.subscribe({
-        next: (event) => {
-          if (told) return;
-          if (event.type === 'epochEnd') {
-            const e = event as { type: 'epochEnd'; epoch: number; metrics: Metrics };
-            let value: number | undefined;
-            if (metric !== undefined) {
-              value = (e.metrics as Readonly<Record<string, number | undefined>>)[metric];
-              if (value === undefined) {
-                const known = Object.keys(e.metrics).join(', ');
-                end('failed', new RxtrainError('TRIAL_FAILED', `the epochEnd event of epoch ${e.epoch} has no metric '${metric}' (it has: ${known})`));
-                return;
-              }
-              try {
-                trial.report(e.epoch, value);
-              } catch (err) {
-                end('failed', err);
-                return;
-              }
-              values.set(e.epoch, value);
-            }
-            lastEpoch = e.epoch;
-            subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: e.epoch, metrics: e.metrics, ...(value !== undefined ? { value } : {}) });
-          } else if (event.type === 'pruned') {
-            pruned = true;
-          } else if (event.type === 'stopped') {
-            const r = (event as { restoredEpoch?: number }).restoredEpoch;
-            if (r !== undefined) restored = r;
-          }
-        },
-        error: (err) => end('failed', err),
-        complete: () => {
-          if (pruned) return end('pruned');
-          if (metric === undefined) {
-            return end('failed', new RxtrainError('TRIAL_FAILED', 'the objective returned a stream, but the study has no metric to read from it'));
-          }
-          const epoch = restored !== undefined && values.has(restored) ? restored : lastEpoch;
-          const value = epoch === undefined ? undefined : values.get(epoch);
-          if (value === undefined) return end('failed', new RxtrainError('TRIAL_FAILED', 'the objective stream completed without an epochEnd event'));
-          end(value);
-        },
-      });
-      // A synchronous stream may have ended the trial before `inner` was assigned.
-      if (told) inner.unsubscribe();
-    } else if (isPromiseLike(result)) {
-      result.then(settle, (err) => end('failed', err));
-    } else {
-      settle(result);
-    }
-
-    return () => {
-      inner?.unsubscribe();
-      if (told) return;
-      // Unsubscribed before the trial ended: stop it and record why. The subscriber is closed, so no
-      // event goes out; a storage that fails now has nobody to tell, hence the empty catch.
-      told = true;
-      handle.abort('cancelled');
-      try {
-        study.tell(trial, 'failed', 'cancelled');
-      } catch {
-        // ignored, see above
-      }
-    };
-
-    function settle(v: unknown): void {
-      if (typeof v === 'number' || v === 'pruned') return end(v);
-      const what = typeof v === 'string' ? JSON.stringify(v) : describe(v);
-      end('failed', new RxtrainError('TRIAL_FAILED', `the objective returned ${what}: expected a number, 'pruned', a Promise of one, or an Observable`));
-    }
-  });
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 }

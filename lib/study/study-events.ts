@@ -63,8 +63,11 @@ export interface NewBest {
 /** The last event of an `optimize` run that was not unsubscribed from. */
 export interface StudyCompleted {
   readonly type: 'studyCompleted';
-  /** Why no further trial was started: the `trials` asked for were started, the `timeout` passed, or the sampler was `exhausted`. */
-  readonly reason: 'trials' | 'timeout' | 'exhausted';
+  /**
+   * Why no further trial was started: the `trials` asked for were started, the `timeout` passed, the
+   * sampler was `exhausted`, or (a worker process) nothing was queued for its `idle` time.
+   */
+  readonly reason: 'trials' | 'timeout' | 'exhausted' | 'idle';
   /** Trials run by this `optimize`, by how they ended. */
   readonly completed: number;
   readonly pruned: number;

@@ -17,6 +17,7 @@ import { finiteNumber, knownFields, nonEmptyString, oneOf, requireObject } from 
 import { makeTrial, type Trial, type TrialHandle } from './trial.js';
 import { runOptimize, type Objective, type OptimizeOptions } from './optimize.js';
 import type { StudyEvent } from './study-events.js';
+import type { RemoteWorkers } from '../distributed/remote-source.js';
 
 /** The parameter type a space yields: inferred from `rxtrain`'s `SearchSpace<P>`, else {@link Params}. */
 export type ParamsOf<S> = S extends { validate(params: unknown): params is infer P extends Params } ? P : Params;
@@ -67,8 +68,11 @@ export interface Study<P extends Params = Params> {
   trials(states?: readonly TrialState[]): readonly FrozenTrial[];
   /** The completed trial with the best value (the lowest number among equals), if any. */
   best(): FrozenTrial | undefined;
-  /** Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. */
-  optimize(objective: Objective<P>, options?: OptimizeOptions): Observable<StudyEvent>;
+  /**
+   * Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. With
+   * `remoteWorkers()`, worker processes run them and this call queues and follows them.
+   */
+  optimize(objective: Objective<P> | RemoteWorkers, options?: OptimizeOptions): Observable<StudyEvent>;
 }
 
 const WHERE = 'study()';
@@ -122,7 +126,8 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
 
   const opened = storage.openStudy({ name, direction, ...(metric !== undefined ? { metric } : {}) }, clock.now());
   if (onInterrupted === 'retry') {
-    for (const t of opened.interrupted) storage.createTrial(name, { state: 'waiting', params: t.params, attrs: { retryOf: t.number }, now: clock.now() });
+    // A storage that re-queues interrupted trials itself (postgres, onStale 'retry') marks them `requeuedAs`.
+    for (const t of opened.interrupted.filter((x) => x.attrs?.requeuedAs === undefined)) storage.createTrial(name, { state: 'waiting', params: t.params, attrs: { retryOf: t.number }, now: clock.now() });
   }
 
   const ctx = { study: name, direction, metric, seed, storage, pruner };
@@ -182,7 +187,7 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
       return best;
     },
 
-    optimize(objective: Objective<P>, options?: OptimizeOptions): Observable<StudyEvent> {
+    optimize(objective: Objective<P> | RemoteWorkers, options?: OptimizeOptions): Observable<StudyEvent> {
       return runOptimize<P>({ study: self, space, clock, ask: askHandle }, objective, options);
     },
   };

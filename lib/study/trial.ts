@@ -26,9 +26,10 @@ export interface Trial<P extends Params = Params> {
   readonly signal: AbortSignal;
   /**
    * Record the objective's value after `step` (an integer ≥ 0, e.g. the epoch). Each step once; the
-   * value must be finite (a NaN throws a `NON_FINITE` error, which fails the trial).
+   * value must be finite (a NaN throws a `NON_FINITE` error, which fails the trial). `metrics`, all of
+   * the step's metrics, go with it to storages that keep them (for followers on other machines).
    */
-  report(step: number, value: number): void;
+  report(step: number, value: number, metrics?: Readonly<Record<string, number | undefined>>): void;
   /** Whether the study's pruner says to stop this trial now (always false without a pruner). */
   shouldPrune(): boolean;
   /** Merge JSON-serialisable attributes into the trial's record (e.g. the path of a saved model). */
@@ -54,6 +55,12 @@ export interface TrialHandle<P extends Params> {
   abort(reason: string): void;
 }
 
+function finiteOnly(metrics: Readonly<Record<string, number | undefined>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
 export function trialSeed(studySeed: number, number: number): number {
   return hashSeed(studySeed, 'trial', number);
 }
@@ -73,9 +80,9 @@ export function makeTrial<P extends Params>(ctx: TrialContext, record: FrozenTri
     metric: ctx.metric,
     direction: ctx.direction,
     signal: controller.signal,
-    report(step: number, value: number): void {
+    report(step: number, value: number, metrics?: Readonly<Record<string, number | undefined>>): void {
       if (written.get(step) === value) return;
-      ctx.storage.reportIntermediate(ctx.study, number, step, value);
+      ctx.storage.reportIntermediate(ctx.study, number, step, value, metrics === undefined ? undefined : finiteOnly(metrics));
       written.set(step, value);
     },
     shouldPrune(): boolean {

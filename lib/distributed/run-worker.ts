@@ -1,0 +1,103 @@
+/**
+ * A worker process's loop: claim the study's waiting trials one by one (never one another worker
+ * claimed), run each with the objective, report its epochs and its end to the storage, and wait for
+ * more when the queue is empty. `rxtrain worker` is this function behind a command line.
+ */
+import type { Observable } from 'rxjs';
+import { systemClock, type Clock } from '../clock.js';
+import { configError } from '../errors.js';
+import { hashSeed } from '../random.js';
+import type { Params, Pruner, Sampler, SearchSpaceLike } from '../search/types.js';
+import type { Storage } from '../storage/storage.js';
+import { study as openStudy } from '../study/study.js';
+import { makeTrial } from '../study/trial.js';
+import { parseOptimizeOptions, trialLoop, type Objective, type OptimizeOptions, type TrialSource } from '../study/optimize.js';
+import { runTrial } from '../study/run-trial.js';
+import type { StudyEvent } from '../study/study-events.js';
+import { finiteNumber, knownFields, nonEmptyString, nonNegativeInt, requireObject } from '../validate.js';
+import { followable } from './remote-source.js';
+
+export interface RunWorkerConfig<P extends Params = Params> {
+  /** The study's storage (one that can be followed: `postgresStorage`, or a shared `memoryStorage`). */
+  readonly storage: Storage;
+  /** The study's name; the driver creates the study, a worker only joins it. */
+  readonly study: string;
+  /** Runs one trial, as for `study.optimize`. */
+  readonly objective: Objective<P>;
+  /** Decides, from every worker's reports in the storage, whether to stop a trial early. */
+  readonly pruner?: Pruner;
+  /** Trials this worker runs at once (default 1). */
+  readonly concurrency?: number;
+  /** Stop after this many trials (default: no limit). */
+  readonly trials?: number;
+  /** Stop after this many ms with no trial queued and none running (default: never; wait for more). */
+  readonly idleMs?: number;
+  /** The study's seed, for each trial's `seed` (default: derived from the name, as `study()` does). */
+  readonly seed?: number;
+  readonly clock?: Clock;
+}
+
+const WHERE = 'runWorker()';
+const noSpace: SearchSpaceLike = { params: [], isActive: () => true };
+const noSampler: Sampler = {
+  name: 'none',
+  sample() {
+    throw configError(WHERE, 'sampler', 'a worker runs queued trials only; the driver samples them');
+  },
+};
+
+/**
+ * Run queued trials of a study until unsubscribed (or `trials` / `idleMs`).
+ *
+ * @example
+ * ```ts
+ * import { postgresStorage, runWorker } from 'rxtrain';
+ * import train from './trial.js';
+ * runWorker({ storage: postgresStorage(url), study: 'mlp', objective: (trial) => train(trial) }).subscribe(console.log);
+ * ```
+ * @returns The worker's own study events (its trials only); the last is `studyCompleted` with reason
+ *   `'trials'` or `'idle'`.
+ */
+export function runWorker<P extends Params = Params>(config: RunWorkerConfig<P>): Observable<StudyEvent> {
+  const c = requireObject(WHERE, config);
+  knownFields(WHERE, c, ['storage', 'study', 'objective', 'pruner', 'concurrency', 'trials', 'idleMs', 'seed', 'clock']);
+  const storage = followable(WHERE, c.storage as Storage);
+  const name = nonEmptyString(WHERE, 'study', c.study);
+  if (typeof c.objective !== 'function') throw configError(WHERE, 'objective', 'must be a function of a trial', c.objective);
+  const objective = c.objective as Objective<P>;
+  if (c.pruner !== undefined && typeof (c.pruner as Pruner).shouldPrune !== 'function') throw configError(WHERE, 'pruner', 'must be a Pruner', c.pruner);
+  const pruner = c.pruner as Pruner | undefined;
+  const limits = parseOptimizeOptions(WHERE, { concurrency: c.concurrency, trials: c.trials } as OptimizeOptions);
+  const idleMs = c.idleMs === undefined ? undefined : nonNegativeInt(WHERE, 'idleMs', c.idleMs);
+  const seed = c.seed === undefined ? hashSeed(name) : finiteNumber(WHERE, 'seed', c.seed);
+  const clock = (c.clock ?? systemClock) as Clock;
+
+  const record = storage.listStudies().find((s) => s.name === name);
+  if (record === undefined) {
+    throw configError(WHERE, 'study', `no study named ${JSON.stringify(name)} in this ${storage.kind} storage: start the driver first (it creates the study)`, name);
+  }
+  const s = openStudy<SearchSpaceLike>({
+    name,
+    direction: record.direction,
+    ...(record.metric !== undefined ? { metric: record.metric } : {}),
+    storage,
+    space: noSpace,
+    sampler: noSampler,
+    ...(pruner ? { pruner } : {}),
+    seed,
+    clock,
+  });
+  const ctx = { study: name, direction: record.direction, metric: record.metric, seed, storage, pruner };
+  const source: TrialSource = {
+    next(onEnded) {
+      const claimed = storage.claimWaitingTrial(name, clock.now());
+      if (claimed === undefined) return undefined;
+      const handle = makeTrial<P>(ctx, claimed);
+      return { number: claimed.number, params: claimed.params, events: runTrial(s as never, clock, objective, handle, onEnded) };
+    },
+    exhausted: () => false,
+    wake: storage.watch(name),
+    ...(idleMs !== undefined ? { idleMs } : {}),
+  };
+  return trialLoop(s, clock, source, limits);
+}

@@ -1,0 +1,134 @@
+/**
+ * `rxtrain worker`: a worker process for a study in PostgreSQL. It loads the objective module (the
+ * same module `workerObjective` runs in threads: its export takes `{params, number, seed, study}` and
+ * returns the trial's training stream or its value), joins the study, and runs queued trials until
+ * stopped (SIGINT/SIGTERM), `--trials` were run, or nothing was queued for `--idle-exit` seconds.
+ *
+ * With `--concurrency 1` (the default) trials run in this process; with more, in that many worker
+ * threads (each its own tfjs), the pruning decisions staying in this process. The module may also
+ * export `pruner` (a `Pruner`): workers then stop trials early against every worker's reports.
+ */
+import { isObservable, type Observable, type Subscription } from 'rxjs';
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { configError } from '../errors.js';
+import type { Params, Pruner } from '../search/types.js';
+import type { Objective } from '../study/optimize.js';
+import type { StudyEvent } from '../study/study-events.js';
+import { prune } from '../../operators/prune.js';
+import { postgresStorage } from '../storage/postgres/postgres-storage.js';
+import { runWorker } from './run-worker.js';
+import type { WorkerTrialInput } from '../parallel/worker-objective.js';
+import type { BackendName } from '../backend/use-backend.js';
+
+export interface WorkerCommandOptions {
+  readonly storage: string;
+  readonly study: string;
+  readonly objective: string;
+  readonly export?: string;
+  readonly concurrency?: number;
+  readonly trials?: number;
+  readonly idleExitSeconds?: number;
+  readonly schema?: string;
+  readonly backend?: BackendName | 'auto';
+  readonly seed?: number;
+  readonly heartbeatMs?: number;
+  readonly staleAfterMs?: number;
+}
+
+const WHERE = 'rxtrain worker';
+
+function moduleUrl(path: string): string {
+  if (/^(file|data):/.test(path)) return path;
+  return pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+}
+
+/** One line per event, for a log. */
+export function formatWorkerEvent(e: StudyEvent): string | undefined {
+  switch (e.type) {
+    case 'trialStarted':
+      return `started ${e.trial} ${JSON.stringify(e.params)}`;
+    case 'trialCompleted':
+      return `completed ${e.trial} ${e.value} ${(e.durationMs / 1000).toFixed(2)}s`;
+    case 'trialPruned':
+      return `pruned ${e.trial}${e.step !== undefined ? ` at step ${e.step}` : ''}`;
+    case 'trialFailed':
+      return `failed ${e.trial} ${e.error}`;
+    case 'studyCompleted':
+      return `done ${e.reason}: ${e.completed} completed, ${e.pruned} pruned, ${e.failed} failed`;
+    default:
+      return undefined;
+  }
+}
+
+/** Run the worker; resolves when it stops. `log` gets one line per trial event. */
+export async function workerCommand(o: WorkerCommandOptions, log: (line: string) => void, stop: Promise<void>): Promise<void> {
+  const url = moduleUrl(o.objective);
+  const exportName = o.export ?? 'default';
+  const concurrency = o.concurrency ?? 1;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') {
+    throw configError(WHERE, 'objective', `module ${o.objective} has no function export '${exportName}' (it has: ${Object.keys(mod).join(', ') || 'nothing'})`);
+  }
+  const pruner = mod.pruner as Pruner | undefined;
+  if (pruner !== undefined && typeof pruner?.shouldPrune !== 'function') throw configError(WHERE, 'pruner', `the export 'pruner' of ${o.objective} is not a Pruner`);
+
+  let objective: Objective<Params>;
+  let closePool: (() => Promise<void>) | undefined;
+  if (concurrency > 1) {
+    const { workerPool } = await import('../parallel/worker-pool.js');
+    const { workerObjective } = await import('../parallel/worker-objective.js');
+    const pool = workerPool({ size: concurrency, ...(o.backend ? { backend: o.backend } : {}) });
+    closePool = () => pool.close();
+    objective = workerObjective(pool, { module: url, export: exportName });
+  } else {
+    if (o.backend !== undefined) {
+      const { useBackend } = await import('../backend/use-backend.js');
+      await useBackend(o.backend);
+    }
+    const train = fn as (input: WorkerTrialInput) => unknown;
+    objective = (trial) => {
+      const result = train({ params: trial.params, number: trial.number, seed: trial.seed, study: trial.study });
+      return (isObservable(result) ? (result as Observable<{ readonly type: string }>).pipe(prune(trial)) : result) as ReturnType<Objective>;
+    };
+  }
+
+  const storage = postgresStorage(o.storage, {
+    ...(o.schema !== undefined ? { schema: o.schema } : {}),
+    ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
+    ...(o.staleAfterMs !== undefined ? { staleAfterMs: o.staleAfterMs } : {}),
+  });
+  let sub: Subscription | undefined;
+  try {
+    await new Promise<void>((done, fail) => {
+      sub = runWorker({
+        storage,
+        study: o.study,
+        objective,
+        concurrency,
+        ...(pruner ? { pruner } : {}),
+        ...(o.trials !== undefined ? { trials: o.trials } : {}),
+        ...(o.idleExitSeconds !== undefined ? { idleMs: Math.round(o.idleExitSeconds * 1000) } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      }).subscribe({
+        next: (e) => {
+          const line = formatWorkerEvent(e);
+          if (line !== undefined) log(line);
+        },
+        error: fail,
+        complete: done,
+      });
+      void stop.then(() => {
+        // Stopping: running trials are recorded failed ('cancelled'), queued ones stay for other workers.
+        sub?.unsubscribe();
+        log('stopped');
+        done();
+      });
+    });
+  } finally {
+    sub?.unsubscribe();
+    storage.close();
+    await closePool?.();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * One trial in this process: run the objective, forward its epochs, tell the study how it ended, then
+ * complete. (Split from optimize.ts, which schedules trials.)
+ */
+import { Observable, isObservable, type Subscription } from 'rxjs';
+import { RxtrainError, describe } from '../errors.js';
+import type { Metrics } from '../events.js';
+import type { FrozenTrial, Params } from '../search/types.js';
+import type { Study } from './study.js';
+import type { StudyEvent } from './study-events.js';
+import type { TrialHandle } from './trial.js';
+import type { Objective, ObjectiveResult } from './optimize.js';
+import type { Clock } from '../clock.js';
+
+/** The event that says how a finished trial ended. */
+export function endEvent(record: FrozenTrial, durationMs: number): StudyEvent {
+  if (record.state === 'completed') {
+    return { type: 'trialCompleted', trial: record.number, value: record.value!, params: record.params, durationMs };
+  }
+  if (record.state === 'pruned') {
+    const last = record.intermediate[record.intermediate.length - 1];
+    return {
+      type: 'trialPruned',
+      trial: record.number,
+      ...(last ? { step: last[0] } : {}),
+      ...(record.value !== undefined ? { value: record.value } : {}),
+      durationMs,
+    };
+  }
+  return { type: 'trialFailed', trial: record.number, error: record.error ?? 'failed', durationMs };
+}
+
+export function runTrial<P extends Params>(
+  study: Study<P>,
+  clock: Clock,
+  objective: Objective<P>,
+  handle: TrialHandle<P>,
+  onEnded: (record: FrozenTrial) => void,
+): Observable<StudyEvent> {
+  const { trial } = handle;
+  return new Observable<StudyEvent>((subscriber) => {
+    const t0 = clock.now();
+    let told = false;
+    let inner: Subscription | undefined;
+
+    const end = (result: number | 'pruned' | 'failed', error?: unknown): void => {
+      if (told || subscriber.closed) return;
+      told = true;
+      inner?.unsubscribe();
+      let record: FrozenTrial;
+      try {
+        record = study.tell(trial, result, error);
+      } catch (err) {
+        // Someone else finished the trial meanwhile (its storage found this runner dead and failed or
+        // re-queued it): drop this result, so that nothing is reported twice, and go on.
+        const now = safeRecord();
+        if (now !== undefined && now.state !== 'running') {
+          subscriber.next({
+            type: 'trialFailed',
+            trial: trial.number,
+            error: `this result was dropped: the study already holds trial ${trial.number} as ${now.state}${now.error ? ` (${now.error})` : ''}`,
+            durationMs: clock.now() - t0,
+          });
+          subscriber.complete();
+          return;
+        }
+        subscriber.error(err);
+        return;
+      }
+      subscriber.next(endEvent(record, clock.now() - t0));
+      onEnded(record);
+      subscriber.complete();
+    };
+    const safeRecord = (): FrozenTrial | undefined => {
+      try {
+        return trial.record();
+      } catch {
+        return undefined;
+      }
+    };
+
+    let result: ObjectiveResult;
+    try {
+      result = objective(trial);
+    } catch (err) {
+      end('failed', err);
+      return;
+    }
+
+    if (isObservable(result)) {
+      const metric = study.metric;
+      const values = new Map<number, number>();
+      let lastEpoch: number | undefined;
+      let restored: number | undefined;
+      let pruned = false;
+      inner = result.subscribe({
+        next: (event) => {
+          if (told) return;
+          if (event.type === 'epochEnd') {
+            const e = event as { type: 'epochEnd'; epoch: number; metrics: Metrics };
+            let value: number | undefined;
+            if (metric !== undefined) {
+              value = (e.metrics as Readonly<Record<string, number | undefined>>)[metric];
+              if (value === undefined) {
+                const known = Object.keys(e.metrics).join(', ');
+                end('failed', new RxtrainError('TRIAL_FAILED', `the epochEnd event of epoch ${e.epoch} has no metric '${metric}' (it has: ${known})`));
+                return;
+              }
+              try {
+                trial.report(e.epoch, value, e.metrics);
+              } catch (err) {
+                end('failed', err);
+                return;
+              }
+              values.set(e.epoch, value);
+            }
+            lastEpoch = e.epoch;
+            subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: e.epoch, metrics: e.metrics, ...(value !== undefined ? { value } : {}) });
+          } else if (event.type === 'pruned') {
+            pruned = true;
+          } else if (event.type === 'stopped') {
+            const r = (event as { restoredEpoch?: number }).restoredEpoch;
+            if (r !== undefined) restored = r;
+          }
+        },
+        error: (err) => end('failed', err),
+        complete: () => {
+          if (pruned) return end('pruned');
+          if (metric === undefined) {
+            return end('failed', new RxtrainError('TRIAL_FAILED', 'the objective returned a stream, but the study has no metric to read from it'));
+          }
+          const epoch = restored !== undefined && values.has(restored) ? restored : lastEpoch;
+          const value = epoch === undefined ? undefined : values.get(epoch);
+          if (value === undefined) return end('failed', new RxtrainError('TRIAL_FAILED', 'the objective stream completed without an epochEnd event'));
+          end(value);
+        },
+      });
+      // A synchronous stream may have ended the trial before `inner` was assigned.
+      if (told) inner.unsubscribe();
+    } else if (isPromiseLike(result)) {
+      result.then(settle, (err) => end('failed', err));
+    } else {
+      settle(result);
+    }
+
+    return () => {
+      inner?.unsubscribe();
+      if (told) return;
+      // Unsubscribed before the trial ended: stop it and record why. The subscriber is closed, so no
+      // event goes out; a storage that fails now has nobody to tell, hence the empty catch.
+      told = true;
+      handle.abort('cancelled');
+      try {
+        study.tell(trial, 'failed', 'cancelled');
+      } catch {
+        // ignored, see above
+      }
+    };
+
+    function settle(v: unknown): void {
+      if (typeof v === 'number' || v === 'pruned') return end(v);
+      const what = typeof v === 'string' ? JSON.stringify(v) : describe(v);
+      end('failed', new RxtrainError('TRIAL_FAILED', `the objective returned ${what}: expected a number, 'pruned', a Promise of one, or an Observable`));
+    }
+  });
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}

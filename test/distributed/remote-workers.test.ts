@@ -1,0 +1,83 @@
+/**
+ * The driver/worker protocol within one process, on a shared memory storage: a driver queues and
+ * follows trials (`remoteWorkers()`), workers claim and run them (`runWorker`). The same code runs across
+ * processes on PostgreSQL (test/distributed/postgres-workers.test.ts).
+ */
+import t from 'tap';
+import { lastValueFrom, of, toArray, concat, delay } from 'rxjs';
+import { memoryStorage } from '../../lib/storage/memory-storage.js';
+import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
+import { study } from '../../lib/study/study.js';
+import { space, uniform } from '../../lib/search/space.js';
+import { randomSampler } from '../../lib/search/samplers/random-sampler.js';
+import { gridSampler } from '../../lib/search/samplers/grid-sampler.js';
+import { medianPruner } from '../../lib/search/pruners/median-pruner.js';
+import { remoteWorkers } from '../../lib/distributed/remote-source.js';
+import { runWorker } from '../../lib/distributed/run-worker.js';
+import { prune } from '../../operators/prune.js';
+import type { Trial } from '../../lib/study/trial.js';
+import type { StudyEvent } from '../../lib/study/study-events.js';
+
+const sp = space({ x: uniform(-4, 4), y: uniform(-4, 4) });
+const f = (p: { x: number; y: number }): number => (p.x - 1) ** 2 + (p.y + 2) ** 2;
+/** A training-like stream: three epochs whose val_loss falls towards f, asynchronously. */
+const objective = (trial: Trial<{ x: number; y: number }>) =>
+  concat(
+    ...[0, 1, 2].map((epoch) =>
+      of({ type: 'epochEnd', epoch, metrics: { loss: 1, val_loss: f(trial.params) + (2 - epoch) } }).pipe(delay(1)),
+    ),
+  );
+
+t.test('a driver and two workers share a study', async (t) => {
+  const storage = memoryStorage();
+  const s = study({ name: 'remote', direction: 'minimize', metric: 'val_loss', storage, space: sp, sampler: randomSampler({ seed: 3 }) });
+  const workers = [0, 1].map(() => runWorker({ storage, study: 'remote', objective, idleMs: 50 }));
+  const workerEvents = Promise.all(workers.map((w) => lastValueFrom(w.pipe(toArray()))));
+  const events = await lastValueFrom(s.optimize(remoteWorkers(), { trials: 12, concurrency: 3 }).pipe(toArray()));
+  const done = await workerEvents;
+
+  const trials = s.trials();
+  t.equal(trials.length, 12);
+  t.ok(trials.every((x) => x.state === 'completed' && x.value === f(x.params as { x: number; y: number })), 'every trial ran once, to its value');
+  const ran = done.map((evs) => evs.filter((e) => e.type === 'trialCompleted').map((e) => (e as { trial: number }).trial));
+  t.same([...ran.flat()].sort((a, b) => a - b), [...Array(12).keys()], 'each trial ran in exactly one worker');
+  t.ok(ran.every((r) => r.length > 0), `both workers ran trials: ${JSON.stringify(ran)}`);
+  t.same(done.map((evs) => (evs.at(-1) as { reason?: string }).reason), ['idle', 'idle'], 'workers stop when idle');
+
+  const epochs = events.filter((e): e is Extract<StudyEvent, { type: 'epochEnd' }> => e.type === 'epochEnd');
+  t.equal(epochs.length, 36, 'the driver sees every epoch of every trial');
+  t.same(epochs[0]?.metrics, { loss: 1, val_loss: epochs[0]!.value }, 'with all its metrics');
+  const last = events.at(-1) as Extract<StudyEvent, { type: 'studyCompleted' }>;
+  t.match(last, { type: 'studyCompleted', reason: 'trials', completed: 12, pruned: 0, failed: 0 });
+  t.equal(last.best?.value, Math.min(...trials.map((x) => x.value!)));
+
+  // The same seed in one process gives the same trials and the same best.
+  const local = study({ name: 'local', direction: 'minimize', metric: 'val_loss', space: sp, sampler: randomSampler({ seed: 3 }) });
+  await lastValueFrom(local.optimize(objective, { trials: 12 }).pipe(toArray()));
+  t.same(local.trials().map((x) => x.params), trials.map((x) => x.params));
+  t.equal(local.best()?.value, s.best()?.value);
+});
+
+t.test('workers ask the pruner against every worker\'s reports', async (t) => {
+  const storage = memoryStorage();
+  const s = study({ name: 'p', direction: 'minimize', metric: 'val_loss', storage, space: sp, sampler: gridSampler({ points: 4 }) });
+  const pruner = medianPruner({ nStartupTrials: 3 });
+  const pruned = (trial: Trial<{ x: number; y: number }>) => objective(trial).pipe(prune(trial));
+  const w = lastValueFrom(runWorker({ storage, study: 'p', objective: pruned, pruner, idleMs: 50 }).pipe(toArray()));
+  const events = await lastValueFrom(s.optimize(remoteWorkers(), { concurrency: 1 }).pipe(toArray()));
+  await w;
+  const last = events.at(-1) as Extract<StudyEvent, { type: 'studyCompleted' }>;
+  t.equal(last.reason, 'exhausted', 'a grid ends the driver when every point was queued and followed');
+  t.equal(s.trials().length, 16);
+  t.ok(last.pruned > 0, `${last.pruned} trials pruned`);
+  t.equal(last.completed + last.pruned, 16);
+});
+
+t.test('misuse is a clear error', async (t) => {
+  const storage = memoryStorage();
+  t.throws(() => runWorker({ storage, study: 'nope', objective }), /no study named "nope".*start the driver first/);
+  const lite = sqliteStorage(':memory:');
+  t.teardown(() => lite.close());
+  const s = study({ name: 'l', direction: 'minimize', storage: lite, space: sp, sampler: randomSampler({ seed: 1 }) });
+  t.throws(() => s.optimize(remoteWorkers(), { trials: 1 }), /sqlite storage cannot follow trials that other processes run: use postgresStorage/);
+});
