@@ -14,6 +14,7 @@ import type { SearchSpace } from '../search/space.js';
 import { randomSampler } from '../search/samplers/random-sampler.js';
 import { study as makeStudy, type Study } from '../study/study.js';
 import type { Objective } from '../study/optimize.js';
+import { isRemoteWorkers, type RemoteWorkers } from '../distributed/remote-source.js';
 import type { StudyEvent } from '../study/study-events.js';
 import { resolveEvolveConfig } from './config.js';
 import { planGeneration, rank, type PlannedMember } from './breed.js';
@@ -41,17 +42,21 @@ const WHERE = 'evolve()';
  *   .pipe(tap((p) => console.log(p.generation, p.best?.value))));
  * ```
  * @param space The parameters (from `space({...})`): children are repaired to fit it, and checked.
- * @param objective As for `study.optimize`: a number, a Promise, or a training stream per trial.
+ * @param objective As for `study.optimize`: a number, a Promise, or a training stream per trial; or
+ *   `remoteWorkers()`, with `study` in a storage that worker processes share (`postgresStorage`): each
+ *   generation is then queued there and run by `rxtrain worker` processes.
  * @param config See {@link EvolveConfig}; validated now, errors name the field.
  * @returns A cold Observable of populations, one per generation, emitted when the generation starts;
  *   a generation starts when every member of the previous one has ended. Completes after the last.
  *   Unsubscribing cancels the running members (recorded failed `'cancelled'`; a resume reruns them).
  */
-export function evolve<P extends Params>(space: SearchSpace<P>, objective: Objective<P>, config: EvolveConfig<P>): Observable<Population<P>> {
+export function evolve<P extends Params>(space: SearchSpace<P>, objective: Objective<P> | RemoteWorkers, config: EvolveConfig<P>): Observable<Population<P>> {
   if (space === null || typeof space !== 'object' || typeof space.sample !== 'function' || typeof space.problems !== 'function') {
     throw configError(WHERE, 'space', 'must be a search space from space({...})', space);
   }
-  if (typeof objective !== 'function') throw configError(WHERE, 'objective', 'must be a function of a trial', objective);
+  if (typeof objective !== 'function' && !isRemoteWorkers(objective)) {
+    throw configError(WHERE, 'objective', 'must be a function of a trial (or remoteWorkers(), with a study whose storage workers share)', objective);
+  }
   const c = resolveEvolveConfig(config);
 
   return new Observable<Population<P>>((subscriber) => {

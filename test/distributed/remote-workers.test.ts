@@ -14,6 +14,7 @@ import { gridSampler } from '../../lib/search/samplers/grid-sampler.js';
 import { medianPruner } from '../../lib/search/pruners/median-pruner.js';
 import { remoteWorkers } from '../../lib/distributed/remote-source.js';
 import { runWorker } from '../../lib/distributed/run-worker.js';
+import { evolve } from '../../lib/evolve/evolve.js';
 import { prune } from '../../operators/prune.js';
 import type { Trial } from '../../lib/study/trial.js';
 import type { StudyEvent } from '../../lib/study/study-events.js';
@@ -80,4 +81,22 @@ t.test('misuse is a clear error', async (t) => {
   t.teardown(() => lite.close());
   const s = study({ name: 'l', direction: 'minimize', storage: lite, space: sp, sampler: randomSampler({ seed: 1 }) });
   t.throws(() => s.optimize(remoteWorkers(), { trials: 1 }), /sqlite storage cannot follow trials that other processes run: use postgresStorage/);
+});
+
+t.test('evolve runs its generations on remote workers', async (t) => {
+  const storage = memoryStorage();
+  const s = study({ name: 'ev', direction: 'minimize', metric: 'val_loss', storage, space: sp, sampler: randomSampler({ seed: 5 }) });
+  const workers = [0, 1].map(() => lastValueFrom(runWorker({ storage, study: 'ev', objective, idleMs: 100 }).pipe(toArray())));
+  const pops = await lastValueFrom(evolve(sp, remoteWorkers(), { populationSize: 6, generations: 3, seed: 4, study: s }).pipe(toArray()));
+  const members = await Promise.all(pops.map((p) => Promise.all(p.members.map((m) => lastValueFrom(m.events)))));
+  const ran = (await Promise.all(workers)).map((evs) => evs.filter((e) => e.type === 'trialCompleted').length);
+  t.same(pops.map((p) => p.generation), [0, 1, 2]);
+  t.same(members.map((g) => g.map((e) => e.type)), Array(3).fill(Array(6).fill('trialCompleted')), 'every member ended, completed');
+  t.equal(ran[0]! + ran[1]!, s.trials().length, 'the workers ran every member');
+  t.ok(ran.every((n) => n > 0), `both workers took members: ${ran}`);
+
+  // The same seeds in one process give the same generations.
+  const local = study({ name: 'ev', direction: 'minimize', metric: 'val_loss', space: sp, sampler: randomSampler({ seed: 5 }) });
+  const localPops = await lastValueFrom(evolve(sp, objective, { populationSize: 6, generations: 3, seed: 4, study: local }).pipe(toArray()));
+  t.same(pops.map((p) => p.members.map((m) => m.params)), localPops.map((p) => p.members.map((m) => m.params)));
 });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Trial } from '../../lib/study/trial.js';
 import { lastValueFrom, map, mergeMap, of, take, toArray, from, timer } from 'rxjs';
 import { evolve } from '../../lib/evolve/evolve.js';
 import { crossover } from '../../lib/evolve/crossover.js';
@@ -166,7 +167,7 @@ t.test('pruning applies to members; pruned members rank after completed ones', a
   // pruned members carry lower (better) partial values than many completed ones.
   const pruner: Pruner = { name: 'below-8', shouldPrune: (trial) => (trial.intermediate.at(-1)?.[1] ?? Infinity) < 8 };
   const s = study({ name: 'pruned', direction: 'minimize', metric: 'loss', space: sphere, sampler: randomSampler({ seed: 0 }), pruner });
-  const objective = (trial: Parameters<Parameters<typeof evolve<Params>>[1]>[0]) =>
+  const objective = (trial: Trial) =>
     from([0, 1, 2].map((epoch) => ({ type: 'epochEnd' as const, epoch, metrics: { loss: sphereValue(trial.params) + 2 - epoch } }))).pipe(prune(trial));
   const pops = await lastValueFrom(evolve(sphere, objective, { populationSize: 8, generations: 3, seed: 2, study: s }).pipe(toArray()));
   const done = await collect(pops);

@@ -132,24 +132,28 @@ async function studyId(c: pg.Client, name: string): Promise<number> {
   return id;
 }
 
-/** Stamp trial `n` as changed: bump the study's version (its row lock orders writers) and notify. */
+/** Stamp trial `n` as changed: bump the study's version (its row lock orders writers) and notify, in one statement. */
 async function touch(c: pg.Client, id: number, n: number): Promise<void> {
   await c.query(
-    `WITH v AS (UPDATE rxtrain_studies SET version = version + 1 WHERE id = $1 RETURNING version)
-     UPDATE rxtrain_trials SET seq = (SELECT version FROM v) WHERE study_id = $1 AND number = $2`,
-    [id, n],
+    `WITH v AS (UPDATE rxtrain_studies SET version = version + 1 WHERE id = $1 RETURNING version),
+          t AS (UPDATE rxtrain_trials SET seq = (SELECT version FROM v) WHERE study_id = $1 AND number = $2)
+     SELECT pg_notify($3, $1::text || ':' || $2::text)`,
+    [id, n, CHANNEL],
   );
-  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}:${n}`]);
 }
+
+/** A trial's row with its steps (as a JSON array of [step, value]), in one query. */
+const TRIAL_WITH_STEPS = `SELECT t.*, (SELECT coalesce(json_agg(json_build_array(i.step, i.value) ORDER BY i.step), '[]'::json)
+  FROM rxtrain_intermediate i WHERE i.study_id = t.study_id AND i.number = t.number) AS steps
+  FROM rxtrain_trials t WHERE t.study_id = $1 AND t.number = $2`;
 
 async function loadTrial(c: pg.Client, id: number, name: string, n: number, lock = false): Promise<FrozenTrial> {
   const { rows } = Number.isInteger(n)
-    ? await c.query<TrialRow>(`SELECT * FROM rxtrain_trials WHERE study_id = $1 AND number = $2${lock ? ' FOR UPDATE' : ''}`, [id, n])
-    : { rows: [] as TrialRow[] };
+    ? await c.query<TrialRow & { steps: Array<[number, number]> }>(`${TRIAL_WITH_STEPS}${lock ? ' FOR UPDATE OF t' : ''}`, [id, n])
+    : { rows: [] };
   const row = rows[0];
   if (!row) throw missingTrial(KIND, name, n);
-  const steps = await c.query<{ step: number; value: number }>('SELECT step, value FROM rxtrain_intermediate WHERE study_id = $1 AND number = $2 ORDER BY step', [id, n]);
-  return toTrial(row, steps.rows);
+  return toTrial(row, row.steps.map(([step, value]) => ({ step, value })));
 }
 
 function toTrial(row: TrialRow, steps: ReadonlyArray<{ step: number; value: number }>): FrozenTrial {
@@ -281,18 +285,19 @@ const events = serveBlockingRpc({
     return tx(async (c) => {
       const id = await studyId(c, name);
       await failStale(c, id, name, now);
-      const { rows } = await c.query<{ number: number }>(
-        `SELECT number FROM rxtrain_trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [id],
+      // Take the lowest waiting trial that no other transaction holds, and start it, in one statement.
+      const { rows } = await c.query<TrialRow>(
+        `UPDATE rxtrain_trials SET state = 'running', started_at = $2, owner = $3, heartbeat_at = now()
+         WHERE study_id = $1 AND number = (
+           SELECT number FROM rxtrain_trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [id, now, config.owner],
       );
-      const n = rows[0]?.number;
-      if (n === undefined) return undefined;
-      await c.query(
-        `UPDATE rxtrain_trials SET state = 'running', started_at = $3, owner = $4, heartbeat_at = now() WHERE study_id = $1 AND number = $2`,
-        [id, n, now, config.owner],
-      );
-      await touch(c, id, n);
-      return loadTrial(c, id, name, n);
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      await touch(c, id, row.number);
+      // A waiting trial has reported nothing yet.
+      return toTrial(row, []);
     });
   },
 
@@ -321,7 +326,7 @@ const events = serveBlockingRpc({
           metrics === undefined ? null : JSON.stringify(metrics),
         ]);
         await touch(c, id, n);
-        return loadTrial(c, id, name, n);
+        return freezeTrial({ ...trial, intermediate: [...trial.intermediate, [step, value] as const].sort((a, b) => a[0] - b[0]) });
       }
       return trial;
     });
@@ -330,7 +335,8 @@ const events = serveBlockingRpc({
   async finishTrial(name: string, n: number, outcome: TrialOutcome): Promise<FrozenTrial> {
     return tx(async (c) => {
       const id = await studyId(c, name);
-      const f = finishFields(KIND, name, await loadTrial(c, id, name, n, true), outcome);
+      const trial = await loadTrial(c, id, name, n, true);
+      const f = finishFields(KIND, name, trial, outcome);
       await c.query('UPDATE rxtrain_trials SET state = $3, value = $4, error = $5, finished_at = $6 WHERE study_id = $1 AND number = $2', [
         id,
         n,
@@ -340,7 +346,7 @@ const events = serveBlockingRpc({
         f.finishedAt,
       ]);
       await touch(c, id, n);
-      return loadTrial(c, id, name, n);
+      return freezeTrial({ ...trial, ...f });
     });
   },
 
@@ -349,33 +355,28 @@ const events = serveBlockingRpc({
     return tx(async (c) => {
       const id = await studyId(c, name);
       const trial = await loadTrial(c, id, name, n, true);
-      await c.query('UPDATE rxtrain_trials SET attrs = $3 WHERE study_id = $1 AND number = $2', [id, n, JSON.stringify({ ...trial.attrs, ...add })]);
+      const merged = { ...trial.attrs, ...add };
+      await c.query('UPDATE rxtrain_trials SET attrs = $3 WHERE study_id = $1 AND number = $2', [id, n, JSON.stringify(merged)]);
       await touch(c, id, n);
-      return loadTrial(c, id, name, n);
+      return freezeTrial({ ...trial, attrs: merged });
     });
   },
 
   /** The study's version now, and every trial changed after `since` (with its steps). */
   async changedSince(name: string, since: number): Promise<{ version: number; trials: FrozenTrial[] }> {
-    return tx(async (c) => {
+    // No transaction needed: the rows are read after the version, so they include every change up to
+    // it; a change after it is read again next time (records are replaced whole, so that is harmless).
+    return (async (c: pg.Client) => {
       const id = await studyId(c, name);
       const v = await c.query<{ version: string }>('SELECT version FROM rxtrain_studies WHERE id = $1', [id]);
       const version = Number(v.rows[0]!.version);
       if (version === since) return { version, trials: [] };
-      const { rows } = await c.query<TrialRow>('SELECT * FROM rxtrain_trials WHERE study_id = $1 AND seq > $2 ORDER BY number', [id, since]);
-      if (rows.length === 0) return { version, trials: [] };
-      const steps = await c.query<{ number: number; step: number; value: number }>(
-        'SELECT number, step, value FROM rxtrain_intermediate WHERE study_id = $1 AND number = ANY($2::int[]) ORDER BY number, step',
-        [id, rows.map((r) => r.number)],
+      const { rows } = await c.query<TrialRow & { steps: Array<[number, number]> }>(
+        `${TRIAL_WITH_STEPS.replace('AND t.number = $2', 'AND t.seq > $2')} ORDER BY t.number`,
+        [id, since],
       );
-      const byTrial = new Map<number, Array<{ step: number; value: number }>>();
-      for (const s of steps.rows) {
-        let list = byTrial.get(s.number);
-        if (!list) byTrial.set(s.number, (list = []));
-        list.push(s);
-      }
-      return { version, trials: rows.map((r) => toTrial(r, byTrial.get(r.number) ?? [])) };
-    });
+      return { version, trials: rows.map((r) => toTrial(r, r.steps.map(([step, value]) => ({ step, value })))) };
+    })(conn());
   },
 
   async trialMetrics(name: string, n: number): Promise<Array<[number, Record<string, number>]>> {
