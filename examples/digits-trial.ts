@@ -1,11 +1,14 @@
 /**
- * One trial of examples/digits-search.ts and of `npm start` (examples/main.ts), as a worker thread runs
- * it: build the MLP the trial's parameters describe and return its training stream (early stopping on
+ * One trial of examples/digits-search.ts, of `npm start` (examples/main.ts) and of
+ * examples/distributed.ts, as a worker thread or an `rxtrain worker` process runs it: build the MLP the trial's parameters describe and return its training stream (early stopping on
  * val_loss). The study (in the main thread) reports each
  * epoch to its pruner and stops the trial when told to.
  */
 import { filter } from 'rxjs';
-import { digits, mlp, split, train, type WorkerTrialInput } from 'rxtrain';
+import { digits, mlp, split, successiveHalvingPruner, train, type WorkerTrialInput } from 'rxtrain';
+
+/** `rxtrain worker` uses the module's `pruner`: workers stop trials against every worker's reports. */
+export const pruner = successiveHalvingPruner({ minResource: 2, reductionFactor: 3 });
 
 export type DigitsParams = {
   lr: number;

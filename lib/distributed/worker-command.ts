@@ -83,10 +83,9 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
     closePool = () => pool.close();
     objective = workerObjective(pool, { module: url, export: exportName });
   } else {
-    if (o.backend !== undefined) {
-      const { useBackend } = await import('../backend/use-backend.js');
-      await useBackend(o.backend);
-    }
+    // As a pool's worker thread does: pick the backend before the objective's first tensor.
+    const { useBackend } = await import('../backend/use-backend.js');
+    await useBackend(o.backend ?? 'auto');
     const train = fn as (input: WorkerTrialInput) => unknown;
     objective = (trial) => {
       const result = train({ params: trial.params, number: trial.number, seed: trial.seed, study: trial.study });
