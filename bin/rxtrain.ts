@@ -23,7 +23,7 @@ const usage = `usage:
   rxtrain pause <url> [<run>] --token T
   rxtrain resume <url> [<run>] --token T
   rxtrain worker --storage postgres://... --study NAME --objective ./trial.js
-                 [--export default] [--concurrency 1] [--trials N] [--idle-exit SECONDS]
+                 [--export default] [--member-export member] [--concurrency 1] [--trials N] [--idle-exit SECONDS]
                  [--schema public] [--backend auto|wasm|cpu] [--seed N] [--heartbeat-ms 5000] [--stale-after-ms 30000]
 The token may also come from the RXTRAIN_MONITOR_TOKEN environment variable.`;
 
@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
         study: { type: 'string' },
         objective: { type: 'string' },
         export: { type: 'string' },
+        'member-export': { type: 'string' },
         concurrency: { type: 'string' },
         trials: { type: 'string' },
         'idle-exit': { type: 'string' },
@@ -126,6 +127,7 @@ async function worker(values: Record<string, string | boolean | undefined>): Pro
       study: need('study'),
       objective: need('objective'),
       ...(typeof values.export === 'string' ? { export: values.export } : {}),
+      ...(typeof values['member-export'] === 'string' ? { memberExport: values['member-export'] } : {}),
       ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
       ...(backend !== undefined ? { backend: backend as BackendName | 'auto' } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),

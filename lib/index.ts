@@ -68,6 +68,10 @@ export { remoteWorkers } from './distributed/remote-source.js';
 export type { RemoteWorkers } from './distributed/remote-source.js';
 export { runWorker } from './distributed/run-worker.js';
 export type { RunWorkerConfig } from './distributed/run-worker.js';
+export { remotePbtMembers } from './distributed/remote-pbt.js';
+export type { RemotePbtConfig } from './distributed/remote-pbt.js';
+export { segmentObjective } from './distributed/pbt-segment.js';
+export type { PbtSegment } from './distributed/pbt-segment.js';
 
 // Fine-tuning pre-trained models
 export { freeze, unfreeze, layersOf, replaceHead, discriminativeLr, DiscriminativeOptimizer, checkFits, classCount, keepClasses, pretrained, pretrainedInfo, pretrainedNames, modelsDir } from './transfer/index.js';

@@ -6,9 +6,14 @@
  *
  * With `--concurrency 1` (the default) trials run in this process; with more, in that many worker
  * threads (each its own tfjs), the pruning decisions staying in this process. The module may also
- * export `pruner` (a `Pruner`): workers then stop trials early against every worker's reports.
+ * export `pruner` (a `Pruner`): workers then stop trials early against every worker's reports; and
+ * `member` (a PBT member factory): workers then also run the segments of PBT members that
+ * `remotePbtMembers()` queues.
  */
-import { isObservable, type Observable, type Subscription } from 'rxjs';
+import { defer, isObservable, switchMap, type Observable, type Subscription } from 'rxjs';
+import { entryUrl } from '../parallel/start-thread.js';
+import { isPbtSegment, loadMemberFactory, runSegment, type PbtSegment } from './pbt-segment.js';
+import type { PbtObjective } from '../pbt/types.js';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { configError } from '../errors.js';
@@ -26,6 +31,8 @@ export interface WorkerCommandOptions {
   readonly study: string;
   readonly objective: string;
   readonly export?: string;
+  /** The export that makes a PBT member, for PBT segments (default `member`). */
+  readonly memberExport?: string;
   readonly concurrency?: number;
   readonly trials?: number;
   readonly idleExitSeconds?: number;
@@ -74,7 +81,9 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
   const pruner = mod.pruner as Pruner | undefined;
   if (pruner !== undefined && typeof pruner?.shouldPrune !== 'function') throw configError(WHERE, 'pruner', `the export 'pruner' of ${o.objective} is not a Pruner`);
 
+  const memberExport = o.memberExport ?? 'member';
   let objective: Objective<Params>;
+  let segments: Objective<Params>;
   let closePool: (() => Promise<void>) | undefined;
   if (concurrency > 1) {
     const { workerPool } = await import('../parallel/worker-pool.js');
@@ -82,6 +91,13 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
     const pool = workerPool({ size: concurrency, ...(o.backend ? { backend: o.backend } : {}) });
     closePool = () => pool.close();
     objective = workerObjective(pool, { module: url, export: exportName });
+    const task = entryUrl('pbt-segment', import.meta.url).href;
+    segments = (trial) =>
+      pool.run<{ readonly type: string }>({
+        module: task,
+        export: 'runSegmentTask',
+        input: { module: url, export: memberExport, params: trial.params, segment: trial.record().attrs?.pbt },
+      });
   } else {
     // As a pool's worker thread does: pick the backend before the objective's first tensor.
     const { useBackend } = await import('../backend/use-backend.js');
@@ -91,7 +107,14 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
       const result = train({ params: trial.params, number: trial.number, seed: trial.seed, study: trial.study });
       return (isObservable(result) ? (result as Observable<{ readonly type: string }>).pipe(prune(trial)) : result) as ReturnType<Objective>;
     };
+    let factory: Promise<PbtObjective> | undefined;
+    segments = (trial) =>
+      defer(() => (factory ??= loadMemberFactory(url, memberExport))).pipe(
+        switchMap((f) => runSegment(f, trial.params, trial.record().attrs?.pbt as PbtSegment)),
+      );
   }
+  // A trial queued by remotePbtMembers() is a segment of a PBT member; any other, a trial of the objective.
+  const run: Objective<Params> = (trial) => (isPbtSegment(trial.record().attrs?.pbt) ? segments(trial) : objective(trial));
 
   const storage = postgresStorage(o.storage, {
     ...(o.schema !== undefined ? { schema: o.schema } : {}),
@@ -104,7 +127,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
       sub = runWorker({
         storage,
         study: o.study,
-        objective,
+        objective: run,
         concurrency,
         ...(pruner ? { pruner } : {}),
         ...(o.trials !== undefined ? { trials: o.trials } : {}),

@@ -197,7 +197,7 @@ function storedMembers(trials: readonly FrozenTrial[], g: number): Map<number, F
     const a = t.attrs?.evolve as EvolveAttrs | undefined;
     if (!a || a.generation !== g) continue;
     // A member cut short (this process unsubscribed, or died) is run again; a real failure stays.
-    if (t.state === 'failed' && (t.error === 'cancelled' || t.error === 'interrupted')) continue;
+    if (t.state === 'failed' && (t.error === 'cancelled' || t.error?.startsWith('interrupted'))) continue;
     out.set(a.member, t);
   }
   return out;

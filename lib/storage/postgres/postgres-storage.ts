@@ -10,8 +10,8 @@
  *   `heartbeatMs`, from its own thread, so a busy training loop does not miss a beat) the trials it runs;
  *   a running trial whose heartbeat is older than `staleAfterMs` by the database's clock is failed with
  *   error `interrupted: ...` when anyone opens the study, claims a trial, or follows the study. With
- *   `onStale: 'retry'` its parameters are also queued again as a new trial (`attrs.retryOf`, and the old
- *   record gets `attrs.requeuedAs`). A runner that comes back after that finds its trial finished: its
+ *   `onStale: 'retry'` its parameters are also queued again as a new trial (with the old trial's `attrs`
+ *   plus `retryOf`; the old record gets `attrs.requeuedAs`). A runner that comes back after that finds its trial finished: its
  *   reports and its result are refused (a `STORAGE` error), so nothing is reported twice.
  * - Every write bumps the study's version and notifies channel `rxtrain_changes`: readers fetch only the
  *   trials changed since their last read, and `watch(study)` follows changes by LISTEN/NOTIFY.

@@ -193,14 +193,16 @@ async function failStale(c: pg.Client, id: number, name: string, now: number): P
   for (const row of rows.sort((a, b) => a.number - b.number)) {
     if (config.onStale === 'retry') {
       const n = await nextNumber(c, id);
+      // The retry carries the old trial's attributes (what it is: an evolve member, a PBT segment, ...).
+      const old = row.attrs === null ? {} : (JSON.parse(row.attrs) as Record<string, unknown>);
       await c.query(`INSERT INTO rxtrain_trials (study_id, number, state, params, attrs, seq) VALUES ($1, $2, 'waiting', $3, $4, 0)`, [
         id,
         n,
         row.params,
-        JSON.stringify({ retryOf: row.number }),
+        JSON.stringify({ ...old, retryOf: row.number }),
       ]);
       await touch(c, id, n);
-      const attrs = { ...(row.attrs === null ? {} : (JSON.parse(row.attrs) as Record<string, unknown>)), requeuedAs: n };
+      const attrs = { ...old, requeuedAs: n };
       await c.query('UPDATE rxtrain_trials SET attrs = $3 WHERE study_id = $1 AND number = $2', [id, row.number, JSON.stringify(attrs)]);
     }
     await touch(c, id, row.number);
