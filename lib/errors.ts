@@ -21,6 +21,8 @@ export type RxtrainErrorCode =
   | 'STORAGE'
   /** A trial's objective failed. */
   | 'TRIAL_FAILED'
+  /** A worker thread of a data-parallel run failed, exited or stopped answering. */
+  | 'WORKER_FAILED'
   /** A monitor could not be reached (after the configured retries). */
   | 'MONITOR_UNREACHABLE';
 
