@@ -7,23 +7,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, tap } from 'rxjs';
-import { choice, int, logUniform, space, study, successiveHalvingPruner, tpeSampler, uniform, when, workerObjective, workerPool } from 'rxtrain';
+import { study, successiveHalvingPruner, tpeSampler, workerObjective, workerPool } from 'rxtrain';
+import { digitsSpace } from './digits-trial.js';
 
-const searchSpace = space({
-  lr: logUniform(1e-4, 1e-1),
-  units: int(16, 256, { log: true }),
-  dropout: uniform(0, 0.5),
-  l2: logUniform(1e-6, 1e-2),
-  optimizer: choice(['adam', 'sgd', 'rmsprop']),
-  momentum: when('optimizer', 'sgd', uniform(0, 0.99)),
-});
+
 
 const pool = workerPool({ size: 2 });
 const s = study({
   name: 'digits-mlp',
   direction: 'maximize',
   metric: 'val_accuracy',
-  space: searchSpace,
+  space: digitsSpace,
   sampler: tpeSampler({ seed: 7 }),
   pruner: successiveHalvingPruner({ minResource: 2, reductionFactor: 3 }),
   seed: 7,

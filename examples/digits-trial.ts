@@ -5,7 +5,17 @@
  * epoch to its pruner and stops the trial when told to.
  */
 import { filter } from 'rxjs';
-import { digits, mlp, split, successiveHalvingPruner, train, type WorkerTrialInput } from 'rxtrain';
+import { choice, digits, int, logUniform, mlp, space, split, successiveHalvingPruner, train, uniform, when, type WorkerTrialInput } from 'rxtrain';
+
+/** The parameters examples/digits-search.ts and examples/distributed.ts search. */
+export const digitsSpace = space({
+  lr: logUniform(1e-4, 1e-1),
+  units: int(16, 256, { log: true }),
+  dropout: uniform(0, 0.5),
+  l2: logUniform(1e-6, 1e-2),
+  optimizer: choice(['adam', 'sgd', 'rmsprop']),
+  momentum: when('optimizer', 'sgd', uniform(0, 0.99)),
+});
 
 /** `rxtrain worker` uses the module's `pruner`: workers stop trials against every worker's reports. */
 export const pruner = successiveHalvingPruner({ minResource: 2, reductionFactor: 3 });

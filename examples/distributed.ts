@@ -14,7 +14,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
-import { choice, int, logUniform, postgresStorage, remoteWorkers, space, study, tpeSampler, uniform, when } from 'rxtrain';
+import { postgresStorage, remoteWorkers, study, tpeSampler } from 'rxtrain';
+import { digitsSpace } from './digits-trial.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,14 +34,7 @@ const s = study({
   direction: 'maximize',
   metric: 'val_accuracy',
   storage,
-  space: space({
-    lr: logUniform(1e-4, 1e-1),
-    units: int(16, 256, { log: true }),
-    dropout: uniform(0, 0.5),
-    l2: logUniform(1e-6, 1e-2),
-    optimizer: choice(['adam', 'sgd', 'rmsprop']),
-    momentum: when('optimizer', 'sgd', uniform(0, 0.99)),
-  }),
+  space: digitsSpace,
   sampler: tpeSampler({ seed: 7 }),
   seed: 7,
 });

@@ -35,12 +35,12 @@ import {
   checkSameStudy,
   checkStudyName,
   finishFields,
-  freezeTrial,
   missingStudy,
   missingTrial,
   storageError,
 } from './rules.js';
 import { configError } from '../errors.js';
+import { studyFromRow, trialFromRow, type StudyRow, type TrialRow as BaseTrialRow } from './rows.js';
 import { booleanField, knownFields, nonEmptyString, nonNegativeInt, oneOf, requireObject } from '../validate.js';
 
 /** The schema this code reads and writes. */
@@ -96,23 +96,7 @@ CREATE TABLE intermediate (
 ) WITHOUT ROWID;
 `;
 
-interface StudyRow {
-  id: number;
-  name: string;
-  direction: 'minimize' | 'maximize';
-  metric: string | null;
-  created_at: number;
-  version: number;
-}
-interface TrialRow {
-  number: number;
-  state: TrialState;
-  params: string;
-  value: number | null;
-  started_at: number | null;
-  finished_at: number | null;
-  error: string | null;
-  attrs: string | null;
+interface TrialRow extends BaseTrialRow {
   host: string | null;
   pid: number | null;
 }
@@ -216,7 +200,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     if (!entry) cache.set(id, (entry = { version: 0, trials: [] }));
     const version = q.version.get(id)!.version;
     if (version !== entry.version) {
-      for (const row of q.changedSince.all(id, entry.version)) entry.trials[row.number] = toTrial(row, q.steps.all(id, row.number));
+      for (const row of q.changedSince.all(id, entry.version)) entry.trials[row.number] = trialFromRow(row, q.steps.all(id, row.number));
       entry.version = version;
     }
     return entry.trials;
@@ -247,31 +231,11 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     ids.set(name, row.id);
     return row.id;
   };
-  const toTrial = (row: TrialRow, steps: readonly StepRow[]): FrozenTrial =>
-    freezeTrial({
-      number: row.number,
-      state: row.state,
-      params: JSON.parse(row.params) as Params,
-      value: row.value ?? undefined,
-      intermediate: steps.map((s) => [s.step, s.value] as const),
-      startedAt: row.started_at ?? undefined,
-      finishedAt: row.finished_at ?? undefined,
-      error: row.error ?? undefined,
-      attrs: row.attrs === null ? undefined : (JSON.parse(row.attrs) as Record<string, unknown>),
-    });
   const loadTrial = (id: number, name: string, n: number): FrozenTrial => {
     const row = Number.isInteger(n) ? q.trial.get(id, n) : undefined;
     if (!row) throw missingTrial(KIND, name, n);
-    return toTrial(row, q.steps.all(id, n));
+    return trialFromRow(row, q.steps.all(id, n));
   };
-  const toStudy = (row: StudyRow): StudyRecord =>
-    Object.freeze({
-      name: row.name,
-      direction: row.direction,
-      ...(row.metric !== null ? { metric: row.metric } : {}),
-      createdAt: row.created_at,
-    });
-
   return {
     kind: KIND,
 
@@ -283,7 +247,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
           q.insertStudy.run(name, spec.direction, spec.metric ?? null, now);
           row = q.studyByName.get(name)!;
         }
-        const study = toStudy(row);
+        const study = studyFromRow(row);
         checkSameStudy(KIND, study, spec);
         ids.set(name, row.id);
         const interrupted: FrozenTrial[] = [];
@@ -298,7 +262,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     },
 
     listStudies(): readonly StudyRecord[] {
-      return guard(() => q.studies.all().map(toStudy));
+      return guard(() => q.studies.all().map(studyFromRow));
     },
 
     createTrial(name: string, init: NewTrial): FrozenTrial {
@@ -350,7 +314,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
           q.insertStep.run(id, n, step, value);
           touch(id, n);
         }
-        return toTrial(row, q.steps.all(id, n));
+        return trialFromRow(row, q.steps.all(id, n));
       });
     },
 

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { serveBlockingRpc } from '../../parallel/blocking-rpc.js';
-import type { FrozenTrial, Params, TrialState } from '../../search/types.js';
+import type { FrozenTrial, Params } from '../../search/types.js';
 import type { NewTrial, StudyRecord, StudySpec, TrialOutcome } from '../storage.js';
 import {
   checkAttrs,
@@ -24,6 +24,7 @@ import {
   missingTrial,
   storageError,
 } from '../rules.js';
+import { studyFromRow, trialFromRow, type StudyRow, type TrialRow } from '../rows.js';
 import { CHANNEL, POSTGRES_SCHEMA_VERSION, TABLES } from './schema.js';
 import { workerData } from 'node:worker_threads';
 
@@ -34,24 +35,6 @@ export interface PostgresThreadData {
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
   readonly onStale: 'fail' | 'retry';
-}
-
-interface TrialRow {
-  number: number;
-  state: TrialState;
-  params: string;
-  value: number | null;
-  started_at: number | null;
-  finished_at: number | null;
-  error: string | null;
-  attrs: string | null;
-}
-interface StudyRow {
-  id: number;
-  name: string;
-  direction: 'minimize' | 'maximize';
-  metric: string | null;
-  created_at: number;
 }
 
 const KIND = 'postgres';
@@ -153,25 +136,7 @@ async function loadTrial(c: pg.Client, id: number, name: string, n: number, lock
     : { rows: [] };
   const row = rows[0];
   if (!row) throw missingTrial(KIND, name, n);
-  return toTrial(row, row.steps.map(([step, value]) => ({ step, value })));
-}
-
-function toTrial(row: TrialRow, steps: ReadonlyArray<{ step: number; value: number }>): FrozenTrial {
-  return freezeTrial({
-    number: row.number,
-    state: row.state,
-    params: JSON.parse(row.params) as Params,
-    value: row.value ?? undefined,
-    intermediate: steps.map((s) => [s.step, s.value] as const),
-    startedAt: row.started_at ?? undefined,
-    finishedAt: row.finished_at ?? undefined,
-    error: row.error ?? undefined,
-    attrs: row.attrs === null ? undefined : (JSON.parse(row.attrs) as Record<string, unknown>),
-  });
-}
-
-function toStudy(row: StudyRow): StudyRecord {
-  return { name: row.name, direction: row.direction, ...(row.metric !== null ? { metric: row.metric } : {}), createdAt: row.created_at };
+  return trialFromRow(row, row.steps.map(([step, value]) => ({ step, value })));
 }
 
 /**
@@ -251,7 +216,7 @@ const events = serveBlockingRpc({
       );
       const { rows } = await c.query<StudyRow>('SELECT * FROM rxtrain_studies WHERE name = $1', [name]);
       const row = rows[0]!;
-      const study = toStudy(row);
+      const study = studyFromRow(row);
       checkSameStudy(KIND, study, spec);
       ids.set(name, row.id);
       return { study, interrupted: await failStale(c, row.id, name, now) };
@@ -260,7 +225,7 @@ const events = serveBlockingRpc({
 
   async listStudies(): Promise<StudyRecord[]> {
     const { rows } = await conn().query<StudyRow>('SELECT * FROM rxtrain_studies ORDER BY id');
-    return rows.map(toStudy);
+    return rows.map(studyFromRow);
   },
 
   async createTrial(name: string, init: NewTrial): Promise<FrozenTrial> {
@@ -299,7 +264,7 @@ const events = serveBlockingRpc({
       if (row === undefined) return undefined;
       await touch(c, id, row.number);
       // A waiting trial has reported nothing yet.
-      return toTrial(row, []);
+      return trialFromRow(row, []);
     });
   },
 
@@ -377,7 +342,7 @@ const events = serveBlockingRpc({
         `${TRIAL_WITH_STEPS.replace('AND t.number = $2', 'AND t.seq > $2')} ORDER BY t.number`,
         [id, since],
       );
-      return { version, trials: rows.map((r) => toTrial(r, r.steps.map(([step, value]) => ({ step, value })))) };
+      return { version, trials: rows.map((r) => trialFromRow(r, r.steps.map(([step, value]) => ({ step, value })))) };
     })(conn());
   },
 
