@@ -109,7 +109,7 @@ export type { MlpConfig, Activation } from './models/mlp.js';
 export { cnn } from './models/cnn.js';
 export type { CnnConfig } from './models/cnn.js';
 export type { RegularizationOptions } from './models/regularization.js';
-export { optimizer, getLearningRate, setLearningRate, optimizerNames } from './optimizers.js';
+export { optimizer, getLearningRate, setLearningRate, optimizerNames, applyGradientsByName } from './optimizers.js';
 export type { OptimizerName, OptimizerConfig } from './optimizers.js';
 export { lossNames, metricKinds } from './losses.js';
 export type { Loss, LossName, LossFunction, MetricKind } from './losses.js';

@@ -1,6 +1,7 @@
 /**
- * Optimizers by name, and reading/changing the learning rate of any tfjs optimizer. Decision operators
- * (`reduceLROnPlateau`, `lrSchedule`) change the rate between steps through these two functions.
+ * Optimizers by name, reading/changing the learning rate of any tfjs optimizer, and applying gradients
+ * so that each variable keeps its own optimizer state. Decision operators (`reduceLROnPlateau`,
+ * `lrSchedule`) change the rate between steps through `getLearningRate`/`setLearningRate`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { configError } from './errors.js';
@@ -112,4 +113,65 @@ export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   getLearningRate(opt);
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
   else o.learningRate = lr;
+}
+
+/**
+ * The order in which an optimizer holds its variables' slots, kept for the optimizer's whole life (a
+ * WeakMap, so it goes with the optimizer): its state outlives a run (an optimizer that trains again,
+ * or whose state PBT loads, keeps its order).
+ */
+interface SlotOrder {
+  readonly names: string[];
+  readonly known: Set<string>;
+}
+const slotOrders = new WeakMap<tf.Optimizer, SlotOrder>();
+
+/**
+ * Apply gradients keyed by variable name so that every variable keeps its own optimizer state (Adam's
+ * moments, momentum, RMSprop's and Adagrad's accumulators), however the set of trained variables
+ * changes between calls: layers unfrozen or frozen mid-run, with any optimizer.
+ *
+ * Why: tfjs 4.22's stateful optimizers find a variable's slots by its index in the list they are
+ * handed (`accumulatedFirstMoment[i]`), never by its name. So the list must keep one order for the
+ * optimizer's life: a variable seen for the first time is appended, and one that is not trained now
+ * is handed a `null` gradient, which every tfjs optimizer skips without touching the variable or its
+ * slots (a zero gradient would not do: Adam and momentum still move a variable whose gradient is 0).
+ * The optimizer's step count stays shared, as in Keras: Adam's bias correction for a layer that joins
+ * at step t is that of step t. A variable that trained once keeps its slots until the optimizer is
+ * disposed.
+ *
+ * Until the trained set changes the list is the one `optimizer.minimize(f, true, varList)` builds, in
+ * the same order, so the per-step cost and a saved optimizer state (`getWeights`, positional) are
+ * as before.
+ *
+ * @param opt Any `tf.Optimizer` (a `DiscriminativeOptimizer` ignores the `null`s too).
+ * @param grads Gradients by variable name, as `optimizer.computeGradients` returns them.
+ */
+export function applyGradientsByName(opt: tf.Optimizer, grads: tf.NamedTensorMap): void {
+  let order = slotOrders.get(opt);
+  if (order === undefined) {
+    order = { names: [], known: new Set() };
+    slotOrders.set(opt, order);
+  }
+  for (const name in grads) {
+    if (!order.known.has(name)) {
+      order.known.add(name);
+      order.names.push(name);
+    }
+  }
+  // A name without a gradient now gets `undefined`: tfjs tests `gradient == null` and skips it.
+  opt.applyGradients(order.names.map((name) => ({ name, tensor: grads[name]! })));
+}
+
+/**
+ * Scale gradients so that their global L2 norm is at most `clipNorm` (as Keras' `global_clipnorm`):
+ * every gradient is multiplied by `clipNorm / max(norm, clipNorm)`. Call inside a `tf.tidy`.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
+  const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
+  return out;
 }

@@ -5,7 +5,7 @@ import '../lib/backend/gradients.js';
 import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../lib/events.js';
 import { configError, RxtrainError } from '../lib/errors.js';
 import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Loss, type MetricKind } from '../lib/losses.js';
-import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../lib/optimizers.js';
+import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../lib/optimizers.js';
 import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../lib/validate.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 
@@ -92,7 +92,9 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       const readHasPenalties = (): boolean => isLayers && (model as tfl.LayersModel).layers.some((l) => l.losses.length > 0);
       // What is trained (and whether there are weight penalties) is read at the first step of each
       // epoch, not at every step: walking the layers costs more than a small model's step. A change
-      // of trainability (freeze, unfreezeAt) made during an epoch's end takes effect with the next epoch.
+      // of trainability (freeze, unfreezeAt) made during an epoch's end takes effect with the next
+      // epoch; the set may grow or shrink with any optimizer (applyGradientsByName keeps each
+      // variable's state).
       let vars: tf.Variable[] | undefined;
       let hasPenalties = false;
       let stale = true;
@@ -119,14 +121,11 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
             if (hasPenalties) for (const reg of (model as tfl.LayersModel).calculateLosses()) total = tf.add(total, reg);
             return total;
           };
-          let cost: tf.Scalar;
-          if (clipNorm === undefined) {
-            cost = opt.minimize(objective, true, vars) as tf.Scalar;
-          } else {
-            const { value, grads } = opt.computeGradients(objective, vars);
-            opt.applyGradients(clipByGlobalNorm(grads, clipNorm));
-            cost = value;
-          }
+          // Not `opt.minimize`: that hands the optimizer a list whose order changes when layers are
+          // (un)frozen, and tfjs optimizers find a variable's state by its place in the list.
+          const { value: cost, grads } = opt.computeGradients(objective, vars);
+          applyGradientsByName(opt, clipNorm === undefined ? grads : clipByGlobalNorm(grads, clipNorm));
+          tf.dispose(grads);
           const batchSums = [tf.mul(cost, batch.size) as tf.Scalar, ...(extra as tf.Scalar[])];
           const next = batchSums.map((v, i) => tf.keep(sums ? (tf.add(sums[i]!, v) as tf.Scalar) : v));
           if (sums) {
@@ -157,6 +156,9 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
       const sub = source.subscribe({
         next: (item) => {
+          // A synchronous source keeps emitting until its subscribe returns, even after the downstream
+          // unsubscribed (the teardown below runs only then): train nothing once nobody listens.
+          if (subscriber.closed) return;
           try {
             if (item.type === 'batch') onBatch(item);
             else onBoundary(item);
@@ -191,13 +193,4 @@ function readAll(sums: readonly tf.Scalar[]): Float32Array | Int32Array | Uint8A
 
 function countParams(vars: readonly tf.Variable[]): number {
   return vars.reduce((n, v) => n + v.size, 0);
-}
-
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
-  const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-  const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
-  const out: tf.NamedTensorMap = {};
-  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
-  return out;
 }

@@ -25,17 +25,17 @@ const where = 'unfreezeAt()';
  * `unfreezeAt(0, ...)` unfreezes when subscribed. Each subscription unfreezes once; nothing is frozen
  * back at teardown (like trained weights, trainability is the model's state).
  *
- * Adam, momentum and the other stateful tfjs optimizers keep their state by variable position, which
- * unfreezing shifts: train with a `discriminativeLr` optimizer (per-variable state), or plain `sgd`.
+ * Any optimizer works: `trainStep` keeps each variable's optimizer state (Adam's moments, momentum)
+ * by name, so the layers that join start with fresh state and the others keep theirs. To let the
+ * body learn more slowly than the head, use a `discriminativeLr` optimizer.
  *
  * @example
  * ```ts
- * import { pretrained, replaceHead, freeze, discriminativeLr, train } from 'rxtrain';
+ * import { pretrained, replaceHead, freeze, train } from 'rxtrain';
  * import { unfreezeAt } from 'rxtrain/operators';
  * const model = replaceHead(await pretrained('fashion-cnn-0to4'), 5);
  * const body = freeze(model, { upTo: -1 });
- * const optimizer = discriminativeLr({ model, optimizer: { name: 'adam', lr: 1e-3 }, groups: [{ layers: body, factor: 0.1 }] });
- * train(model, data, { epochs: 10, optimizer }).pipe(
+ * train(model, data, { epochs: 10, optimizer: { name: 'adam', lr: 1e-3 } }).pipe(
  *   unfreezeAt(3, body.slice(-2)), // the last dense block from epoch 3
  *   unfreezeAt(6, body),            // the whole body from epoch 6
  * ).subscribe();

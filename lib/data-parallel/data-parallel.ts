@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../events.js';
-import { optimizer as makeOptimizer, type OptimizerConfig } from '../optimizers.js';
+import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig } from '../optimizers.js';
 import { systemClock } from '../clock.js';
 import { checkDataParallelConfig, type DataParallelConfig } from './config.js';
 import { replicaGroup, type BatchArrays } from './replica-group.js';
@@ -93,7 +93,7 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
           let grads: tf.NamedTensorMap = {};
           for (const i of trained) grads[vars[i]!.name] = tf.tensor(weightedSum(shards, group.output, group.offsets[i]!, vars[i]!.size), vars[i]!.shape);
           if (o.clipNorm !== undefined) grads = clipByGlobalNorm(grads, o.clipNorm);
-          opt.applyGradients(grads);
+          applyGradientsByName(opt, grads);
           // Weights the step itself changed in the replicas (moving statistics): their average.
           const isTrained = new Set(trained);
           vars.forEach((v, i) => {
@@ -170,13 +170,4 @@ function batchArrays(batch: Batch): BatchArrays {
     return v instanceof Float32Array || v instanceof Int32Array ? v : Float32Array.from(v as Uint8Array);
   };
   return { xs: flat(batch.xs), ys: flat(batch.ys), rows: batch.size, xShape: batch.xs.shape.slice(1), yShape: batch.ys.shape.slice(1) };
-}
-
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
-  const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-  const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
-  const out: tf.NamedTensorMap = {};
-  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
-  return out;
 }

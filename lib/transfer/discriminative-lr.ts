@@ -5,10 +5,12 @@
  * Why not scale the gradients instead: Adam, RMSprop and Adagrad divide each step by a running
  * gradient scale, so scaling a gradient barely changes the step. The rate itself must differ.
  *
- * Why one inner optimizer per variable: tfjs optimizers keep their slots (Adam's moments, momentum)
- * by the position of a variable in the list they are given, and unfreezing a layer inserts variables
- * before the head's, which would hand the head's moments to the body (a shape error, or silently wrong
- * steps). Per variable, each keeps its own slots and its own step count whatever trains around it.
+ * Why one inner optimizer per variable, rather than one per group: each variable then has its own step
+ * count as well as its own slots, so a layer that is unfrozen late starts as a fresh Adam would (its
+ * bias correction that of its own first step, as in PyTorch), while one shared optimizer corrects it as
+ * at the run's step (as Keras does, and as `trainStep` with a plain optimizer does). Keeping the slots
+ * apart when layers are (un)frozen is not the reason: `trainStep` does that for every optimizer
+ * (`applyGradientsByName`), and this one ignores the `null` gradients it is handed for frozen layers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -40,8 +42,8 @@ const where = 'discriminativeLr()';
  *
  * Intuition: the pre-trained body moves slowly, the new head quickly. It is a plain `tf.Optimizer`:
  * pass it to `train` or `trainStep`; `reduceLROnPlateau` and `lrSchedule` change the base rate (read
- * as `learningRate`) and every group keeps its factor. It is also the optimizer to use with
- * `unfreezeAt` (see the module comment): layers that join later get fresh optimizer state.
+ * as `learningRate`) and every group keeps its factor. With `unfreezeAt`, layers that join later get
+ * fresh optimizer state, step count included (see the module comment).
  *
  * @example
  * ```ts

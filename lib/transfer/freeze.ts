@@ -1,7 +1,9 @@
 /**
  * Freezing and unfreezing layers. A frozen layer keeps its weights: `trainStep` reads
  * `model.trainableWeights` at the first step of every epoch, so a change made before a run or at an
- * epoch's end takes effect at the next step, and one made during an epoch with the next epoch.
+ * epoch's end takes effect at the next step, and one made during an epoch with the next epoch. Any
+ * optimizer may be used across such changes: `trainStep` keeps each variable's optimizer state by name
+ * (`applyGradientsByName`), so a layer that is frozen keeps its state untouched until it trains again.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { configError } from '../errors.js';

@@ -25,7 +25,8 @@ class Recorder extends tf.Optimizer {
   static readonly className = 'RxtrainTestRecorder';
   readonly steps: Map<string, Float32Array>[] = [];
   override applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const named: tf.NamedTensorMap = Array.isArray(grads) ? Object.fromEntries(grads.map((g) => [g.name, g.tensor])) : grads;
+    // A variable not trained now comes with no gradient (applyGradientsByName keeps its slot): skip it, as tfjs' optimizers do.
+    const named: tf.NamedTensorMap = Array.isArray(grads) ? Object.fromEntries(grads.filter((g) => g.tensor != null).map((g) => [g.name, g.tensor])) : grads;
     this.steps.push(new Map(Object.entries(named).map(([k, g]) => [k, g.dataSync().slice() as Float32Array])));
   }
   override getConfig(): tf.serialization.ConfigDict {

@@ -2,13 +2,13 @@ import t from 'tap';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { lastValueFrom, toArray, take, filter } from 'rxjs';
+import { Observable, lastValueFrom, toArray, take, filter } from 'rxjs';
 import { batches } from '../../lib/data/batches.js';
 import { epochs } from '../../operators/epochs.js';
 import { trainStep } from '../../operators/train-step.js';
 import { mlp } from '../../lib/models/mlp.js';
 import type { ArrayDataset } from '../../lib/data/types.js';
-import type { EpochBoundary, StepEvent } from '../../lib/events.js';
+import type { Batch, EpochBoundary, StepEvent } from '../../lib/events.js';
 import { createRandom } from '../../lib/random.js';
 
 await tf.setBackend('cpu');
@@ -107,4 +107,24 @@ t.test('errors name the cause', async (t) => {
   await t.rejects(lastValueFrom(batches(blobs(4), { batchSize: 2 }).pipe(epochs(1), trainStep(multi, { optimizer: 'adam' }))), /several outputs are not supported \(got 2 outputs\)/);
   multi.dispose();
   model.dispose();
+});
+
+t.test('a downstream that stops during a synchronous source trains no further step', async (t) => {
+  const w = tf.variable(tf.scalar(0));
+  let calls = 0;
+  const loss = (batch: { xs: tf.Tensor; ys: tf.Tensor }) => {
+    calls++;
+    return tf.mean(tf.square(tf.sub(tf.reshape(batch.ys, [-1]), tf.mul(tf.reshape(batch.xs, [-1]), w)))) as tf.Scalar;
+  };
+  const xs = tf.tensor2d([[0.1], [0.5], [0.9], [1.3]]);
+  const ys = tf.tensor1d([0.3, 1.5, 2.7, 3.9]);
+  // A source that emits all of its batches inside subscribe: the teardown comes only after.
+  const source = new Observable<Batch>((sub) => {
+    for (let index = 0; index < 8 && !sub.closed; index++) sub.next({ type: 'batch', xs, ys, size: 4, epoch: 0, index });
+    sub.complete();
+  });
+  const events = await lastValueFrom(source.pipe(trainStep({ loss, variables: [w] }, { optimizer: { name: 'sgd', lr: 0.1 } }), take(2), toArray()));
+  t.same(events.map((e) => e.type), ['runStart', 'step']);
+  t.equal(calls, 1, 'one step trained, not the remaining seven');
+  tf.dispose([w, xs, ys]);
 });
