@@ -6,6 +6,9 @@
  *    there is. The driver keeps 2 trials per worker queued. Medians of `--rounds`.
  * 2. Database cost per trial, in one process: the storage calls a trial makes (queue, claim, 3 reports,
  *    finish, and the driver's reads) on postgres, sqlite (a file) and memory, side by side.
+ * 3. The ceiling of one study: 1, 2 and 4 processes reporting epochs as fast as they can, each to its
+ *    own trial of the same study (every write of a study takes its row lock), total reports/s; and the
+ *    same with each process on a study of its own.
  *
  *   node --conditions=rxtrain-source --import=tsx bench/distributed.ts --rounds 3 --trials 200
  */
@@ -80,6 +83,42 @@ function perTrial(storage: Storage, n: number): number {
   return ms;
 }
 
+/** Writer mode (part 3): report as fast as possible for `seconds`, print the count. */
+if (process.argv.includes('--writer')) {
+  const storage = postgresStorage(URL_, { schema: arg('schema', '') });
+  const name = arg('study', 'w');
+  storage.openStudy({ name, direction: 'minimize', metric: 'val_loss' }, 0);
+  const trial = storage.createTrial(name, { state: 'running', now: 0 }).number;
+  const until = Number(arg('until', '0'));
+  while (Date.now() < until - 5000) await new Promise((r) => setTimeout(r, 10)); // start together
+  let n = 0;
+  while (Date.now() < until) storage.reportIntermediate(name, trial, n++, n, { loss: n, val_loss: n });
+  storage.close();
+  console.log(n);
+  process.exit(0);
+}
+
+async function contention(writers: number, shared: boolean): Promise<number> {
+  const sch = schema();
+  const setup = postgresStorage(URL_, { schema: sch });
+  setup.close();
+  const seconds = 5;
+  const until = Date.now() + 8000 + seconds * 1000;
+  const counts = await Promise.all(
+    Array.from({ length: writers }, (_, i) =>
+      new Promise<number>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', fileURLToPath(import.meta.url), '--writer', '--schema', sch, '--study', shared ? 'shared' : `own-${i}`, '--until', String(until)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+        p.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`writer exited ${code}`))));
+      }),
+    ),
+  );
+  return counts.reduce((a, b) => a + b, 0) / seconds;
+}
+
 const result: Record<string, unknown> = { bench: 'distributed', trials, rounds };
 for (const w of counts) {
   const runs: number[] = [];
@@ -98,6 +137,14 @@ for (let r = 0; r < rounds; r++) {
 }
 rmSync(dir, { recursive: true, force: true });
 result.msPerTrialCalls = Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, Number(median(v).toFixed(3))]));
+for (const shared of [true, false]) {
+  for (const w of counts) {
+    const runs: number[] = [];
+    for (let r = 0; r < rounds; r++) runs.push(await contention(w, shared));
+    result[`reportsPerSecond_${shared ? 'oneStudy' : 'ownStudies'}_${w}`] = Math.round(median(runs));
+    console.error(`${w} writers, ${shared ? 'one study' : 'a study each'}: ${Math.round(median(runs))} reports/s`);
+  }
+}
 
 const client = new pg.Client({ connectionString: URL_ });
 await client.connect();
