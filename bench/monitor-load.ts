@@ -11,9 +11,22 @@
  * other processes on a shared machine disturb a lot), samples per CPU-second of this process: the
  * monitor's cost in the training process, without the clients' (they run elsewhere).
  *
- *   node --conditions=rxtrain-source --import=tsx bench/monitor-load.ts [--rounds 4] [--epochs 40] [--rate 1000] [--clients 20]
+ * `--baseline <dir>` adds an arm: the monitor of an earlier copy of the sources (`<dir>/lib/monitor/`
+ * and `<dir>/operators/monitor-tap.ts`, with its own 20 clients), measured in the same rounds, so a
+ * change is compared with what it replaces under the same load. Each round runs bare, then the
+ * monitored arms in an order that rotates from round to round.
+ *
+ * `--flush-ms 50,100` measures this checkout's monitor once per `flushMs` given, as separate arms.
+ *
+ * Then the monitor's cost alone, without training: 1-second windows in which the process publishes
+ * 2 × rate events/s to one arm's monitor (half `step`-like, half `epochEnd`-like), or nothing (idle),
+ * in turns; reported as CPU ms per second and µs per event above idle (`--cost-windows`, default 8).
+ *
+ *   node --conditions=rxtrain-source --import=tsx bench/monitor-load.ts [--rounds 4] [--epochs 40] [--rate 1000] [--clients 20] [--baseline dir] [--flush-ms 50,100] [--cost-windows 8]
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { lastValueFrom } from 'rxjs';
 import { WebSocket } from 'ws';
 import { digits, mlp, train, useBackend } from 'rxtrain';
@@ -27,112 +40,174 @@ if (process.argv[2] === '--client-process') {
   await main();
 }
 
+/** A monitor implementation to measure: this checkout's, or an earlier copy given with `--baseline`. */
+interface Impl {
+  readonly name: string;
+  readonly startMonitor: typeof startMonitor;
+  readonly monitorTap: typeof monitorTap;
+  /** The monitor's `flushMs` (default: the monitor's default). */
+  readonly flushMs?: number;
+}
+
+/** One monitored arm: its monitor, its timed publish, and its clients' process. */
+interface Arm {
+  readonly impl: Impl;
+  readonly monitor: Monitor;
+  readonly timed: Monitor;
+  readonly clients: ChildProcess;
+  publishNs: number;
+  published: number;
+}
+
 async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '4'));
   const epochs = Number(arg('epochs', '40'));
   const rate = Number(arg('rate', '1000'));
   const nClients = Number(arg('clients', '20'));
+  const baselineDir = arg('baseline', '');
+  const flushList = arg('flush-ms', '').split(',').filter(Boolean).map(Number);
+  const costWindows = Number(arg('cost-windows', '8'));
   const backend = await useBackend((process.env.RXTRAIN_BACKEND as 'wasm' | undefined) ?? 'wasm');
   const data = digits();
 
-  // A small client queue (default 4 MiB) so that the slow client is dropped within a round.
-  const monitor = await startMonitor({ maxClientQueue: 256 * 1024 });
-  // Time spent inside publish, measured by wrapping it.
-  let publishNs = 0;
-  let published = 0;
-  const timed: Monitor = Object.create(monitor) as Monitor;
-  (timed as { publish: Monitor['publish'] }).publish = (run, event) => {
-    const t0 = process.hrtime.bigint();
-    monitor.publish(run, event);
-    publishNs += Number(process.hrtime.bigint() - t0);
-    published++;
-  };
+  const impls: Impl[] = flushList.length ? flushList.map((flushMs) => ({ name: `monitored-flush${flushMs}`, startMonitor, monitorTap, flushMs })) : [{ name: 'monitored', startMonitor, monitorTap }];
+  if (baselineDir) {
+    const dir = resolve(baselineDir);
+    const old = (await import(pathToFileURL(join(dir, 'lib/monitor/start-monitor.ts')).href)) as { startMonitor: typeof startMonitor };
+    const oldTap = (await import(pathToFileURL(join(dir, 'operators/monitor-tap.ts')).href)) as { monitorTap: typeof monitorTap };
+    impls.unshift({ name: 'baseline', startMonitor: old.startMonitor, monitorTap: oldTap.monitorTap });
+  }
+  const arms: Arm[] = [];
+  for (const impl of impls) {
+    // A small client queue (default 4 MiB) so that the slow client is dropped within a round.
+    const monitor = await impl.startMonitor({ maxClientQueue: 256 * 1024, ...(impl.flushMs === undefined ? {} : { flushMs: impl.flushMs }) });
+    const clients = fork(new URL(import.meta.url).pathname, ['--client-process', monitor.wsUrl, String(nClients)], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await new Promise<void>((resolve) => clients.once('message', () => resolve()));
+    const arm: Arm = { impl, monitor, timed: Object.create(monitor) as Monitor, clients, publishNs: 0, published: 0 };
+    // Time spent inside publish, measured by wrapping it.
+    (arm.timed as { publish: Monitor['publish'] }).publish = (run, event) => {
+      const t0 = process.hrtime.bigint();
+      monitor.publish(run, event);
+      arm.publishNs += Number(process.hrtime.bigint() - t0);
+      arm.published++;
+    };
+    arms.push(arm);
+  }
+  process.stderr.write(`backend ${backend.name}; ${nClients} clients per monitor (1 slow); arms: bare, ${impls.map((i) => i.name).join(', ')}; ${rounds} rounds × ${epochs} epochs\n`);
 
-  const clients = fork(new URL(import.meta.url).pathname, ['--client-process', monitor.wsUrl, String(nClients)], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise<void>((resolve) => clients.once('message', () => resolve()));
-  process.stderr.write(`backend ${backend.name}; ${nClients} clients connected (1 slow); ${rounds} rounds × ${epochs} epochs\n`);
-
-  const round = async (monitored: boolean): Promise<{ samplesPerSec: number; samplesPerCpuSec: number; events: number }> => {
+  const round = async (arm: Arm | undefined): Promise<{ samplesPerSec: number; samplesPerCpuSec: number; events: number; ms: number }> => {
     const model = mlp({ inputShape: [64], units: [64], classes: 10, seed: 1 });
     let synthetic: ReturnType<typeof setInterval> | undefined;
-    const before = published;
-    if (monitored) {
+    const before = arm?.published ?? 0;
+    if (arm) {
       // 1,000 events/s on the wall clock, caught up on each tick (training holds the loop up to ~20 ms).
       const start = performance.now();
       let sent = 0;
       synthetic = setInterval(() => {
         const due = Math.floor(((performance.now() - start) * rate) / 1000);
-        for (; sent < due; sent++) timed.publish('load', { type: 'epochEnd', trial: sent % 50, epoch: sent, metrics: { loss: 1 / (1 + sent), val_loss: 1.1 / (1 + sent), val_accuracy: 0.9 } });
+        for (; sent < due; sent++) arm.timed.publish('load', { type: 'epochEnd', trial: sent % 50, epoch: sent, metrics: { loss: 1 / (1 + sent), val_loss: 1.1 / (1 + sent), val_accuracy: 0.9 } });
       }, 5);
     }
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const events = train(model, data, { epochs, batchSize: 32, optimizer: { name: 'adam', lr: 0.002 }, seed: 1 });
-    await lastValueFrom(monitored ? events.pipe(monitorTap(timed, { run: 'train' })) : events);
+    await lastValueFrom(arm ? events.pipe(arm.impl.monitorTap(arm.timed, { run: 'train' })) : events);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     if (synthetic) clearInterval(synthetic);
     model.dispose();
     const samples = epochs * data.length;
-    return { samplesPerSec: samples / (ms / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6), events: published - before };
+    return { samplesPerSec: samples / (ms / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6), events: (arm?.published ?? 0) - before, ms };
   };
 
-  await round(false); // warm-up
-  const bare: number[] = [];
-  const watched: number[] = [];
-  const ratios: number[] = [];
-  const cpuRatios: number[] = [];
-  const bareCpu: number[] = [];
-  const watchedCpu: number[] = [];
+  await round(undefined); // warm-up
+  for (const arm of arms) await round(arm);
+  const names = ['bare', ...arms.map((a) => a.impl.name)];
+  const wall = new Map<string, number[]>(names.map((n) => [n, []]));
+  const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
+  const wallRatio = new Map<string, number[]>(names.map((n) => [n, []]));
+  const cpuRatio = new Map<string, number[]>(names.map((n) => [n, []]));
+  const eventsPerSec = new Map<string, number>();
   let maxQueued = 0;
   let maxHeap = 0;
   const sampler = setInterval(() => {
-    maxQueued = Math.max(maxQueued, monitor.stats().queued);
+    maxQueued = Math.max(maxQueued, ...arms.map((a) => a.monitor.stats().queued));
     maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
   }, 50);
-  let eventsPerSec = 0;
   for (let r = 0; r < rounds; r++) {
-    const a = await round(false);
-    const t0 = performance.now();
-    const b = await round(true);
-    eventsPerSec = b.events / ((performance.now() - t0) / 1000);
-    bare.push(a.samplesPerSec);
-    watched.push(b.samplesPerSec);
-    ratios.push(b.samplesPerSec / a.samplesPerSec);
-    bareCpu.push(a.samplesPerCpuSec);
-    watchedCpu.push(b.samplesPerCpuSec);
-    cpuRatios.push(b.samplesPerCpuSec / a.samplesPerCpuSec);
-    process.stderr.write(
-      `round ${r + 1}: bare ${a.samplesPerSec.toFixed(0)} samples/s (${a.samplesPerCpuSec.toFixed(0)}/cpu-s), monitored ${b.samplesPerSec.toFixed(0)} samples/s (${b.samplesPerCpuSec.toFixed(0)}/cpu-s; ${b.events} events, ${eventsPerSec.toFixed(0)} events/s)\n`,
-    );
+    // Each round runs every arm once, the monitored ones in an order that rotates with the round.
+    const order = arms.map((_, i) => arms[(i + r) % arms.length]!);
+    const bare = await round(undefined);
+    const line = [`bare ${bare.samplesPerSec.toFixed(0)}/s (${bare.samplesPerCpuSec.toFixed(0)}/cpu-s)`];
+    wall.get('bare')!.push(bare.samplesPerSec);
+    cpu.get('bare')!.push(bare.samplesPerCpuSec);
+    for (const arm of order) {
+      const m = await round(arm);
+      const n = arm.impl.name;
+      eventsPerSec.set(n, m.events / (m.ms / 1000));
+      wall.get(n)!.push(m.samplesPerSec);
+      cpu.get(n)!.push(m.samplesPerCpuSec);
+      wallRatio.get(n)!.push(m.samplesPerSec / bare.samplesPerSec);
+      cpuRatio.get(n)!.push(m.samplesPerCpuSec / bare.samplesPerCpuSec);
+      line.push(`${n} ${m.samplesPerSec.toFixed(0)}/s (${m.samplesPerCpuSec.toFixed(0)}/cpu-s; ${m.events} events)`);
+    }
+    process.stderr.write(`round ${r + 1}: ${line.join(', ')}\n`);
   }
   clearInterval(sampler);
-  clients.send('report');
-  const received = await new Promise<{ perClient: number[]; slowDrops: number }>((resolve) => clients.once('message', (m) => resolve(m as { perClient: number[]; slowDrops: number })));
-  clients.kill();
-  const stats = monitor.stats();
-  await monitor.close();
-  const result = {
-    bench: 'monitor-load',
-    backend: backend.name,
-    rounds,
-    epochs,
-    syntheticRate: rate,
-    clients: nClients,
-    bareSamplesPerSec: Math.round(median(bare)),
-    monitoredSamplesPerSec: Math.round(median(watched)),
-    medianSlowdownPct: Number(((1 - median(ratios)) * 100).toFixed(2)),
-    bareSamplesPerCpuSec: Math.round(median(bareCpu)),
-    monitoredSamplesPerCpuSec: Math.round(median(watchedCpu)),
-    medianCpuSlowdownPct: Number(((1 - median(cpuRatios)) * 100).toFixed(2)),
-    eventsPerSecMonitored: Math.round(eventsPerSec),
-    publishMicrosPerEvent: Number((publishNs / published / 1000).toFixed(2)),
-    published: stats.published,
-    recordsPerHealthyClient: median(received.perClient),
-    slowClientDrops: stats.dropped,
-    maxQueuedChars: maxQueued,
-    maxHeapMB: Number((maxHeap / 2 ** 20).toFixed(1)),
+
+  // The monitor's cost alone: 1-second windows without training, in which this process publishes
+  // `2 × rate` events/s (half like a training stream's `step`s, half `epochEnd`s) to one arm, or
+  // nothing (idle); arms and idle take turns, and the CPU time of each window is read. An arm's cost
+  // is its median window minus the median idle window, per event published.
+  const cpuWindow = async (arm: Arm | undefined): Promise<number> => {
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    let sent = 0;
+    while (performance.now() - start < 1000) {
+      await new Promise((r) => setTimeout(r, 5));
+      const due = Math.floor(((performance.now() - start) * 2 * rate) / 1000);
+      if (arm) for (; sent < due; sent++) arm.monitor.publish('cost', sent % 2 ? { type: 'step', epoch: 3, index: sent % 57, step: sent, size: 32 } : { type: 'epochEnd', trial: sent % 50, epoch: sent, metrics: { loss: 1 / (1 + sent), val_loss: 1.1 / (1 + sent), val_accuracy: 0.9 } });
+    }
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / 1000;
   };
+  const windows = new Map<string, number[]>([['idle', []], ...arms.map((a) => [a.impl.name, []] as [string, number[]])]);
+  for (let k = 0; k < costWindows; k++) {
+    const order = [undefined, ...arms].map((_, i, all) => all[(i + k) % all.length]);
+    for (const arm of order) windows.get(arm?.impl.name ?? 'idle')!.push(await cpuWindow(arm));
+  }
+  // Per round, each arm's window minus that round's idle window (paired, so that slow drifts of the
+  // machine's load cancel), and its ratio to the first arm's (the baseline, when there is one).
+  const idle = windows.get('idle')!;
+  const cost = (n: string): number[] => windows.get(n)!.map((v, k) => v - idle[k]!);
+  const first = arms[0]!.impl.name;
+  process.stderr.write(`cost windows (CPU ms per 1 s window at ${2 * rate} events/s, median): ${[...windows].map(([n, v]) => `${n} ${median(v).toFixed(1)}`).join(', ')}\n`);
+
+  const result: Record<string, unknown> = { bench: 'monitor-load', backend: backend.name, rounds, epochs, syntheticRate: rate, clients: nClients, bareSamplesPerSec: Math.round(median(wall.get('bare')!)), bareSamplesPerCpuSec: Math.round(median(cpu.get('bare')!)) };
+  for (const arm of arms) {
+    const n = arm.impl.name;
+    arm.clients.send('report');
+    const received = await new Promise<{ perClient: number[]; slowDrops: number }>((resolve) => arm.clients.once('message', (m) => resolve(m as { perClient: number[]; slowDrops: number })));
+    arm.clients.kill();
+    const stats = arm.monitor.stats();
+    await arm.monitor.close();
+    result[n] = {
+      samplesPerSec: Math.round(median(wall.get(n)!)),
+      medianSlowdownPct: Number(((1 - median(wallRatio.get(n)!)) * 100).toFixed(2)),
+      samplesPerCpuSec: Math.round(median(cpu.get(n)!)),
+      medianCpuSlowdownPct: Number(((1 - median(cpuRatio.get(n)!)) * 100).toFixed(2)),
+      eventsPerSec: Math.round(eventsPerSec.get(n) ?? 0),
+      publishMicrosPerEvent: Number((arm.publishNs / arm.published / 1000).toFixed(2)),
+      published: stats.published,
+      recordsPerHealthyClient: median(received.perClient),
+      slowClientDrops: stats.dropped,
+      costCpuMsPerSecond: Number(median(cost(n)).toFixed(1)),
+      costMicrosPerEvent: Number(((median(cost(n)) * 1000) / (2 * rate)).toFixed(2)),
+      ...(n === first ? {} : { costRatioToFirst: Number(median(cost(n).map((v, k) => v / cost(first)[k]!)).toFixed(3)) }),
+    };
+  }
+  result.maxQueuedChars = maxQueued;
+  result.maxHeapMB = Number((maxHeap / 2 ** 20).toFixed(1));
   console.log(JSON.stringify(result));
 }
 

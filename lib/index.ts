@@ -95,7 +95,7 @@ export { connectMonitor } from './monitor/connect-monitor.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
-export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember } from './monitor/protocol.js';
 
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
 export { workerPool } from './parallel/worker-pool.js';

@@ -19,6 +19,12 @@ const files: Record<string, string> = {
   '/chart.js': 'chart.js',
   '/parallel.js': 'parallel.js',
   '/model.js': 'model.js',
+  '/lineage-model.js': 'lineage-model.js',
+  '/population-model.js': 'population-model.js',
+  '/lineage.js': 'lineage.js',
+  '/population.js': 'population.js',
+  '/svg.js': 'svg.js',
+  '/run-views.js': 'run-views.js',
   '/style.css': 'style.css',
 };
 

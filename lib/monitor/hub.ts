@@ -1,17 +1,18 @@
 /**
- * The monitor's fan-out: one history, one bounded queue per client, and the rules for what a client
- * may send. `publish` never waits and never throws: it serialises the record once, appends it to the
- * history and to each client's queue, and schedules a flush. A client whose queue overflows (it reads
- * more slowly than events come) is closed with {@link CLOSE_SLOW_CONSUMER} and forgotten; it may
- * reconnect and pick up from the history.
+ * The monitor's fan-out: one log of serialised records, a cursor into it per client, and the rules for
+ * what a client may send. `publish` never waits and never throws: it serialises the record once,
+ * appends it to the log, and schedules a flush; its cost does not depend on the clients. The flush
+ * sends each client what lies past its cursor, many records to a frame. A client that falls more than
+ * `maxClientQueue` characters behind (it reads more slowly than events come) is closed with
+ * {@link CLOSE_SLOW_CONSUMER} and forgotten at the next flush; it may reconnect and pick up from the
+ * history.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Subject } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
-import { ClientQueue } from './client-queue.js';
-import { HistoryBuffer } from './history-buffer.js';
+import { RecordLog } from './record-log.js';
 import { CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, parseClientMessage, type MonitorCommand, type RefusalCode, type ServerMessage } from './protocol.js';
 import { queryParam, sameToken } from './security.js';
 
@@ -39,22 +40,28 @@ export interface MonitorStats {
 
 interface Client {
   readonly ws: WebSocket;
-  readonly queue: ClientQueue;
   readonly control: boolean;
   live: boolean;
+  /** The seq of the next record to send it. */
+  cursor: number;
+  /**
+   * The log's character count when it went live: the history it was given is let in beyond the
+   * bound, so a late client is not dropped for it.
+   */
+  credit: number;
 }
 
-/** Socket bytes in flight a client may have before we stop handing it more (the rest waits in its queue). */
+/** Socket bytes in flight a client may have before we stop handing it more (the rest waits in the log). */
 const HIGH_WATER = 256 * 1024;
 /** Characters per `events` frame. */
 const FRAME_CHARS = 64 * 1024;
 const RETRY_MS = 15;
-/** Characters queued for a client that make the next flush immediate rather than timed. */
+/** Characters published since the last flush that make the next flush immediate rather than timed. */
 const BURST = 2 * FRAME_CHARS;
 
 export function createHub(o: HubOptions) {
   const instance = randomBytes(6).toString('hex');
-  const history = new HistoryBuffer(o.history);
+  const log = new RecordLog();
   const clients = new Map<WebSocket, Client>();
   const commands = new Subject<MonitorCommand>();
   let seq = 0;
@@ -64,6 +71,11 @@ export function createHub(o: HubOptions) {
   let flushSoon: ReturnType<typeof setImmediate> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  /** Characters published since the last flush. */
+  let pending = 0;
+  // The run id's JSON, for the run of the last record (consecutive records mostly share it).
+  let lastRun = '';
+  let lastRunJson = '""';
 
   const sendNow = (ws: WebSocket, m: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
@@ -76,7 +88,6 @@ export function createHub(o: HubOptions) {
 
   const drop = (c: Client, reason: string): void => {
     dropped++;
-    c.queue.clear();
     c.live = false;
     clients.delete(c.ws);
     c.ws.close(CLOSE_SLOW_CONSUMER, reason.slice(0, 120));
@@ -84,30 +95,49 @@ export function createHub(o: HubOptions) {
     setTimeout(() => c.ws.terminate(), 1000).unref();
   };
 
+  /** Characters a client is behind, not counting the history it was given on connecting. */
+  const owed = (c: Client): number => log.chars - Math.max(log.charsBefore(c.cursor), c.credit);
+
+  /** Forget records no client needs and the history does not keep. */
+  const trim = (): void => {
+    let keep = log.nextSeq - o.history;
+    for (const c of clients.values()) if (c.live && c.cursor < keep) keep = c.cursor;
+    log.trim(keep);
+  };
+
   const flush = (): void => {
     if (flushTimer !== undefined) clearTimeout(flushTimer);
     if (flushSoon !== undefined) clearImmediate(flushSoon);
     flushTimer = undefined;
     flushSoon = undefined;
+    pending = 0;
     let blocked = false;
-    // Clients that keep up have the same records waiting: build and encode each frame once, by its
-    // first record (unique: it holds the seq) and its length, and send the same bytes to each of them.
-    const frames = new Map<string, Map<number, Buffer>>();
+    const end = log.nextSeq;
+    // Clients that keep up are at the same cursor: build and encode each frame once, by its first seq,
+    // and send the same bytes to each of them.
+    const frames = new Map<number, { readonly bytes: Buffer; readonly next: number }>();
     for (const c of clients.values()) {
-      while (!c.queue.empty && c.ws.readyState === c.ws.OPEN) {
+      if (!c.live) continue;
+      if (owed(c) > o.maxClientQueue) {
+        drop(c, `slow consumer: over ${o.maxClientQueue} bytes queued`);
+        continue;
+      }
+      while (c.cursor < end && c.ws.readyState === c.ws.OPEN) {
         if (c.ws.bufferedAmount > HIGH_WATER) {
           blocked = true;
           break;
         }
-        const records = c.queue.take(FRAME_CHARS);
-        const first = records[0] as string;
-        let byLength = frames.get(first);
-        if (!byLength) frames.set(first, (byLength = new Map()));
-        let frame = byLength.get(records.length);
-        if (!frame) byLength.set(records.length, (frame = Buffer.from(`{"type":"events","records":[${records.join(',')}]}`)));
-        c.ws.send(frame, { binary: false });
+        let frame = frames.get(c.cursor);
+        if (!frame) {
+          const records = log.take(c.cursor, FRAME_CHARS);
+          frame = { bytes: Buffer.from(`{"type":"events","records":[${records.join(',')}]}`), next: c.cursor + records.length };
+          frames.set(c.cursor, frame);
+        }
+        c.ws.send(frame.bytes, { binary: false });
+        c.cursor = frame.next;
       }
     }
+    trim();
     if (blocked && retry === undefined && !closed) {
       retry = setTimeout(() => {
         retry = undefined;
@@ -117,17 +147,18 @@ export function createHub(o: HubOptions) {
     }
   };
 
-  /** On the timer, or at the next turn of the event loop when a queue is getting long (a burst). */
-  const scheduleFlush = (soon = false): void => {
+  /** On the timer, or at the next turn of the event loop when much is waiting (a burst). */
+  const scheduleFlush = (soon: boolean): void => {
     if (closed) return;
     if (soon) flushSoon ??= setImmediate(flush);
     else flushTimer ??= setTimeout(flush, o.flushMs);
   };
 
   const start = (c: Client, since: number): void => {
-    const past = history.since(since);
-    sendNow(c.ws, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: past.length });
-    c.queue.preload(past);
+    const from = Math.max(since + 1, log.nextSeq - o.history, log.oldestSeq);
+    sendNow(c.ws, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: log.nextSeq - from });
+    c.cursor = from;
+    c.credit = log.chars;
     c.live = true;
     scheduleFlush(true);
   };
@@ -140,26 +171,31 @@ export function createHub(o: HubOptions) {
       if (closed) return;
       const s = ++seq;
       const time = o.clock.now();
-      let json: string;
+      if (run !== lastRun) {
+        lastRun = run;
+        lastRunJson = JSON.stringify(run);
+      }
+      // The record's envelope is written by hand around the event's JSON: one stringify of the event,
+      // no envelope object. A non-finite time would not be JSON: it goes as null, as stringify writes it.
+      let body: string | undefined;
       try {
-        json = JSON.stringify({ seq: s, run, time, event });
+        body = JSON.stringify(event);
       } catch (err) {
         // A cyclic or BigInt-carrying event must not break training: send what can be said about it.
-        json = JSON.stringify({ seq: s, run, time, event: { type: String(event.type), unserializable: String((err as Error).message) } });
+        body = JSON.stringify({ type: String(event.type), unserializable: String((err as Error).message) });
       }
-      history.push(s, json);
-      let long = false;
-      for (const c of clients.values()) {
-        if (c.live && !c.queue.push(json)) drop(c, `slow consumer: over ${o.maxClientQueue} bytes queued`);
-        else if (c.queue.length > BURST) long = true;
-      }
-      scheduleFlush(long);
+      body ??= JSON.stringify({ type: String(event.type), unserializable: 'not representable in JSON' });
+      const json = `{"seq":${s},"run":${lastRunJson},"time":${Number.isFinite(time) ? time : 'null'},"event":${body}}`;
+      log.push(s, json);
+      pending += json.length;
+      if (clients.size === 0 && log.size > o.history) log.trim(log.nextSeq - o.history);
+      scheduleFlush(pending > BURST);
     },
 
     attach(ws: WebSocket, req: IncomingMessage): void {
       const given = queryParam(req, 'token');
       const tokenOk = o.token !== undefined && given !== undefined && sameToken(given, o.token);
-      let c: Client = { ws, queue: new ClientQueue(o.maxClientQueue), control: tokenOk, live: false };
+      let c: Client = { ws, control: tokenOk, live: false, cursor: log.nextSeq, credit: 0 };
       clients.set(ws, c);
       const sinceParam = queryParam(req, 'since');
       const since = queryParam(req, 'instance') === instance && sinceParam !== undefined && /^\d+$/.test(sinceParam) ? Number(sinceParam) : 0;
@@ -185,7 +221,7 @@ export function createHub(o: HubOptions) {
         commands.next(m);
       });
       ws.on('close', () => {
-        c.queue.clear();
+        c.live = false;
         clients.delete(ws);
       });
       ws.on('error', () => {
@@ -197,8 +233,8 @@ export function createHub(o: HubOptions) {
 
     stats(): MonitorStats {
       let queued = 0;
-      for (const c of clients.values()) queued += c.queue.length;
-      return { clients: clients.size, published: seq, dropped, refused, historySize: history.size, queued };
+      for (const c of clients.values()) if (c.live) queued += log.chars - log.charsBefore(c.cursor);
+      return { clients: clients.size, published: seq, dropped, refused, historySize: Math.min(log.size, o.history), queued };
     },
 
     close(): void {
@@ -207,7 +243,7 @@ export function createHub(o: HubOptions) {
       closed = true;
       if (retry !== undefined) clearTimeout(retry);
       for (const c of clients.values()) {
-        c.queue.clear();
+        c.live = false;
         c.ws.close(CLOSE_SHUTDOWN, 'monitor closed');
         setTimeout(() => c.ws.terminate(), 500).unref();
       }

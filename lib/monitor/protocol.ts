@@ -8,6 +8,9 @@
  * connection stays open.
  */
 import type { TrainEvent } from '../events.js';
+import type { MemberOrigin } from '../evolve/types.js';
+import type { PbtEvent } from '../pbt/types.js';
+import type { Params } from '../search/types.js';
 import type { StudyEvent, PrunedEvent } from '../study/study-events.js';
 
 /** Bumped on any incompatible change of the frames below. */
@@ -19,8 +22,38 @@ export interface AnyEvent {
   readonly [key: string]: unknown;
 }
 
-/** The events the dashboard and the terminal watcher know by type; others are shown as they come. */
-export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | MonitorControlEvent | StopRequested | RunEnd;
+/**
+ * The events the dashboard and the terminal watcher know by type; others are shown as they come.
+ * Population-based training (`pbt()`) emits its events as they are; an `evolve()` stream of
+ * populations reaches the monitor as {@link GenerationStarted} records followed by its members'
+ * trial events (see `monitorTap`).
+ */
+export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | MonitorControlEvent | StopRequested | RunEnd;
+
+/** One member of a generation, as plain data (a `Member` without its event stream). */
+export interface GenerationMember {
+  /** Position in the population. */
+  readonly index: number;
+  /** Its trial's number: its `trialStarted`, `epochEnd`s and end event carry it (an elite keeps its original trial). */
+  readonly trial: number;
+  readonly params: Params;
+  readonly origin: MemberOrigin;
+  /** Trial numbers of its parents. */
+  readonly parents: readonly number[];
+}
+
+/**
+ * Published by `monitorTap` (to the monitor only) for each population of an `evolve()` stream, when
+ * its generation starts; the members' trial events follow under the same run.
+ */
+export interface GenerationStarted {
+  readonly type: 'generationStarted';
+  /** 0-based. */
+  readonly generation: number;
+  readonly members: readonly GenerationMember[];
+  /** The best completed member of the earlier generations, if any. */
+  readonly best?: { readonly trial: number; readonly value: number; readonly params: Params };
+}
 
 /** Published by the monitor itself when it accepted a `stop` command for a run (or one of its trials). */
 export interface StopRequested {

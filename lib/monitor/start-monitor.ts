@@ -32,7 +32,11 @@ export interface MonitorConfig {
   readonly maxClients?: number;
   /** Browser origins (besides the monitor's own page) allowed to connect, e.g. `http://localhost:5173`. */
   readonly allowedOrigins?: readonly string[];
-  /** Records are sent to clients at most this often, in ms (many per frame). Default 50. */
+  /**
+   * Records are sent to clients at most this often, in ms (many per frame). Default 100: a send costs
+   * per frame as well as per byte, so fewer, larger frames keep the monitor's share of the training
+   * process small (the dashboard redraws at most every 100 ms anyway).
+   */
   readonly flushMs?: number;
   /** Clock for record times. Default the system clock. */
   readonly clock?: Clock;
@@ -97,7 +101,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const maxClientQueue = c.maxClientQueue === undefined ? 4 * 1024 * 1024 : positiveInt(where, 'maxClientQueue', c.maxClientQueue);
   const maxMessageBytes = c.maxMessageBytes === undefined ? 1024 * 1024 : positiveInt(where, 'maxMessageBytes', c.maxMessageBytes);
   const maxClients = c.maxClients === undefined ? 100 : positiveInt(where, 'maxClients', c.maxClients);
-  const flushMs = c.flushMs === undefined ? 50 : nonNegativeInt(where, 'flushMs', c.flushMs);
+  const flushMs = c.flushMs === undefined ? 100 : nonNegativeInt(where, 'flushMs', c.flushMs);
   const allowedOrigins = c.allowedOrigins === undefined ? [] : c.allowedOrigins;
   if (!Array.isArray(allowedOrigins) || !allowedOrigins.every((x) => typeof x === 'string')) throw configError(where, 'allowedOrigins', 'must be an array of origin strings', c.allowedOrigins);
   const clock = (c.clock as Clock | undefined) ?? systemClock;

@@ -8,6 +8,8 @@ export interface WatchRow {
   readonly key: string;
   run: string;
   trial: number | undefined;
+  /** A PBT member (its events name it by `member`). */
+  member?: number;
   state: string;
   epoch: number;
   /** The last value of the watched metric (or the study's value for the trial). */
@@ -35,11 +37,11 @@ export function watchTable(metric = 'val_loss'): WatchTable {
   let bestTrial: string | undefined;
   const stopRequested = new Set<string>();
 
-  const row = (run: string, trial: number | undefined): WatchRow => {
-    const key = trial === undefined ? run : `${run}#${trial}`;
+  const row = (run: string, trial: number | undefined, member?: number): WatchRow => {
+    const key = member !== undefined ? `${run}@${member}` : trial === undefined ? run : `${run}#${trial}`;
     let r = rows.get(key);
     if (!r) {
-      r = { key, run, trial, state: 'running', epoch: 0, metric: undefined, best: undefined, params: undefined };
+      r = { key, run, trial, ...(member === undefined ? {} : { member }), state: 'running', epoch: 0, metric: undefined, best: undefined, params: undefined };
       rows.set(key, r);
     }
     return r;
@@ -53,6 +55,7 @@ export function watchTable(metric = 'val_loss'): WatchTable {
       events++;
       const e = event as AnyEvent;
       const trial = typeof e.trial === 'number' ? e.trial : undefined;
+      const member = trial === undefined && typeof e.member === 'number' ? e.member : undefined;
       switch (e.type) {
         case 'runStart':
           row(run, undefined);
@@ -60,8 +63,18 @@ export function watchTable(metric = 'val_loss'): WatchTable {
         case 'trialStarted':
           row(run, trial).params = e.params as Record<string, unknown>;
           break;
+        case 'pbtStarted':
+          for (const m of (e.members as { member: number; params: Record<string, unknown> }[] | undefined) ?? []) row(run, undefined, m.member).params = m.params;
+          break;
+        case 'explore':
+          if (member !== undefined) row(run, undefined, member).params = e.newParams as Record<string, unknown>;
+          break;
+        case 'pbtCompleted':
+          for (const m of (e.members as { member: number }[] | undefined) ?? []) end(row(run, undefined, m.member), 'completed');
+          if (typeof (e.best as { member?: unknown } | undefined)?.member === 'number') bestTrial = `${run}@${(e.best as { member: number }).member}`;
+          break;
         case 'epochEnd': {
-          const r = row(run, trial);
+          const r = row(run, trial, member);
           r.epoch = Math.max(r.epoch, Number(e.epoch) + 1);
           const v = (e.metrics as Record<string, unknown> | undefined)?.[metric];
           const value = typeof v === 'number' ? v : typeof e.value === 'number' ? e.value : undefined;
@@ -93,7 +106,7 @@ export function watchTable(metric = 'val_loss'): WatchTable {
           bestTrial = `${run}#${String(e.trial)}`;
           break;
         case 'runEnd':
-          for (const r of rows.values()) if (r.run === run && (r.trial === undefined || e.state !== 'completed')) end(r, String(e.state));
+          for (const r of rows.values()) if (r.run === run && ((r.trial === undefined && r.member === undefined) || e.state !== 'completed')) end(r, String(e.state));
           break;
         default:
           break;
@@ -104,7 +117,7 @@ export function watchTable(metric = 'val_loss'): WatchTable {
       const fmt = (v: number | undefined): string => (v === undefined ? '' : Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(4));
       const head = ['run / trial', 'state', 'epoch', metric, `best ${metric}`, 'params'];
       const body = [...rows.values()].map((r) => [
-        (r.trial === undefined ? r.run : `${r.run} #${r.trial}`) + (r.key === bestTrial ? ' *' : ''),
+        (r.member !== undefined ? `${r.run} m${r.member}` : r.trial === undefined ? r.run : `${r.run} #${r.trial}`) + (r.key === bestTrial ? ' *' : ''),
         r.state,
         String(r.epoch),
         fmt(r.metric),

@@ -7,6 +7,7 @@ import { startMonitor } from '../../lib/monitor/start-monitor.js';
 
 // The page's globals inside page functions (no DOM types here; the page's CSP forbids string eval).
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const skip = skipWithoutChromium;
 
@@ -50,4 +51,72 @@ t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
   t.ok(timings.maxChartMs < 100, 'a live redraw takes well under a frame budget of 100 ms');
   t.ok(timings.maxTableMs < 250, 'a table update stays interactive');
   t.equal(await page.locator('#trials tbody tr').count(), 300, 'at most 300 rows are in the DOM');
+});
+
+t.test('a PBT of 64 members × 2,000 epochs and an evolve of 100 generations × 100 stay responsive', { skip }, async (t) => {
+  const MEMBERS = 64;
+  const EPOCHS = 2000;
+  const READY = 4;
+  const monitor = await startMonitor({ history: 400_000, maxClientQueue: 256 * 1024 * 1024 });
+  t.teardown(() => monitor.close());
+  // A synthetic PBT: every 4 epochs the bottom quarter copies a member of the top quarter and perturbs lr.
+  const lr = Array.from({ length: MEMBERS }, (_, m) => 10 ** (-4 + (3 * m) / MEMBERS));
+  monitor.publish('big-pbt', { type: 'pbtStarted', dir: '/tmp/x', epoch: 0, members: lr.map((v, member) => ({ member, params: { lr: v } })) });
+  let exploits = 0;
+  const ready = (epoch: number): void => {
+    const ranked = [...lr.keys()].sort((a, b) => ((a * 7919 + epoch) % MEMBERS) - ((b * 7919 + epoch) % MEMBERS));
+    monitor.publish('big-pbt', { type: 'ready', epoch, ranking: ranked.map((member) => ({ member, value: member })) });
+    for (let k = 0; k < MEMBERS / 4; k++) {
+      const member = ranked[MEMBERS - 1 - k]!, donor = ranked[k]!;
+      monitor.publish('big-pbt', { type: 'exploit', member, donor, epoch, value: 0.1, donorValue: 0.9, checkpoint: 'c' });
+      exploits++;
+      const next = Math.min(0.5, Math.max(1e-5, lr[donor]! * (k % 2 ? 1.2 : 0.8)));
+      monitor.publish('big-pbt', { type: 'explore', member, epoch, oldParams: { lr: lr[member] }, fromParams: { lr: lr[donor] }, newParams: { lr: next } });
+      lr[member] = next;
+    }
+  };
+  const epoch = (e: number): void => {
+    for (let member = 0; member < MEMBERS; member++) monitor.publish('big-pbt', { type: 'epochEnd', member, epoch: e, metrics: { val_accuracy: 0.5 + 0.4 * (1 - 1 / (1 + e / 100)) }, value: 0.5 });
+    if ((e + 1) % READY === 0) ready(e + 1);
+  };
+  for (let e = 0; e < EPOCHS; e++) epoch(e);
+  // A synthetic evolve run: 100 generations of 100 members.
+  for (let g = 0; g < 100; g++) {
+    monitor.publish('big-evolve', { type: 'generationStarted', generation: g, members: Array.from({ length: 100 }, (_, i) => ({ index: i, trial: g * 100 + i, params: { x: i }, origin: g && !i ? 'elite' : g ? 'offspring' : 'random', parents: [] })) });
+    for (let i = 0; i < 100; i++) monitor.publish('big-evolve', { type: 'trialCompleted', trial: g * 100 + i, value: 1 / (1 + g) + ((i * 37) % 100) / 100, params: {}, durationMs: 1 });
+  }
+  const total = monitor.stats().published;
+
+  const page = await openPage(t);
+  const t0 = Date.now();
+  await page.goto(monitor.url);
+  await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, total, { timeout: 180_000, polling: 200 });
+  const loadMs = Date.now() - t0;
+  await page.click('#tab-lineage');
+  await page.waitForFunction((n: number) => window.__rxtrain.drawn.lineage.exploits === n, exploits, { timeout: 30_000 });
+  const full = await page.evaluate(() => ({ ms: window.__rxtrain.timings.chartMs as number, drawn: window.__rxtrain.drawn.lineage, elements: document.querySelectorAll('#lineage svg *').length as number }));
+  const counted = await page.evaluate(() => [...document.querySelectorAll('#lineage path.exploit[data-n]')].reduce((n: number, a: any) => n + Number(a.dataset.n), 0));
+  t.comment(`${total} records loaded in ${loadMs} ms; lineage of ${MEMBERS} × ${EPOCHS} epochs, ${exploits} exploits drawn in ${full.ms.toFixed(0)} ms as ${full.drawn.arrows} arrows and arrow bundles, ${full.elements} SVG elements`);
+  t.equal(counted, exploits, 'the arrows count every exploit');
+  t.ok(full.drawn.arrows <= 800 + exploits / 250, 'a bounded number of elements: arrows of their own, then in bulk');
+  t.ok(full.ms < 1500, 'a full drawing of the lineage stays under a second or so');
+
+  // Live: 40 more epochs (10 ready times) while the lineage is shown; each redraw only adds.
+  await page.evaluate(() => { window.__rxtrain.timings.maxChartMs = 0; });
+  for (let e = EPOCHS; e < EPOCHS + 40; e++) {
+    epoch(e);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await page.waitForFunction((n: number) => window.__rxtrain.drawn.lineage.exploits === n, exploits, { timeout: 30_000 });
+  const live = await page.evaluate(() => window.__rxtrain.timings.maxChartMs as number);
+  t.comment(`while it runs: slowest lineage redraw ${live.toFixed(1)} ms`);
+  t.ok(live < 250, 'a live redraw of the lineage stays interactive');
+
+  await page.click('#tab-population');
+  await page.selectOption('#view-run', 'big-evolve').catch(() => undefined);
+  await page.waitForFunction(() => window.__rxtrain.drawn.population.generations === 100, undefined, { timeout: 30_000 });
+  const pop = await page.evaluate(() => ({ ms: window.__rxtrain.timings.chartMs as number, drawn: window.__rxtrain.drawn.population }));
+  t.comment(`population of 100 generations × 100 members drawn in ${pop.ms.toFixed(0)} ms as ${pop.drawn.dots} dots`);
+  t.ok(pop.drawn.dots <= 6100, 'downsampled to a bounded number of dots');
+  t.ok(pop.ms < 3000);
 });

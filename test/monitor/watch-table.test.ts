@@ -59,6 +59,25 @@ t.test('rxtrain watch prints a live table from a monitor', async (t) => {
   t.match(out, /search #0\s+running\s+1\s+0\.2500\s+0\.2500\s+lr=0\.5/);
 });
 
+t.test('PBT members get a row each, with their current parameters', (t) => {
+  const table = watchTable('Q');
+  table.apply(rec('p', { type: 'pbtStarted', dir: '/x', epoch: 0, members: [{ member: 0, params: { h0: 1 } }, { member: 1, params: { h0: 0.5 } }] }));
+  table.apply(rec('p', { type: 'epochEnd', member: 0, epoch: 0, metrics: { Q: 0.4 }, value: 0.4 }));
+  table.apply(rec('p', { type: 'epochEnd', member: 1, epoch: 0, metrics: { Q: 0.9 }, value: 0.9 }));
+  table.apply(rec('p', { type: 'exploit', member: 0, donor: 1, epoch: 1, value: 0.4, donorValue: 0.9, checkpoint: 'c' }));
+  table.apply(rec('p', { type: 'explore', member: 0, epoch: 1, oldParams: { h0: 1 }, fromParams: { h0: 0.5 }, newParams: { h0: 0.6 } }));
+  table.apply(rec('p', { type: 'pbtCompleted', epoch: 1, best: { member: 1, value: 0.9, params: { h0: 0.5 }, schedule: [] }, members: [{ member: 0, value: 0.4, params: { h0: 0.6 }, schedule: [] }, { member: 1, value: 0.9, params: { h0: 0.5 }, schedule: [] }] }));
+  t.same(
+    table.rows().map((r) => [r.key, r.state, r.epoch, r.metric, r.params]),
+    [
+      ['p@0', 'completed', 1, 0.4, { h0: 0.6 }],
+      ['p@1', 'completed', 1, 0.9, { h0: 0.5 }],
+    ],
+  );
+  t.match(table.render(200), /p m1 \*\s+completed/);
+  t.end();
+});
+
 t.test('rxtrain stop sends a command with the token; without it, exits with usage', async (t) => {
   const monitor = await startMonitor({ token: 'k' });
   t.teardown(() => monitor.close());

@@ -3,6 +3,7 @@
 import { color, createChart } from './chart.js';
 import { drawParallel } from './parallel.js';
 import { createModel, TERMINAL } from './model.js';
+import { createRunViews } from './run-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
@@ -164,7 +165,7 @@ function updateRow(tr, s) {
   const c = tr._cells;
   tr.classList.toggle('selected', s.key === selectedKey);
   tr.classList.toggle('best', s.key === m.bestKey);
-  setText(c.name, (s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (s.key === m.bestKey ? ' ★' : ''));
+  setText(c.name, (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (s.key === m.bestKey ? ' ★' : ''));
   // A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
   const shown = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state;
   const state = m.paused.has(s.run) || m.paused.has('*') ? (shown === 'running' ? 'paused' : shown) : shown;
@@ -175,8 +176,9 @@ function updateRow(tr, s) {
   setText(c.epoch, String(Math.max(0, s.epoch)));
   setText(c.objective, fmt(objective(s)));
   setText(c.best, fmt(bestOf(s)));
-  setText(c.params, fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : ''));
-  const wantButtons = control && s.state === 'running';
+  setText(c.params, s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : ''));
+  // Commands address runs and study trials; a PBT member is neither.
+  const wantButtons = control && s.state === 'running' && s.member === undefined;
   const hasButtons = c.actions.childElementCount > 0;
   if (wantButtons && !hasButtons) {
     const stop = document.createElement('button');
@@ -227,37 +229,48 @@ function renderTable() {
 }
 
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
+const runViews = createRunViews(m, $);
 let view = 'curves';
 function drawView() {
+  runViews.sync(view);
   if (view === 'curves') return drawChart();
+  if (view === 'population' || view === 'lineage') return runViews.draw(view);
   const trials = [...m.series.values()].map((s) => ({ params: s.params, value: typeof s.value === 'number' ? s.value : objective(s), state: s.state, best: s.key === m.bestKey, selected: s.key === selectedKey }));
   drawParallel($('parallel-canvas'), $('parallel'), trials, m.maximizing ?? /acc/.test(selectedMetric || ''));
 }
+const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage' };
 function showView(v) {
   view = v;
-  $('chart').hidden = v !== 'curves';
-  $('parallel').hidden = v !== 'parallel';
-  $('tab-curves').classList.toggle('active', v === 'curves');
-  $('tab-parallel').classList.toggle('active', v === 'parallel');
+  for (const [name, id] of Object.entries(VIEWS)) {
+    $(id).hidden = v !== name;
+    $(`tab-${name}`).classList.toggle('active', v === name);
+  }
   for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
+  $('metric-label').hidden = v === 'population' || v === 'lineage';
   if (v === 'curves') chart.invalidate();
   m.version++;
 }
-$('tab-curves').addEventListener('click', () => showView('curves'));
-$('tab-parallel').addEventListener('click', () => showView('parallel'));
+for (const name of Object.keys(VIEWS)) $(`tab-${name}`).addEventListener('click', () => showView(name));
+$('view-run').addEventListener('change', (e) => { runViews.chooseRun(view, e.target.value); m.version++; });
+$('colour-param').addEventListener('change', (e) => { runViews.chooseColour(e.target.value); m.version++; });
 
 let chartVersion = -1, tableVersion = -1, lastTable = 0;
 const timings = { chartMs: 0, maxChartMs: 0, tableMs: 0, maxTableMs: 0, draws: 0 };
 function frame(now) {
-  if (m.version !== chartVersion) {
-    chartVersion = m.version;
-    const t0 = performance.now(); drawView(); const ms = performance.now() - t0;
-    timings.chartMs = ms; timings.maxChartMs = Math.max(timings.maxChartMs, ms); timings.draws++;
-  }
-  if (m.version !== tableVersion && now - lastTable > 400) {
-    tableVersion = m.version; lastTable = now;
-    const t0 = performance.now(); renderTable(); const ms = performance.now() - t0;
-    timings.tableMs = ms; timings.maxTableMs = Math.max(timings.maxTableMs, ms);
+  // A drawing that throws must not stop the loop: the error is re-thrown on its own (the page reports it).
+  try {
+    if (m.version !== chartVersion) {
+      chartVersion = m.version;
+      const t0 = performance.now(); drawView(); const ms = performance.now() - t0;
+      timings.chartMs = ms; timings.maxChartMs = Math.max(timings.maxChartMs, ms); timings.draws++;
+    }
+    if (m.version !== tableVersion && now - lastTable > 400) {
+      tableVersion = m.version; lastTable = now;
+      const t0 = performance.now(); renderTable(); const ms = performance.now() - t0;
+      timings.tableMs = ms; timings.maxTableMs = Math.max(timings.maxTableMs, ms);
+    }
+  } catch (err) {
+    setTimeout(() => { throw err; });
   }
   setTimeout(() => requestAnimationFrame(frame), 100);
 }
@@ -292,7 +305,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, timings, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, timings, drawn: runViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);

@@ -1,5 +1,9 @@
 // The dashboard's model: runs and trials built from the monitor's records. Plain state and one
-// `apply(record)`; the view reads it and redraws when `version` moved.
+// `apply(record)`; the view reads it and redraws when `version` moved. PBT members are series of their
+// own (`run@member`), beside the run's lineage (./lineage-model.js); an evolve run's generations are
+// kept in ./population-model.js, its members being trials (`run#trial`).
+import { applyLineage } from './lineage-model.js';
+import { applyPopulation } from './population-model.js';
 
 export const TERMINAL = new Set(['completed', 'pruned', 'failed', 'stopped', 'cancelled']);
 
@@ -22,14 +26,18 @@ export function createModel(hooks) {
     /** Bumped when a series appears or changes state (the static chart layer is redrawn). */
     structural: 0,
     recordsSeen: 0,
+    /** run → PBT lineage (./lineage-model.js). */
+    lineages: new Map(),
+    /** run → evolve generations (./population-model.js). */
+    populations: new Map(),
     apply,
   };
 
-  const get = (run, trial) => {
-    const key = trial === undefined || trial === null ? run : `${run}#${trial}`;
+  const get = (run, trial, member) => {
+    const key = member !== undefined ? `${run}@${member}` : trial === undefined || trial === null ? run : `${run}#${trial}`;
     let s = m.series.get(key);
     if (!s) {
-      s = { key, run, trial: trial ?? undefined, state: 'running', epoch: -1, params: null, metrics: new Map(), value: undefined, index: m.series.size, lr: undefined };
+      s = { key, run, trial: trial ?? undefined, member, state: 'running', epoch: -1, params: null, metrics: new Map(), value: undefined, index: m.series.size, lr: undefined };
       m.series.set(key, s);
       m.structural++;
     }
@@ -47,11 +55,14 @@ export function createModel(hooks) {
     m.recordsSeen++;
     const { run, event: e } = rec;
     const trial = typeof e.trial === 'number' ? e.trial : undefined;
+    // A PBT member's events name it by `member`; its curve is a series of its own.
+    const member = trial === undefined && typeof e.member === 'number' ? e.member : undefined;
+    if (applyLineage(m, run, e, (mem) => get(run, undefined, mem), setState) || applyPopulation(m, run, e, (t) => get(run, t))) { m.version++; return; }
     switch (e.type) {
       case 'runStart': get(run).backend = e.backend; break;
       case 'trialStarted': { const s = get(run, trial); s.params = e.params; setState(s, 'running'); break; }
       case 'epochEnd': {
-        const s = get(run, trial);
+        const s = get(run, trial, member);
         s.epoch = Math.max(s.epoch, e.epoch + 1);
         let fresh = false;
         for (const [name, v] of Object.entries(e.metrics || {})) {
@@ -89,7 +100,9 @@ export function createModel(hooks) {
         const own = m.series.get(run);
         if (own && own.state === 'running') setState(own, e.state);
         // Trials of a study run that ended without an outcome were cut off with it.
-        for (const s of m.series.values()) if (s.run === run && s.trial !== undefined && s.state === 'running') setState(s, e.state === 'completed' ? 'completed' : 'cancelled');
+        for (const s of m.series.values()) if (s.run === run && (s.trial !== undefined || s.member !== undefined) && s.state === 'running') setState(s, e.state === 'completed' ? 'completed' : 'cancelled');
+        const lineage = m.lineages.get(run);
+        if (lineage) { lineage.done = true; lineage.version++; }
         break;
       }
       default: break;
