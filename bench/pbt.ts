@@ -1,51 +1,69 @@
 /**
- * PBT vs random search on the bundled digits, with the same total epochs.
+ * PBT on the bundled digits: members in this thread vs in worker threads (wall-clock), and PBT vs
+ * random search with the same total epochs.
  *
- *   node --conditions=rxtrain-source --import=tsx bench/pbt.ts [--seeds=5] [--members=8] [--epochs=16] [--ready=2] [--backend=wasm] [--svg=docs/img/pbt-digits-lr.svg]
+ *   node --conditions=rxtrain-source --import=tsx bench/pbt.ts [--seeds=5] [--timed=seeds] [--members=8] [--epochs=16] [--ready=2] [--workers=2] [--backend=wasm] [--svg=docs/img/pbt-digits-lr.svg]
  *
  * Both search the learning rate of SGD with momentum 0.9 (log-uniform in [1e-4, 0.5]) for an MLP
- * 64-32-10 (batch 32), on a 60/20/20 split of digits (stratified, seed 42):
+ * 64-32-10 (batch 32), on a 60/20/20 split of digits (stratified, seed 42); the member is
+ * examples/pbt-digits-member.ts:
  * - PBT: `members` members × `epochs` epochs, ready every `ready` epochs, exploit the top quarter,
- *   explore by ×0.8 / ×1.2;
+ *   explore by ×0.8 / ×1.2; run three times per seed, in rotating order: all members in this thread;
+ *   in `workers` worker threads started by the run (`pbt(space, { module }, { workers: n })`, the time
+ *   includes starting them: a tfjs backend each, and from the TypeScript sources, tsx); and in the
+ *   threads of a `workerPool()` started before (`{ workers: pool }`, warm). All three must agree.
+ *   Only the first `timed` seeds run all three; the others run in the warm pool only;
  * - random search: `members` trials of `epochs` epochs each, learning rates drawn from the same space.
- * Reported per seed: the best final validation accuracy (what each method selects on), the test
- * accuracy of that model, and PBT's learning-rate schedule; then medians over seeds. `--svg` draws the
- * schedules of the best PBT member of every seed.
+ * Reported per seed: the times, the best final validation accuracy (what each method selects on), the
+ * test accuracy of that model, and PBT's learning-rate schedule; then medians over seeds. `--svg` draws
+ * the schedules of the best PBT member of every seed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lastValueFrom } from 'rxjs';
-import { createRandom, digits, evaluate, hashSeed, loadModel, logUniform, mlp, optimizer, space, split, train, useBackend, type BackendName } from '../lib/index.js';
-import { layersMember, pbt, type PbtCompleted } from '../lib/pbt/index.js';
+import { createRandom, evaluate, hashSeed, loadModel, logUniform, space, train, useBackend, workerPool, type BackendName } from '../lib/index.js';
+import { pbt, type PbtCompleted, type PbtConfig } from '../lib/pbt/index.js';
+import digitsMember, { data as trainSet, makeModel, makeOptimizer, test, validation, type LrParams } from '../examples/pbt-digits-member.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const seeds = Number(args.get('seeds') ?? 5);
 const members = Number(args.get('members') ?? 8);
 const epochs = Number(args.get('epochs') ?? 16);
 const ready = Number(args.get('ready') ?? 2);
+const workers = Number(args.get('workers') ?? 2);
+const timed = Math.min(seeds, Number(args.get('timed') ?? seeds));
 const backend = await useBackend((args.get('backend') ?? 'wasm') as BackendName);
-console.log(`backend ${backend.name}; ${members} members × ${epochs} epochs, ready every ${ready}; ${seeds} seeds`);
+console.log(`backend ${backend.name}; ${members} members × ${epochs} epochs, ready every ${ready}; ${seeds} seeds; workers: ${workers}`);
 
-const { train: trainSet, validation, test } = split(digits(), { validation: 0.2, test: 0.2, seed: 42 });
 const lrSpace = space({ lr: logUniform(1e-4, 0.5) });
-const makeModel = (seed: number) => mlp({ inputShape: [64], units: [32], classes: 10, seed });
-const makeOptimizer = (lr: number) => optimizer({ name: 'momentum', lr, momentum: 0.9 });
+const memberModule = new URL('../examples/pbt-digits-member.ts', import.meta.url);
 
-async function runPbt(seed: number) {
+const pool = workerPool({ size: workers, backend: backend.name });
+await pool.warm();
+
+type Mode = 'thread' | 'workers' | 'pool';
+async function runPbt(seed: number, mode: Mode, epochsNow = epochs) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-pbt-'));
   try {
-    const end = (await lastValueFrom(
-      pbt(lrSpace, ({ seed: s, params }) => layersMember({ model: makeModel(s), optimizer: makeOptimizer(params.lr), data: trainSet, validation, batchSize: 32, seed: s }), {
-        populationSize: members, epochs, readyEvery: ready, metric: 'val_accuracy', direction: 'maximize',
-        exploit: { quantile: 0.25 }, explore: { perturb: [0.8, 1.2] }, seed, checkpointDir: dir,
-      }),
-    )) as PbtCompleted<{ lr: number }>;
+    const config: PbtConfig<LrParams> = {
+      populationSize: members, epochs: epochsNow, readyEvery: ready, metric: 'val_accuracy', direction: 'maximize',
+      exploit: { quantile: 0.25 }, explore: { perturb: [0.8, 1.2] }, seed, checkpointDir: dir,
+    };
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const events =
+      mode === 'thread' ? pbt(lrSpace, digitsMember, config)
+      : pbt(lrSpace, { module: memberModule }, mode === 'workers' ? { ...config, workers, backend: backend.name } : { ...config, workers: pool });
+    const end = (await lastValueFrom(events)) as PbtCompleted<LrParams>;
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0); // every thread of the process
+    const cores = (cpu.user + cpu.system) / 1e6 / seconds;
     const model = await loadModel(end.best.checkpoint!);
     const testAccuracy = evaluate(model, test).accuracy!;
     model.dispose();
-    return { val: end.best.value, test: testAccuracy, schedule: end.best.schedule };
+    return { val: end.best.value, test: testAccuracy, schedule: end.best.schedule, seconds, cores };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -69,21 +87,46 @@ async function runRandom(seed: number) {
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
-const rows: Array<{ seed: number; pbt: Awaited<ReturnType<typeof runPbt>>; random: Awaited<ReturnType<typeof runRandom>>; sPbt: number; sRandom: number }> = [];
+type PbtRun = Awaited<ReturnType<typeof runPbt>>;
+const rows: Array<{ seed: number; pbt: PbtRun; workers: PbtRun; pool: PbtRun; random: Awaited<ReturnType<typeof runRandom>>; sRandom: number }> = [];
+const accuracy: Array<{ seed: number; pbt: PbtRun; random: Awaited<ReturnType<typeof runRandom>> }> = [];
+await runPbt(0, 'pool', ready); // the pool's workers import the member module once
 for (let seed = 0; seed < seeds; seed++) {
-  const t0 = performance.now();
-  const p = await runPbt(seed);
+  // Rotate the order, so that none always gets the warmer (or quieter) machine.
+  const modes: Mode[] = seed < timed ? ['thread', 'workers', 'pool'] : ['pool'];
+  const order = [...modes.slice(seed % 3), ...modes.slice(0, seed % 3)];
+  const got = new Map<Mode, PbtRun>();
+  for (const m of order) got.set(m, await runPbt(seed, m));
+  const wp = got.get('pool')!, p = got.get('thread') ?? wp, w = got.get('workers') ?? wp;
   const t1 = performance.now();
   const r = await runRandom(seed);
-  const t2 = performance.now();
-  rows.push({ seed, pbt: p, random: r, sPbt: (t1 - t0) / 1000, sRandom: (t2 - t1) / 1000 });
+  const sRandom = (performance.now() - t1) / 1000;
+  if (seed < timed) rows.push({ seed, pbt: p, workers: w, pool: wp, random: r, sRandom });
+  accuracy.push({ seed, pbt: p, random: r });
   const schedule = p.schedule.map((s) => `${s.epoch}:${s.params.lr.toPrecision(3)}`).join(' → ');
-  console.log(`seed ${seed}: PBT val ${p.val.toFixed(4)} test ${p.test.toFixed(4)} (${((t1 - t0) / 1000).toFixed(0)} s) | random val ${r.val.toFixed(4)} test ${r.test.toFixed(4)} lr ${r.lr.toPrecision(3)} (${((t2 - t1) / 1000).toFixed(0)} s) | PBT lr schedule ${schedule}`);
+  const same = [w, wp].every((x) => x.val === p.val && x.test === p.test) ? 'same result' : `DIFFERENT results (val ${w.val.toFixed(4)}, ${wp.val.toFixed(4)})`;
+  if (seed >= timed) console.log(`seed ${seed}: PBT ${wp.seconds.toFixed(1)} s in a warm pool | PBT val ${p.val.toFixed(4)} test ${p.test.toFixed(4)} | random val ${r.val.toFixed(4)} test ${r.test.toFixed(4)} lr ${r.lr.toPrecision(3)} (${sRandom.toFixed(1)} s) | PBT lr schedule ${schedule}`);
+  else console.log(`seed ${seed}: PBT ${p.seconds.toFixed(1)} s in this thread (${p.cores.toFixed(2)} cores busy), ${w.seconds.toFixed(1)} s in ${workers} new workers (${w.cores.toFixed(2)} cores; ×${(p.seconds / w.seconds).toFixed(2)}), ${wp.seconds.toFixed(1)} s in a warm pool (${wp.cores.toFixed(2)} cores; ×${(p.seconds / wp.seconds).toFixed(2)}), ${same} | PBT val ${p.val.toFixed(4)} test ${p.test.toFixed(4)} | random val ${r.val.toFixed(4)} test ${r.test.toFixed(4)} lr ${r.lr.toPrecision(3)} (${sRandom.toFixed(1)} s) | PBT lr schedule ${schedule}`);
 }
-console.log('\n| method | median best val accuracy | per seed | median test accuracy of that model | total epochs |');
+const line = (name: string, pick: (r: (typeof rows)[number]) => PbtRun) => {
+  const speedups = rows.map((r) => r.pbt.seconds / pick(r).seconds);
+  console.log(`| ${name} | ${median(rows.map((r) => pick(r).seconds)).toFixed(1)} s | ${rows.map((r) => pick(r).seconds.toFixed(1)).join(', ')} | ×${median(speedups).toFixed(2)} (${Math.min(...speedups).toFixed(2)}–${Math.max(...speedups).toFixed(2)}) | ${median(rows.map((r) => pick(r).cores)).toFixed(2)} |`);
+};
+console.log(`\n| PBT, ${members} members × ${epochs} epochs | median wall-clock | per seed (s) | speed-up, median of per-seed ratios (min–max) | cores busy (CPU time / wall-clock), median |`);
 console.log('|---|---|---|---|---|');
-console.log(`| PBT (${members} members) | ${median(rows.map((r) => r.pbt.val)).toFixed(4)} | ${rows.map((r) => r.pbt.val.toFixed(3)).join(', ')} | ${median(rows.map((r) => r.pbt.test)).toFixed(4)} | ${members * epochs} |`);
-console.log(`| random search (${members} trials) | ${median(rows.map((r) => r.random.val)).toFixed(4)} | ${rows.map((r) => r.random.val.toFixed(3)).join(', ')} | ${median(rows.map((r) => r.random.test)).toFixed(4)} | ${members * epochs} |`);
+line('all members in this thread', (r) => r.pbt);
+line(`\`workers: ${workers}\` (threads started by the run)`, (r) => r.workers);
+line(`\`workers: pool\` (a warm \`workerPool({ size: ${workers} })\`)`, (r) => r.pool);
+console.log(`same result in all three on ${rows.filter((r) => [r.workers, r.pool].every((x) => x.val === r.pbt.val && x.test === r.pbt.test)).length} of ${rows.length} seeds`);
+await pool.close();
+
+const wins = accuracy.filter((r) => r.pbt.val > r.random.val).length;
+const losses = accuracy.filter((r) => r.pbt.val < r.random.val).length;
+console.log(`\n| method | median best val accuracy | per seed | median test accuracy of that model | total epochs |`);
+console.log('|---|---|---|---|---|');
+console.log(`| PBT (${members} members) | ${median(accuracy.map((r) => r.pbt.val)).toFixed(4)} | ${accuracy.map((r) => r.pbt.val.toFixed(3)).join(', ')} | ${median(accuracy.map((r) => r.pbt.test)).toFixed(4)} | ${members * epochs} |`);
+console.log(`| random search (${members} trials) | ${median(accuracy.map((r) => r.random.val)).toFixed(4)} | ${accuracy.map((r) => r.random.val.toFixed(3)).join(', ')} | ${median(accuracy.map((r) => r.random.test)).toFixed(4)} | ${members * epochs} |`);
+console.log(`PBT better on ${wins} seeds, random search on ${losses}, ${accuracy.length - wins - losses} ties (validation); test: PBT better on ${accuracy.filter((r) => r.pbt.test > r.random.test).length}, random on ${accuracy.filter((r) => r.pbt.test < r.random.test).length}`);
 
 const svgPath = args.get('svg');
 if (svgPath) {
@@ -92,11 +135,11 @@ if (svgPath) {
   const lo = Math.log10(1e-3), hi = Math.log10(0.5);
   const sx = (e: number) => L + (e / epochs) * (W - L - R);
   const sy = (lr: number) => T + (1 - (Math.log10(lr) - lo) / (hi - lo)) * (H - T - B);
-  const hue = (i: number) => `hsl(${Math.round((360 * i) / rows.length)}, 65%, 42%)`;
+  const hue = (i: number) => `hsl(${Math.round((360 * i) / accuracy.length)}, 65%, 42%)`;
   const parts: string[] = [`<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#999"/>`];
   for (const lr of [1e-3, 1e-2, 1e-1]) parts.push(`<line x1="${L}" x2="${W - R}" y1="${sy(lr)}" y2="${sy(lr)}" stroke="#eee"/><text x="${L - 6}" y="${sy(lr) + 4}" text-anchor="end">${lr}</text>`);
   for (let e = 0; e <= epochs; e += ready) parts.push(`<text x="${sx(e)}" y="${H - B + 15}" text-anchor="middle">${e}</text>`);
-  rows.forEach((row, i) => {
+  accuracy.forEach((row, i) => {
     const pts = row.pbt.schedule;
     let d = '';
     pts.forEach((p, k) => {

@@ -85,7 +85,7 @@ export type { Ensemble, EnsembleConfig, EnsembleManifest, Combine, BaggingConfig
 export { evolve } from './evolve/index.js';
 export type { EvolveConfig, EvolveAttrs, Population, Member, MemberEvent, MemberOrigin, CrossoverKind, SelectionKind } from './evolve/index.js';
 export { pbt, layersMember, saveOptimizerState, loadOptimizerState, toyMember, toyQ, toySpace } from './pbt/index.js';
-export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
+export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, PbtModuleObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
 
 // The live monitor: WebSocket server, dashboard, client
 export { startMonitor } from './monitor/start-monitor.js';

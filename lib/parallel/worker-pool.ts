@@ -2,7 +2,7 @@
  * A pool of worker threads, each with its own tfjs engine and backend, so that trials use every core.
  * JavaScript's tfjs backends (wasm, cpu) run on one thread; two trials in two threads run side by side.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { isAbsolute, resolve } from 'node:path';
 import { Observable, type Subscriber } from 'rxjs';
 import { RxtrainError, configError } from '../errors.js';
@@ -24,6 +24,11 @@ export interface WorkerTask {
   readonly export?: string;
   /** Its argument: structured-clone-able data (no functions, no tensors). */
   readonly input?: unknown;
+  /**
+   * Objects in `input` to move to the worker rather than copy (postMessage's transfer list), e.g. a
+   * `MessagePort` for a conversation with the task. They move once: subscribe to such a task once.
+   */
+  readonly transfer?: readonly Transferable[];
 }
 
 export interface WorkerPool {
@@ -46,7 +51,7 @@ export interface WorkerPool {
 
 interface Job {
   readonly id: number;
-  readonly task: Required<Pick<WorkerTask, 'module' | 'export'>> & { input: unknown };
+  readonly task: Required<Pick<WorkerTask, 'module' | 'export'>> & { input: unknown; transfer: readonly Transferable[] };
   readonly subscriber: Subscriber<unknown>;
   cancelled: boolean;
 }
@@ -129,6 +134,9 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
   };
 
   const onMessage = (slot: Slot, m: FromWorker): void => {
+    // After close(), the workers are stopping: a late message (the 'done' of a task just cancelled)
+    // must not unreference a worker that close() waits for.
+    if (closed) return;
     if (m.type === 'ready') {
       slot.ready = true;
       slot.backend = m.backend;
@@ -173,18 +181,20 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
       const job = queue.shift()!;
       slot.job = job;
       slot.worker.ref();
-      post(slot, { type: 'run', id: job.id, module: job.task.module, exportName: job.task.export, input: job.task.input });
+      post(slot, { type: 'run', id: job.id, module: job.task.module, exportName: job.task.export, input: job.task.input }, job.task.transfer);
       slot = undefined;
     }
   };
 
-  const post = (slot: Slot, m: ToWorker): void => slot.worker.postMessage(m);
+  const post = (slot: Slot, m: ToWorker, transfer: readonly Transferable[] = []): void => slot.worker.postMessage(m, [...transfer]);
 
   return {
     size,
     run<T>(task: WorkerTask): Observable<T> {
       const t = requireObject('workerPool.run()', task, 'task');
-      knownFields('workerPool.run()', t, ['module', 'export', 'input']);
+      knownFields('workerPool.run()', t, ['module', 'export', 'input', 'transfer']);
+      if (t.transfer !== undefined && !Array.isArray(t.transfer)) throw configError('workerPool.run()', 'transfer', 'must be an array of transferable objects', t.transfer);
+      const transfer = (t.transfer ?? []) as readonly Transferable[];
       const moduleSpec = nonEmptyString('workerPool.run()', 'module', t.module);
       const exportName = t.export === undefined ? 'default' : nonEmptyString('workerPool.run()', 'export', t.export);
       const module = moduleSpec.startsWith('file:') || isAbsolute(moduleSpec) ? moduleSpec : resolve(moduleSpec);
@@ -193,7 +203,7 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
           subscriber.error(configError('workerPool.run()', 'pool', 'is closed'));
           return;
         }
-        const job: Job = { id: nextId++, task: { module, export: exportName, input: t.input }, subscriber: subscriber as Subscriber<unknown>, cancelled: false };
+        const job: Job = { id: nextId++, task: { module, export: exportName, input: t.input, transfer }, subscriber: subscriber as Subscriber<unknown>, cancelled: false };
         queue.push(job);
         dispatch();
         return () => {

@@ -1,8 +1,14 @@
 /** Validation of {@link PbtConfig}: every error names the field. */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backendNames, type BackendName } from '../backend/use-backend.js';
 import { configError } from '../errors.js';
+import type { WorkerPool } from '../parallel/worker-pool.js';
 import type { Direction, Params } from '../search/types.js';
 import { finiteNumber, knownFields, nonEmptyString, numberInRange, oneOf, positiveInt, positiveNumber, requireObject } from '../validate.js';
-import type { ExploreConfig, PbtConfig } from './types.js';
+import type { ExploreConfig, PbtConfig, PbtModuleObjective, PbtObjective } from './types.js';
 
 export interface ResolvedPbtConfig<P extends Params> {
   readonly populationSize: number;
@@ -16,12 +22,37 @@ export interface ResolvedPbtConfig<P extends Params> {
   readonly checkpointDir: string | undefined;
   readonly concurrency: number;
   readonly initial: readonly P[] | undefined;
+  /** With a module objective: the worker threads and their backend. */
+  readonly workers: { readonly count: number; readonly backend: BackendName | 'auto'; readonly pool?: WorkerPool } | undefined;
 }
 
-const WHERE = 'pbt()';
-const FIELDS = ['populationSize', 'epochs', 'readyEvery', 'metric', 'direction', 'exploit', 'explore', 'seed', 'checkpointDir', 'concurrency', 'initial'];
+/** The objective: a function called in this thread, or a module loaded in each worker. */
+export type ResolvedObjective<P extends Params> =
+  | { readonly kind: 'function'; readonly make: PbtObjective<P> }
+  | { readonly kind: 'module'; readonly module: string; readonly exportName: string };
 
-export function resolvePbtConfig<P extends Params>(config: PbtConfig<P>): ResolvedPbtConfig<P> {
+const WHERE = 'pbt()';
+const FIELDS = ['populationSize', 'epochs', 'readyEvery', 'metric', 'direction', 'exploit', 'explore', 'seed', 'checkpointDir', 'concurrency', 'initial', 'workers', 'backend'];
+
+export function resolveObjective<P extends Params>(objective: PbtObjective<P> | PbtModuleObjective): ResolvedObjective<P> {
+  if (typeof objective === 'function') return { kind: 'function', make: objective };
+  if (objective === null || typeof objective !== 'object') {
+    throw configError(WHERE, 'objective', 'must be a function that makes a member, or { module, export? } naming one for worker threads', objective);
+  }
+  const o = objective as unknown as Record<string, unknown>;
+  knownFields(WHERE, o, ['module', 'export']);
+  const spec = o.module instanceof URL ? o.module.href : nonEmptyString(WHERE, 'objective.module', o.module);
+  const exportName = o.export === undefined ? 'default' : nonEmptyString(WHERE, 'objective.export', o.export);
+  const module = spec.startsWith('file:') || isAbsolute(spec) ? spec : resolve(spec);
+  if (!/^[a-z]+:/i.test(module) || module.startsWith('file:')) {
+    const path = module.startsWith('file:') ? fileURLToPath(module) : module;
+    if (!existsSync(path)) throw configError(WHERE, 'objective.module', `names no file (${path})`, o.module);
+  }
+  return { kind: 'module', module, exportName };
+}
+
+/** `objectiveKind`: members in worker threads need the objective as a module. */
+export function resolvePbtConfig<P extends Params>(config: PbtConfig<P>, objectiveKind: 'function' | 'module' = 'function'): ResolvedPbtConfig<P> {
   const c = requireObject(WHERE, config);
   knownFields(WHERE, c, FIELDS);
   const populationSize = positiveInt(WHERE, 'populationSize', c.populationSize);
@@ -59,5 +90,22 @@ export function resolvePbtConfig<P extends Params>(config: PbtConfig<P>): Resolv
     if (!Array.isArray(c.initial) || c.initial.length !== populationSize) throw configError(WHERE, 'initial', `must be an array of populationSize (${populationSize}) parameter objects`, c.initial);
     initial = c.initial as P[];
   }
-  return { populationSize, epochs, readyEvery, metric, direction, quantile, explore, seed, checkpointDir, concurrency, initial };
+  let workers: ResolvedPbtConfig<P>['workers'];
+  if (objectiveKind === 'function') {
+    for (const field of ['workers', 'backend'] as const) {
+      if (c[field] !== undefined) throw configError(WHERE, field, 'needs the objective as a module ({ module, export? }): a function cannot be sent to a worker thread', c[field]);
+    }
+  } else {
+    const backend = c.backend === undefined ? 'auto' : oneOf(WHERE, 'backend', c.backend, ['auto', ...backendNames] as const);
+    const w = c.workers;
+    if (w !== null && typeof w === 'object') {
+      const pool = w as WorkerPool;
+      if (typeof pool.run !== 'function' || typeof pool.size !== 'number') throw configError(WHERE, 'workers', 'must be a number of threads or a workerPool()', w);
+      if (c.backend !== undefined) throw configError(WHERE, 'backend', 'cannot be set with a workerPool() as workers: the pool has its backend', c.backend);
+      workers = { count: pool.size, backend, pool };
+    } else {
+      workers = { count: w === undefined ? Math.min(populationSize, availableParallelism()) : positiveInt(WHERE, 'workers', w), backend };
+    }
+  }
+  return { populationSize, epochs, readyEvery, metric, direction, quantile, explore, seed, checkpointDir, concurrency, initial, workers };
 }

@@ -6,6 +6,6 @@ export { saveOptimizerState, loadOptimizerState } from './optimizer-state.js';
 export { toyMember, toyQ, toySpace } from './toy.js';
 export type { ToyMemberConfig, ToyParams } from './toy.js';
 export type {
-  PbtConfig, PbtMember, PbtMemberInput, MemberEpochEnd, PbtObjective, ExploreConfig, ParamSchedule, PbtEvent,
+  PbtConfig, PbtMember, PbtMemberInput, PbtModuleObjective, MemberEpochEnd, PbtObjective, ExploreConfig, ParamSchedule, PbtEvent,
   PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtExploit, PbtExplore, PbtCompleted,
 } from './types.js';

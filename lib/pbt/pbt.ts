@@ -18,10 +18,11 @@ import type { Params } from '../search/types.js';
 import type { SearchSpace } from '../search/space.js';
 import { errorMessage } from '../study/study.js';
 import { checkpointStore } from './checkpoints.js';
-import { resolvePbtConfig, type ResolvedPbtConfig } from './config.js';
+import { resolveObjective, resolvePbtConfig, type ResolvedPbtConfig } from './config.js';
 import { explore } from './explore.js';
 import { readState, writeState, type SavedState } from './state.js';
-import type { PbtConfig, PbtEvent, PbtMember, PbtObjective, ParamSchedule } from './types.js';
+import type { PbtConfig, PbtEvent, PbtMember, PbtModuleObjective, PbtObjective, ParamSchedule } from './types.js';
+import { takeLoss, workerMembers } from './worker-members.js';
 
 const WHERE = 'pbt()';
 
@@ -50,17 +51,19 @@ interface Slot<P extends Params> {
  * ```
  * @param space The hyperparameters: initial ones are drawn from it, explored ones repaired to fit it.
  * @param objective Makes a member (see {@link PbtMember}); pbt then calls `setParams` with its parameters.
+ *   As `{ module, export? }` (a module whose export is that function), members live and train in
+ *   `workers` worker threads, in parallel.
  * @param config See {@link PbtConfig}; validated now, errors name the field.
  * @returns A cold Observable of {@link PbtEvent}s, ending with `pbtCompleted`. Unsubscribing stops the
  *   training at the next step and frees the members; with a `checkpointDir`, a new run on it resumes
  *   from the last ready time.
  */
-export function pbt<P extends Params>(space: SearchSpace<P>, objective: PbtObjective<P>, config: PbtConfig<P>): Observable<PbtEvent<P>> {
+export function pbt<P extends Params>(space: SearchSpace<P>, objective: PbtObjective<P> | PbtModuleObjective, config: PbtConfig<P>): Observable<PbtEvent<P>> {
   if (space === null || typeof space !== 'object' || typeof space.sample !== 'function' || typeof space.problems !== 'function') {
     throw configError(WHERE, 'space', 'must be a search space from space({...})', space);
   }
-  if (typeof objective !== 'function') throw configError(WHERE, 'objective', 'must be a function that makes a member', objective);
-  const c = resolvePbtConfig(config);
+  const o = resolveObjective<P>(objective);
+  const c = resolvePbtConfig(config, o.kind);
   c.initial?.forEach((p, i) => {
     const problems = space.problems(p);
     if (problems.length > 0) throw configError(WHERE, `initial[${i}]`, `does not fit the space: ${problems.join('; ')}`);
@@ -73,18 +76,25 @@ export function pbt<P extends Params>(space: SearchSpace<P>, objective: PbtObjec
     const emit = (e: PbtEvent<P>): void => {
       if (!closed) subscriber.next(e);
     };
-    run(space, objective, c, emit, {
+    const remote = o.kind === 'module'
+      ? workerMembers<P>({ module: o.module, exportName: o.exportName, ...c.workers!, populationSize: c.populationSize })
+      : undefined;
+    run(space, o.kind === 'function' ? o.make : remote!.objective, c, emit, {
       isClosed: () => closed,
       setTraining: (s) => (training = s),
       onStop: (f) => (wake = f),
-    }).then(
-      () => subscriber.complete(),
-      (err) => subscriber.error(err),
-    );
+    })
+      .finally(() => remote?.close())
+      .then(
+        () => subscriber.complete(),
+        (err) => subscriber.error(err),
+      );
     return () => {
       closed = true;
       training?.unsubscribe();
       wake?.();
+      // Worker threads stop now, not when the run notices: their members' tensors go with them.
+      void remote?.close();
     };
   });
 }
@@ -142,13 +152,29 @@ async function run<P extends Params>(
 
       // Every member saves; the old checkpoints are released once the new state is written.
       const toRelease: string[] = [];
+      const target = (s: Slot<P>): string => join(dir, `member-${s.index}`, `epoch-${epoch}`);
+      if (c.workers) {
+        // Members in different workers save at the same time.
+        await Promise.all(slots.map((s) => s.member.save(target(s))));
+      } else {
+        for (const s of slots) {
+          await s.member.save(target(s));
+          if (control.isClosed()) return;
+        }
+      }
+      if (control.isClosed()) return;
       for (const s of slots) {
-        const path = join(dir, `member-${s.index}`, `epoch-${epoch}`);
-        await s.member.save(path);
-        store.retain(path);
+        store.retain(target(s));
         if (s.checkpoint !== undefined) toRelease.push(s.checkpoint);
-        s.checkpoint = path;
-        if (control.isClosed()) return;
+        s.checkpoint = target(s);
+      }
+      for (const s of slots) {
+        // A member whose worker died after it trained lost that training: it is back at its last checkpoint.
+        const loss = takeLoss(s.member as PbtMember<Params>);
+        if (loss !== undefined && !failed.has(s.index)) {
+          failed.add(s.index);
+          emit({ type: 'memberFailed', member: s.index, epoch, error: loss });
+        }
       }
       const ranked = [...slots].sort((a, b) => {
         if (a.value === undefined || failed.has(a.index)) return b.value === undefined || failed.has(b.index) ? a.index - b.index : 1;

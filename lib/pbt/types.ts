@@ -3,6 +3,8 @@
  * config, and the events (plain data) a run emits.
  */
 import type { Observable } from 'rxjs';
+import type { BackendName } from '../backend/use-backend.js';
+import type { WorkerPool } from '../parallel/worker-pool.js';
 import type { Random } from '../random.js';
 import type { Direction, Params } from '../search/types.js';
 
@@ -43,6 +45,17 @@ export interface PbtMemberInput<P extends Params = Params> {
 
 export type PbtObjective<P extends Params = Params> = (input: PbtMemberInput<P>) => PbtMember<P> | Promise<PbtMember<P>>;
 
+/**
+ * The objective as a module, so that members can train in worker threads (see `PbtConfig.workers`):
+ * its export, a {@link PbtObjective}, is called in the worker that hosts each member.
+ */
+export interface PbtModuleObjective {
+  /** Path (absolute, or relative to the working directory), file URL, or `URL` of an ES module. */
+  readonly module: string | URL;
+  /** The export that makes a member. Default `'default'`. */
+  readonly export?: string;
+}
+
 /** How a bottom member changes the hyperparameters it copied. */
 export type ExploreConfig<P extends Params = Params> =
   /** Each numeric parameter multiplied by one of `perturb`'s factors (chosen at random); a categorical
@@ -75,6 +88,17 @@ export interface PbtConfig<P extends Params = Params> {
   readonly checkpointDir?: string;
   /** Members training at once (default: all). */
   readonly concurrency?: number;
+  /**
+   * Worker threads the members live and train in, each with its own tfjs engine, so members train in
+   * parallel on several cores; member `i` lives in worker `i mod workers`. Needs the objective as a
+   * module ({@link PbtModuleObjective}). Default with a module objective:
+   * `min(populationSize, os.availableParallelism())`. The threads start with the run and stop at its
+   * end; a `workerPool()` instead lends its threads (started ones are reused; pbt cancels its tasks in
+   * them at the end, and leaves the pool open).
+   */
+  readonly workers?: number | WorkerPool;
+  /** The backend each worker selects (through `useBackend`). Default `'auto'`. Only with `workers: n` (a pool has its own). */
+  readonly backend?: BackendName | 'auto';
   /** Initial hyperparameters of each member (default: drawn from the space). */
   readonly initial?: readonly P[];
 }
