@@ -8,6 +8,7 @@ import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Los
 import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../lib/optimizers.js';
 import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../lib/validate.js';
 import { systemClock, type Clock } from '../lib/clock.js';
+import { subscribeSteps } from '../lib/step-source.js';
 
 /** A custom training objective: the batch in, a scalar loss out, built from `variables`. */
 export interface LossModel {
@@ -154,21 +155,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
         stepsInEpoch = 0;
       };
 
-      const sub = source.subscribe({
-        next: (item) => {
-          // A synchronous source keeps emitting until its subscribe returns, even after the downstream
-          // unsubscribed (the teardown below runs only then): train nothing once nobody listens.
-          if (subscriber.closed) return;
-          try {
-            if (item.type === 'batch') onBatch(item);
-            else onBoundary(item);
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
+      const sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });
       return () => {
         sub.unsubscribe();
         if (sums) tf.dispose(sums);

@@ -4,6 +4,7 @@ import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../events.js';
 import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig } from '../optimizers.js';
 import { systemClock } from '../clock.js';
+import { subscribeSteps } from '../step-source.js';
 import { checkDataParallelConfig, type DataParallelConfig } from './config.js';
 import { replicaGroup, type BatchArrays } from './replica-group.js';
 import { weightedSum } from './weighted-sum.js';
@@ -135,20 +136,7 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
           if (subscriber.closed) return;
           const trainableParams = model.trainableWeights.reduce((n, w) => n + (w.read() as tf.Variable).size, 0);
           subscriber.next({ type: 'runStart', backend, trainableParams, time: clock.now() });
-          sub = source.subscribe({
-            next: (item) => {
-              // A synchronous source runs on inside subscribe() after downstream is done (take(n)).
-              if (subscriber.closed) return;
-              try {
-                if (item.type === 'batch') onBatch(item);
-                else onBoundary(item);
-              } catch (err) {
-                subscriber.error(err);
-              }
-            },
-            error: (err: unknown) => subscriber.error(err),
-            complete: () => subscriber.complete(),
-          });
+          sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });
           // The teardown ran before `sub` was set: unsubscribe now, or the source would go on alone.
           if (subscriber.closed) sub.unsubscribe();
         },
