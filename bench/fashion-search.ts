@@ -6,14 +6,21 @@
  * no trial starts and running ones are cancelled. TPE + ASHA, two trials at a time in worker threads.
  *
  *   node --conditions=rxtrain-source --import=tsx bench/fashion-search.ts [--budget 90] [--seed 1] [--sampler tpe|gp]
+ *        [--startup 6] [--multivariate] [--pruner asha|median|none] [--min-resource 1]
+ *
+ * Defaults are the documented run: TPE (6 random start-up trials) + ASHA (min resource 1, reduction 3).
  */
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, takeUntil, timer } from 'rxjs';
-import { choice, gpSampler, int, logUniform, space, study, successiveHalvingPruner, tpeSampler, uniform, workerObjective, workerPool } from 'rxtrain';
+import { choice, gpSampler, int, logUniform, medianPruner, space, study, successiveHalvingPruner, tpeSampler, uniform, workerObjective, workerPool } from 'rxtrain';
 import { arg } from './util.js';
 
 const budget = Number(arg('budget', '90')) * 1000;
 const seed = Number(arg('seed', '1'));
+const startup = Number(arg('startup', '6'));
+const multivariate = process.argv.includes('--multivariate');
+const prunerName = arg('pruner', 'asha');
+const minResource = Number(arg('min-resource', '1'));
 const pool = workerPool({ size: 2, backend: 'wasm' });
 await pool.warm();
 const s = study({
@@ -22,8 +29,8 @@ const s = study({
     lr: logUniform(1e-4, 1e-1), units: int(32, 512), dropout: uniform(0, 0.5), l2: logUniform(1e-6, 1e-2),
     optimizer: choice(['adam', 'sgd', 'rmsprop']),
   }),
-  sampler: arg('sampler', 'tpe') === 'gp' ? gpSampler({ seed, nStartup: 6 }) : tpeSampler({ seed, nStartup: 6 }),
-  pruner: successiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
+  sampler: arg('sampler', 'tpe') === 'gp' ? gpSampler({ seed, nStartup: startup }) : tpeSampler({ seed, nStartup: startup, multivariate }),
+  ...(prunerName === 'none' ? {} : { pruner: prunerName === 'median' ? medianPruner({ nStartupTrials: 4, nWarmupSteps: minResource }) : successiveHalvingPruner({ minResource, reductionFactor: 3 }) }),
 });
 const objective = workerObjective(pool, { module: fileURLToPath(new URL('./fixtures/fashion-trial.ts', import.meta.url)) });
 const t0 = performance.now();
@@ -37,7 +44,7 @@ const count = (state: string) => trials.filter((t) => t.state === state).length;
 const best = s.best();
 console.error(`best ${best?.value} ${JSON.stringify(best?.params)}`);
 console.log(JSON.stringify({
-  bench: 'fashion-search', sampler: arg('sampler', 'tpe'), budgetSeconds: budget / 1000, seconds: Number(seconds.toFixed(1)), seed,
+  bench: 'fashion-search', sampler: arg('sampler', 'tpe'), startup, multivariate, pruner: prunerName, minResource, budgetSeconds: budget / 1000, seconds: Number(seconds.toFixed(1)), seed,
   bestValAccuracy: best?.value, bestParams: best?.params,
   trials: { completed: count('completed'), pruned: count('pruned'), failed: count('failed'), cancelledAtBudget: trials.filter((t) => t.error === 'cancelled').length },
   epochs,

@@ -9,7 +9,9 @@
  * per-round slow-down, the time spent inside `publish` per event, the events/s delivered to the
  * clients, slow-client drops, and the peak queued bytes and heap. Besides wall-clock samples/s (which
  * other processes on a shared machine disturb a lot), samples per CPU-second of this process: the
- * monitor's cost in the training process, without the clients' (they run elsewhere).
+ * monitor's cost in the training process, without the clients' (they run elsewhere); and the cores
+ * the clients' process kept busy in monitored rounds: on a 2-vCPU machine they compete with training
+ * (`--clients 2` shows the monitor with most of the clients' load removed).
  *
  * `--baseline <dir>` adds an arm: the monitor of an earlier copy of the sources (`<dir>/lib/monitor/`
  * and `<dir>/operators/monitor-tap.ts`, with its own 20 clients), measured in the same rounds, so a
@@ -25,6 +27,7 @@
  *   node --conditions=rxtrain-source --import=tsx bench/monitor-load.ts [--rounds 4] [--epochs 40] [--rate 1000] [--clients 20] [--baseline dir] [--flush-ms 50,100] [--cost-windows 8]
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lastValueFrom } from 'rxjs';
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`backend ${backend.name}; ${nClients} clients per monitor (1 slow); arms: bare, ${impls.map((i) => i.name).join(', ')}; ${rounds} rounds × ${epochs} epochs\n`);
 
-  const round = async (arm: Arm | undefined): Promise<{ samplesPerSec: number; samplesPerCpuSec: number; events: number; ms: number }> => {
+  const round = async (arm: Arm | undefined): Promise<{ samplesPerSec: number; samplesPerCpuSec: number; events: number; ms: number; clientCores: number }> => {
     const model = mlp({ inputShape: [64], units: [64], classes: 10, seed: 1 });
     let synthetic: ReturnType<typeof setInterval> | undefined;
     const before = arm?.published ?? 0;
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     }
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const clientCpu0 = arm ? processCpuSeconds(arm.clients.pid) : 0;
     const events = train(model, data, { epochs, batchSize: 32, optimizer: { name: 'adam', lr: 0.002 }, seed: 1 });
     await lastValueFrom(arm ? events.pipe(arm.impl.monitorTap(arm.timed, { run: 'train' })) : events);
     const ms = performance.now() - t0;
@@ -117,7 +121,8 @@ async function main(): Promise<void> {
     if (synthetic) clearInterval(synthetic);
     model.dispose();
     const samples = epochs * data.length;
-    return { samplesPerSec: samples / (ms / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6), events: (arm?.published ?? 0) - before, ms };
+    const clientCores = arm ? (processCpuSeconds(arm.clients.pid) - clientCpu0) / (ms / 1000) : 0;
+    return { samplesPerSec: samples / (ms / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6), events: (arm?.published ?? 0) - before, ms, clientCores };
   };
 
   await round(undefined); // warm-up
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
   const wallRatio = new Map<string, number[]>(names.map((n) => [n, []]));
   const cpuRatio = new Map<string, number[]>(names.map((n) => [n, []]));
   const eventsPerSec = new Map<string, number>();
+  const clientCores = new Map<string, number[]>(names.map((n) => [n, []]));
   let maxQueued = 0;
   let maxHeap = 0;
   const sampler = setInterval(() => {
@@ -149,7 +155,8 @@ async function main(): Promise<void> {
       cpu.get(n)!.push(m.samplesPerCpuSec);
       wallRatio.get(n)!.push(m.samplesPerSec / bare.samplesPerSec);
       cpuRatio.get(n)!.push(m.samplesPerCpuSec / bare.samplesPerCpuSec);
-      line.push(`${n} ${m.samplesPerSec.toFixed(0)}/s (${m.samplesPerCpuSec.toFixed(0)}/cpu-s; ${m.events} events)`);
+      clientCores.get(n)!.push(m.clientCores);
+      line.push(`${n} ${m.samplesPerSec.toFixed(0)}/s (${m.samplesPerCpuSec.toFixed(0)}/cpu-s; ${m.events} events; clients' process ${m.clientCores.toFixed(2)} cores)`);
     }
     process.stderr.write(`round ${r + 1}: ${line.join(', ')}\n`);
   }
@@ -197,6 +204,7 @@ async function main(): Promise<void> {
       samplesPerCpuSec: Math.round(median(cpu.get(n)!)),
       medianCpuSlowdownPct: Number(((1 - median(cpuRatio.get(n)!)) * 100).toFixed(2)),
       eventsPerSec: Math.round(eventsPerSec.get(n) ?? 0),
+      clientProcessCores: Number(median(clientCores.get(n)!).toFixed(2)),
       publishMicrosPerEvent: Number((arm.publishNs / arm.published / 1000).toFixed(2)),
       published: stats.published,
       recordsPerHealthyClient: median(received.perClient),
@@ -209,6 +217,21 @@ async function main(): Promise<void> {
   result.maxQueuedChars = maxQueued;
   result.maxHeapMB = Number((maxHeap / 2 ** 20).toFixed(1));
   console.log(JSON.stringify(result));
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (clock ticks of Linux's USER_HZ,
+ * 100 on every mainstream kernel); 0 where there is no /proc.
+ */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15 of the line)
+  } catch {
+    return 0;
+  }
 }
 
 /** The client process: n−1 clients that read everything, one that stops reading after its hello. */
