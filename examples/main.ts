@@ -35,10 +35,12 @@ const member = workerObjective(pool, { module: fileURLToPath(new URL('./digits-t
 let best: { value: number; params: DigitsParams } | undefined;
 await lastValueFrom(
   evolve(hyper, member, { populationSize: 6, generations: 4, selection: 'tournament', tournamentSize: 3, crossover: 'blend', elitism: 1, seed: 42, concurrency: 2, direction: 'maximize', metric: 'val_accuracy' }).pipe(
-    // Each population arrives as its generation starts; its members' events go to the dashboard, and
-    // the generation is reported when all its members have ended.
+    // Each population goes to the dashboard as its generation starts (its population and lineage
+    // tabs), with its members' events; the generation is reported here when all its members have ended
+    // (members' streams replay: reading them again runs nothing twice).
+    monitorTap(monitor, { run: 'evolve' }),
     mergeMap((population) =>
-      from(Promise.all(population.members.map((m) => lastValueFrom(m.events.pipe(monitorTap(monitor, { run: `trial-${m.trial}` })))))).pipe(
+      from(Promise.all(population.members.map((m) => lastValueFrom(m.events)))).pipe(
         tap((ends) => {
           const values = ends.flatMap((e) => (e.type === 'trialCompleted' ? [e.value] : []));
           for (const e of ends) if (e.type === 'trialCompleted' && (!best || e.value > best.value)) best = { value: e.value, params: e.params as DigitsParams };
