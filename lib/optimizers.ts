@@ -31,6 +31,16 @@ export interface OptimizerConfig {
   readonly centered?: boolean;
 }
 
+/** The options each optimizer takes besides `name` and `lr`. */
+const optionsOf: Record<OptimizerName, readonly string[]> = {
+  sgd: [],
+  momentum: ['momentum', 'nesterov'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+  adamax: ['beta1', 'beta2', 'epsilon'],
+  adagrad: [],
+  rmsprop: ['decay', 'momentum', 'epsilon', 'centered'],
+};
+
 const defaultLr: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, adam: 0.001, adamax: 0.001, adagrad: 0.01, rmsprop: 0.001 };
 
 /**
@@ -51,6 +61,12 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
     throw configError(where, 'name', `must be one of ${optimizerNames.join(', ')}`, name);
   }
   const n = name as OptimizerName;
+  // An option the chosen optimizer does not have would be ignored without a word: refuse it instead.
+  for (const field of Object.keys(c)) {
+    if (field === 'name' || field === 'lr' || c[field] === undefined || optionsOf[n].includes(field)) continue;
+    const hint = field === 'momentum' && n === 'sgd' ? `; for SGD with momentum use { name: 'momentum', momentum: ${String(c.momentum)} }` : '';
+    throw configError(where, field, `does not apply to ${n} (its options: ${['lr', ...optionsOf[n]].join(', ')})${hint}`, c[field]);
+  }
   const lr = c.lr === undefined ? defaultLr[n] : positiveNumber(where, 'lr', c.lr);
   const beta1 = c.beta1 === undefined ? 0.9 : numberInRange(where, 'beta1', c.beta1, 0, 1, { hiOpen: true });
   const beta2 = c.beta2 === undefined ? 0.999 : numberInRange(where, 'beta2', c.beta2, 0, 1, { hiOpen: true });

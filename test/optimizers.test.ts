@@ -40,6 +40,12 @@ t.test('bad configs name the field', async (t) => {
   t.throws(() => optimizer('adamw' as never), /optimizer\(\): option 'name' must be one of sgd, momentum, adam, adamax, adagrad, rmsprop \(got "adamw"\)/);
   t.throws(() => optimizer({ name: 'adam', lr: -1 }), /option 'lr' must be a finite number > 0 \(got -1\)/);
   t.throws(() => optimizer({ name: 'adam', beta1: 1 }), /'beta1' must be in \[0, 1\)/);
+  // An option the optimizer does not have is refused, not ignored.
+  t.throws(() => optimizer({ name: 'sgd', momentum: 0.9 }), /'momentum' does not apply to sgd .*name: 'momentum', momentum: 0.9/);
+  t.throws(() => optimizer({ name: 'adam', nesterov: true }), /'nesterov' does not apply to adam \(its options: lr, beta1, beta2, epsilon\)/);
+  t.throws(() => optimizer({ name: 'adagrad', epsilon: 1e-8 }), /'epsilon' does not apply to adagrad/);
+  optimizer({ name: 'rmsprop', momentum: 0.5, centered: true, decay: 0.8, epsilon: 1e-6 }).dispose();
+  optimizer({ name: 'momentum', momentum: 0.5, nesterov: true }).dispose();
   t.throws(() => optimizer({ name: 'momentum', momentum: 1.5 }), /'momentum'/);
   t.throws(() => optimizer({ name: 'adam', learningRate: 0.1 } as never), /'learningRate' is not a known option/);
   t.throws(() => setLearningRate(optimizer('adam'), 0), /'lr' must be a finite number > 0/);
