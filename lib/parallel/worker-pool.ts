@@ -9,6 +9,7 @@ import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonEmptyString, positiveInt, requireObject } from '../validate.js';
 import type { BackendName } from '../backend/use-backend.js';
 import type { FromWorker, ToWorker, WireError } from './protocol.js';
+import { entryUrl, startThread } from './start-thread.js';
 
 export interface WorkerPoolConfig {
   /** Number of worker threads. Default: 2 (this machine's cores; pass `os.availableParallelism()`). */
@@ -66,20 +67,7 @@ interface Slot {
 }
 
 const where = 'workerPool()';
-const fromSource = import.meta.url.endsWith('.ts');
-const entry = new URL(`./worker-entry${fromSource ? '.ts' : '.js'}`, import.meta.url);
-
-/**
- * Start a worker on the entry module. Compiled (dist/), that is plain JavaScript. From the TypeScript
- * sources (tests, examples, `--conditions=rxtrain-source`), a worker does not get the parent's tsx
- * loader for its entry, so a one-line bootstrap registers tsx in the thread first.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!fromSource) return new Worker(entry, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
-}
+const entry = entryUrl('worker-entry', import.meta.url);
 
 /**
  * Make a pool of worker threads for running trials in parallel.
@@ -104,7 +92,7 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
   let closed = false;
 
   const spawn = (): Slot => {
-    const worker = startWorker({ backend });
+    const worker = startThread(entry, { backend });
     const slot: Slot = { worker, ready: false, onReady: [] };
     worker.on('message', (m: FromWorker) => onMessage(slot, m));
     worker.on('error', (err) => fail(slot, `worker thread crashed: ${err.message}`));
