@@ -9,7 +9,9 @@
  * per-round slow-down, the time spent inside `publish` per event, the events/s delivered to the
  * clients, slow-client drops, and the peak queued bytes and heap. Besides wall-clock samples/s (which
  * other processes on a shared machine disturb a lot), samples per CPU-second of this process: the
- * monitor's cost in the training process, without the clients' (they run elsewhere); and the cores
+ * monitor's cost in the training process, without the clients' (they run elsewhere); samples per
+ * CPU-second of the main thread alone (where training and the monitor's JavaScript run, without V8's
+ * helper threads, whose time the process figure includes; Linux only); and the cores
  * the clients' process kept busy in monitored rounds: on a 2-vCPU machine they compete with training
  * (`--clients 2` shows the monitor with most of the clients' load removed).
  *
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`backend ${backend.name}; ${nClients} clients per monitor (1 slow); arms: bare, ${impls.map((i) => i.name).join(', ')}; ${rounds} rounds × ${epochs} epochs\n`);
 
-  const round = async (arm: Arm | undefined): Promise<{ samplesPerSec: number; samplesPerCpuSec: number; events: number; ms: number; clientCores: number }> => {
+  const round = async (arm: Arm | undefined): Promise<{ samplesPerSec: number; samplesPerCpuSec: number; samplesPerThreadSec: number; events: number; ms: number; clientCores: number }> => {
     const model = mlp({ inputShape: [64], units: [64], classes: 10, seed: 1 });
     let synthetic: ReturnType<typeof setInterval> | undefined;
     const before = arm?.published ?? 0;
@@ -113,16 +115,18 @@ async function main(): Promise<void> {
     }
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const thread0 = mainThreadCpuSeconds();
     const clientCpu0 = arm ? processCpuSeconds(arm.clients.pid) : 0;
     const events = train(model, data, { epochs, batchSize: 32, optimizer: { name: 'adam', lr: 0.002 }, seed: 1 });
     await lastValueFrom(arm ? events.pipe(arm.impl.monitorTap(arm.timed, { run: 'train' })) : events);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const thread = mainThreadCpuSeconds() - thread0;
     if (synthetic) clearInterval(synthetic);
     model.dispose();
     const samples = epochs * data.length;
     const clientCores = arm ? (processCpuSeconds(arm.clients.pid) - clientCpu0) / (ms / 1000) : 0;
-    return { samplesPerSec: samples / (ms / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6), events: (arm?.published ?? 0) - before, ms, clientCores };
+    return { samplesPerSec: samples / (ms / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6), samplesPerThreadSec: samples / thread, events: (arm?.published ?? 0) - before, ms, clientCores };
   };
 
   await round(undefined); // warm-up
@@ -132,6 +136,8 @@ async function main(): Promise<void> {
   const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
   const wallRatio = new Map<string, number[]>(names.map((n) => [n, []]));
   const cpuRatio = new Map<string, number[]>(names.map((n) => [n, []]));
+  const thread = new Map<string, number[]>(names.map((n) => [n, []]));
+  const threadRatio = new Map<string, number[]>(names.map((n) => [n, []]));
   const eventsPerSec = new Map<string, number>();
   const clientCores = new Map<string, number[]>(names.map((n) => [n, []]));
   let maxQueued = 0;
@@ -144,9 +150,10 @@ async function main(): Promise<void> {
     // Each round runs every arm once, the monitored ones in an order that rotates with the round.
     const order = arms.map((_, i) => arms[(i + r) % arms.length]!);
     const bare = await round(undefined);
-    const line = [`bare ${bare.samplesPerSec.toFixed(0)}/s (${bare.samplesPerCpuSec.toFixed(0)}/cpu-s)`];
+    const line = [`bare ${bare.samplesPerSec.toFixed(0)}/s (${bare.samplesPerCpuSec.toFixed(0)}/cpu-s, ${bare.samplesPerThreadSec.toFixed(0)}/main-thread-s)`];
     wall.get('bare')!.push(bare.samplesPerSec);
     cpu.get('bare')!.push(bare.samplesPerCpuSec);
+    thread.get('bare')!.push(bare.samplesPerThreadSec);
     for (const arm of order) {
       const m = await round(arm);
       const n = arm.impl.name;
@@ -155,8 +162,10 @@ async function main(): Promise<void> {
       cpu.get(n)!.push(m.samplesPerCpuSec);
       wallRatio.get(n)!.push(m.samplesPerSec / bare.samplesPerSec);
       cpuRatio.get(n)!.push(m.samplesPerCpuSec / bare.samplesPerCpuSec);
+      thread.get(n)!.push(m.samplesPerThreadSec);
+      threadRatio.get(n)!.push(m.samplesPerThreadSec / bare.samplesPerThreadSec);
       clientCores.get(n)!.push(m.clientCores);
-      line.push(`${n} ${m.samplesPerSec.toFixed(0)}/s (${m.samplesPerCpuSec.toFixed(0)}/cpu-s; ${m.events} events; clients' process ${m.clientCores.toFixed(2)} cores)`);
+      line.push(`${n} ${m.samplesPerSec.toFixed(0)}/s (${m.samplesPerCpuSec.toFixed(0)}/cpu-s, ${m.samplesPerThreadSec.toFixed(0)}/main-thread-s; ${m.events} events; clients' process ${m.clientCores.toFixed(2)} cores)`);
     }
     process.stderr.write(`round ${r + 1}: ${line.join(', ')}\n`);
   }
@@ -190,7 +199,7 @@ async function main(): Promise<void> {
   const first = arms[0]!.impl.name;
   process.stderr.write(`cost windows (CPU ms per 1 s window at ${2 * rate} events/s, median): ${[...windows].map(([n, v]) => `${n} ${median(v).toFixed(1)}`).join(', ')}\n`);
 
-  const result: Record<string, unknown> = { bench: 'monitor-load', backend: backend.name, rounds, epochs, syntheticRate: rate, clients: nClients, bareSamplesPerSec: Math.round(median(wall.get('bare')!)), bareSamplesPerCpuSec: Math.round(median(cpu.get('bare')!)) };
+  const result: Record<string, unknown> = { bench: 'monitor-load', backend: backend.name, rounds, epochs, syntheticRate: rate, clients: nClients, bareSamplesPerSec: Math.round(median(wall.get('bare')!)), bareSamplesPerCpuSec: Math.round(median(cpu.get('bare')!)), bareSamplesPerMainThreadSec: Math.round(median(thread.get('bare')!)) };
   for (const arm of arms) {
     const n = arm.impl.name;
     arm.clients.send('report');
@@ -203,6 +212,8 @@ async function main(): Promise<void> {
       medianSlowdownPct: Number(((1 - median(wallRatio.get(n)!)) * 100).toFixed(2)),
       samplesPerCpuSec: Math.round(median(cpu.get(n)!)),
       medianCpuSlowdownPct: Number(((1 - median(cpuRatio.get(n)!)) * 100).toFixed(2)),
+      samplesPerMainThreadSec: Math.round(median(thread.get(n)!)),
+      medianMainThreadSlowdownPct: Number(((1 - median(threadRatio.get(n)!)) * 100).toFixed(2)),
       eventsPerSec: Math.round(eventsPerSec.get(n) ?? 0),
       clientProcessCores: Number(median(clientCores.get(n)!).toFixed(2)),
       publishMicrosPerEvent: Number((arm.publishNs / arm.published / 1000).toFixed(2)),
@@ -231,6 +242,18 @@ function processCpuSeconds(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15 of the line)
   } catch {
     return 0;
+  }
+}
+
+/**
+ * CPU seconds this process's main thread has used so far, from its scheduler statistics (ns); NaN
+ * where there is no /proc.
+ */
+function mainThreadCpuSeconds(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return NaN;
   }
 }
 

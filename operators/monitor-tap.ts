@@ -16,9 +16,9 @@ const where = 'monitorTap()';
 /**
  * Send every event of a stream to a monitor, and pass it on unchanged.
  *
- * Intuition: `tap` whose side effect is a broadcast. Sending is fire-and-forget: the monitor appends the
- * serialised event to its log and returns at once, so a slow or stalled browser never slows the stream
- * (it is dropped instead). Works on any stream of `{type}` objects: a training run, a study's events,
+ * Intuition: `tap` whose side effect is a broadcast. Sending is fire-and-forget: the monitor sets the
+ * event aside (it is serialised with others at the next flush) and returns at once, so a slow or
+ * stalled browser never slows the stream (it is dropped instead). Works on any stream of `{type}` objects: a training run, a study's events,
  * `pbt()`'s events. On a stream of `evolve()` populations, each population is sent as a
  * `{type: 'generationStarted', generation, members, best?}` record of plain data, followed by its
  * members' trial events (read from their replaying streams: nothing is run twice). When the stream

@@ -1,11 +1,19 @@
 /**
  * The monitor's fan-out: one log of serialised records, a cursor into it per client, and the rules for
- * what a client may send. `publish` never waits and never throws: it serialises the record once,
- * appends it to the log, and schedules a flush; its cost does not depend on the clients. The flush
- * sends each client what lies past its cursor, many records to a frame. A client that falls more than
- * `maxClientQueue` characters behind (it reads more slowly than events come) is closed with
- * {@link CLOSE_SLOW_CONSUMER} and forgotten at the next flush; it may reconnect and pick up from the
- * history.
+ * what a client may send. `publish` never waits and never throws: it counts the event, stamps it with
+ * its time, sets it aside and schedules a flush; its cost does not depend on the clients. The flush
+ * first serialises what was set aside into the log (each record once, in publish order), then sends
+ * each client what lies past its cursor, many records to a frame.
+ *
+ * Serialising in batches rather than in `publish` keeps the producer's share small: between two events
+ * a training step runs and evicts the serialiser's code and data from the caches, so an event
+ * serialised on its own costs several times what it costs in a batch (benchmarks.md, Monitor). Events
+ * are plain data that nobody changes once emitted (their types are readonly), so serialising them up
+ * to `flushMs` later sends what was published.
+ *
+ * A client that falls more than `maxClientQueue` characters behind (it reads more slowly than events
+ * come) is closed with {@link CLOSE_SLOW_CONSUMER} and forgotten at the next flush; it may reconnect
+ * and pick up from the history.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -56,8 +64,13 @@ const HIGH_WATER = 256 * 1024;
 /** Characters per `events` frame. */
 const FRAME_CHARS = 64 * 1024;
 const RETRY_MS = 15;
-/** Characters published since the last flush that make the next flush immediate rather than timed. */
+/** Characters serialised since the last flush that make the next flush immediate rather than timed. */
 const BURST = 2 * FRAME_CHARS;
+/**
+ * Events set aside before `publish` serialises them itself, in one batch: enough that serialising is
+ * done warm, few enough that a burst is noticed (by its characters) before it outgrows the clients' bound.
+ */
+const CHUNK = 256;
 
 export function createHub(o: HubOptions) {
   const instance = randomBytes(6).toString('hex');
@@ -71,8 +84,11 @@ export function createHub(o: HubOptions) {
   let flushSoon: ReturnType<typeof setImmediate> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  /** Characters published since the last flush. */
-  let pending = 0;
+  // Events published since the last flush, not serialised yet: run, time, event, in turn (one flat
+  // array: no object per event).
+  let pending: unknown[] = [];
+  /** Characters serialised into the log since the last flush. */
+  let fresh = 0;
   // The run id's JSON, for the run of the last record (consecutive records mostly share it).
   let lastRun = '';
   let lastRunJson = '""';
@@ -95,6 +111,37 @@ export function createHub(o: HubOptions) {
     setTimeout(() => c.ws.terminate(), 1000).unref();
   };
 
+  /** Serialise what was published since the last flush into the log, in order. */
+  const absorb = (): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    for (let i = 0; i < batch.length; i += 3) {
+      const run = batch[i] as string;
+      const time = batch[i + 1] as number;
+      const event = batch[i + 2] as { readonly type: string };
+      if (run !== lastRun) {
+        lastRun = run;
+        lastRunJson = JSON.stringify(run);
+      }
+      // The record's envelope is written by hand around the event's JSON: one stringify of the event,
+      // no envelope object. A non-finite time would not be JSON: it goes as null, as stringify writes it.
+      let body: string | undefined;
+      try {
+        body = JSON.stringify(event);
+      } catch (err) {
+        // A cyclic or BigInt-carrying event must not break training: send what can be said about it.
+        body = JSON.stringify({ type: String(event.type), unserializable: String((err as Error).message) });
+      }
+      body ??= JSON.stringify({ type: String(event.type), unserializable: 'not representable in JSON' });
+      const s = log.nextSeq;
+      const json = `{"seq":${s},"run":${lastRunJson},"time":${Number.isFinite(time) ? time : 'null'},"event":${body}}`;
+      log.push(s, json);
+      fresh += json.length;
+    }
+    if (clients.size === 0 && log.size > o.history) log.trim(log.nextSeq - o.history);
+  };
+
   /** Characters a client is behind, not counting the history it was given on connecting. */
   const owed = (c: Client): number => log.chars - Math.max(log.charsBefore(c.cursor), c.credit);
 
@@ -110,7 +157,8 @@ export function createHub(o: HubOptions) {
     if (flushSoon !== undefined) clearImmediate(flushSoon);
     flushTimer = undefined;
     flushSoon = undefined;
-    pending = 0;
+    absorb();
+    fresh = 0;
     let blocked = false;
     const end = log.nextSeq;
     // Clients that keep up are at the same cursor: build and encode each frame once, by its first seq,
@@ -155,6 +203,7 @@ export function createHub(o: HubOptions) {
   };
 
   const start = (c: Client, since: number): void => {
+    absorb();
     const from = Math.max(since + 1, log.nextSeq - o.history, log.oldestSeq);
     sendNow(c.ws, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: log.nextSeq - from });
     c.cursor = from;
@@ -169,27 +218,11 @@ export function createHub(o: HubOptions) {
 
     publish<E extends { readonly type: string }>(run: string, event: E): void {
       if (closed) return;
-      const s = ++seq;
-      const time = o.clock.now();
-      if (run !== lastRun) {
-        lastRun = run;
-        lastRunJson = JSON.stringify(run);
-      }
-      // The record's envelope is written by hand around the event's JSON: one stringify of the event,
-      // no envelope object. A non-finite time would not be JSON: it goes as null, as stringify writes it.
-      let body: string | undefined;
-      try {
-        body = JSON.stringify(event);
-      } catch (err) {
-        // A cyclic or BigInt-carrying event must not break training: send what can be said about it.
-        body = JSON.stringify({ type: String(event.type), unserializable: String((err as Error).message) });
-      }
-      body ??= JSON.stringify({ type: String(event.type), unserializable: 'not representable in JSON' });
-      const json = `{"seq":${s},"run":${lastRunJson},"time":${Number.isFinite(time) ? time : 'null'},"event":${body}}`;
-      log.push(s, json);
-      pending += json.length;
-      if (clients.size === 0 && log.size > o.history) log.trim(log.nextSeq - o.history);
-      scheduleFlush(pending > BURST);
+      // Its seq is given when it enters the log: records enter in publish order, one apart, from 1.
+      seq++;
+      pending.push(run, o.clock.now(), event);
+      if (pending.length >= 3 * CHUNK) absorb();
+      scheduleFlush(fresh > BURST);
     },
 
     attach(ws: WebSocket, req: IncomingMessage): void {
@@ -232,6 +265,7 @@ export function createHub(o: HubOptions) {
     },
 
     stats(): MonitorStats {
+      absorb();
       let queued = 0;
       for (const c of clients.values()) if (c.live) queued += log.chars - log.charsBefore(c.cursor);
       return { clients: clients.size, published: seq, dropped, refused, historySize: Math.min(log.size, o.history), queued };

@@ -26,6 +26,29 @@ t.test('a late client gets the bounded history first, then live events, in order
   c.ws.close();
 });
 
+t.test('publish sets the event aside; the flush serialises it once, and a bad one does not stop the rest', async (t) => {
+  const monitor = await startMonitor({ history: 100, clock: { now: () => 7 } });
+  t.teardown(() => monitor.close());
+  let serialised = 0;
+  const counted = { type: 'step', toJSON: () => (serialised++, { type: 'step', n: 1 }) };
+  monitor.publish('a', counted);
+  t.equal(serialised, 0, 'not serialised inside publish (that is done in batches, warm, at the flush)');
+  const cyclic: { type: string; self?: unknown } = { type: 'epochEnd' };
+  cyclic.self = cyclic;
+  monitor.publish('a', cyclic);
+  monitor.publish('a', { type: 'step', big: 1n });
+  monitor.publish('b', { type: 'step', n: 2 });
+  const c = await rawClient(monitor.wsUrl);
+  await eventually(() => c.records.length === 4, 5000, 'four records');
+  t.equal(serialised, 1, 'serialised once, for every client');
+  t.same(c.records.map((r) => [r.seq, r.run, r.time]), [[1, 'a', 7], [2, 'a', 7], [3, 'a', 7], [4, 'b', 7]], 'seq, run and time as published');
+  t.match(c.records[0]!.event, { type: 'step', n: 1 });
+  t.match(c.records[1]!.event, { type: 'epochEnd', unserializable: /circular/i });
+  t.match(c.records[2]!.event, { type: 'step', unserializable: /bigint/i });
+  t.match(c.records[3]!.event, { type: 'step', n: 2 });
+  c.ws.close();
+});
+
 t.test('a client that reconnects with since= gets only what it missed', async (t) => {
   const monitor = await startMonitor({ history: 100 });
   t.teardown(() => monitor.close());
