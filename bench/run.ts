@@ -20,6 +20,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[] }> = [
   { name: 'samplers', file: 'bench/samplers.ts', args: [] },
   { name: 'parallel', file: 'bench/parallel.ts', args: ['--rounds', '3'] },
   { name: 'distributed', file: 'bench/distributed.ts', args: ['--rounds', '3', '--trials', '200'] },
+  { name: 'distributed-scale', file: 'bench/distributed-scale.ts', args: [] },
   { name: 'evolve', file: 'bench/evolve.ts', args: [] },
   { name: 'pbt', file: 'bench/pbt.ts', args: ['--seeds=10'] },
   { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },
