@@ -1,6 +1,8 @@
 /**
- * Messages between a worker pool and its worker threads. Plain, structured-clone-able data only.
+ * Messages between a worker pool and its worker threads. Plain, structured-clone-able data only; and
+ * what both ends of a thread boundary share: errors as data, loading a task's module.
  */
+import { pathToFileURL } from 'node:url';
 
 /** Parent → worker. */
 export type ToWorker =
@@ -30,4 +32,25 @@ export function toWire(err: unknown): WireError {
     return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}), ...(err.stack ? { stack: err.stack } : {}) };
   }
   return { name: 'Error', message: String(err) };
+}
+
+/** An error from the other thread, rebuilt with its name, message, `code` and stack. */
+export function fromWire(e: WireError): Error {
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * Import `module` (an absolute path or a `file:` URL) in this thread and return its export `exportName`,
+ * which must be a function. `who` prefixes the error (`worker:`, `pbt():`).
+ */
+export async function importFunction<F>(who: string, module: string, exportName: string): Promise<F> {
+  const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') throw new Error(`${who} module '${module}' has no function export '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`);
+  return fn as F;
 }

@@ -5,10 +5,9 @@
  * which stops training at the next step boundary.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import { isObservable, type Subscription } from 'rxjs';
 import { useBackend, type BackendName } from '../backend/use-backend.js';
-import { toWire, type FromWorker, type ToWorker } from './protocol.js';
+import { importFunction, toWire, type FromWorker, type ToWorker } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
@@ -19,11 +18,8 @@ const running = new Map<number, Subscription | 'promise'>();
 
 async function run(id: number, module: string, exportName: string, input: unknown): Promise<void> {
   try {
-    const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
-    const mod = (await import(url)) as Record<string, unknown>;
-    const fn = mod[exportName];
-    if (typeof fn !== 'function') throw new Error(`worker: module '${module}' has no function export '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`);
-    const out: unknown = await (fn as (input: unknown) => unknown)(input);
+    const fn = await importFunction<(input: unknown) => unknown>('worker:', module, exportName);
+    const out: unknown = await fn(input);
     if (!running.has(id)) return; // cancelled while loading
     if (isObservable(out)) {
       let finished = false;

@@ -8,7 +8,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonEmptyString, positiveInt, requireObject } from '../validate.js';
 import type { BackendName } from '../backend/use-backend.js';
-import type { FromWorker, ToWorker, WireError } from './protocol.js';
+import { fromWire, type FromWorker, type ToWorker } from './protocol.js';
 import { entryUrl, startThread } from './start-thread.js';
 
 export interface WorkerPoolConfig {
@@ -223,13 +223,4 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
       await Promise.all(all.map((s) => { s.worker.ref(); return s.worker.terminate(); }));
     },
   };
-}
-
-/** The worker's error, rebuilt with its name, message, `code` and stack. */
-function fromWire(e: WireError): Error {
-  const err = new Error(e.message);
-  err.name = e.name;
-  if (e.code !== undefined) (err as Error & { code?: string }).code = e.code;
-  if (e.stack) err.stack = e.stack;
-  return err;
 }

@@ -30,12 +30,3 @@ export type FromHost =
   | { readonly type: 'event'; readonly id: number; readonly event: { readonly type: string } }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WireError };
-
-/** An error from the worker, rebuilt with its name, message, `code` and stack. */
-export function fromWire(e: WireError): Error {
-  const err = new Error(e.message) as Error & { code?: string };
-  err.name = e.name;
-  if (e.code !== undefined) err.code = e.code;
-  if (e.stack) err.stack = e.stack;
-  return err;
-}

@@ -3,9 +3,8 @@
  * module in this thread's tfjs engine and runs pbt's requests on them (train, setParams, save, load,
  * dispose). It runs until the pool cancels it or pbt stops the worker; a cancel disposes its members.
  */
-import { pathToFileURL } from 'node:url';
 import { Observable, type Subscription } from 'rxjs';
-import { toWire } from '../parallel/protocol.js';
+import { importFunction, toWire } from '../parallel/protocol.js';
 import type { FromHost, HostInput, ToHost } from './host-protocol.js';
 import type { PbtMember, PbtObjective } from './types.js';
 
@@ -16,12 +15,7 @@ export default function memberHost(input: HostInput): Observable<never> {
     const training = new Map<number, Subscription>();
     const post = (m: FromHost): void => port.postMessage(m);
     let objective: Promise<PbtObjective> | undefined;
-    const load = (): Promise<PbtObjective> =>
-      (objective ??= import(input.module.startsWith('file:') ? input.module : pathToFileURL(input.module).href).then((mod: Record<string, unknown>) => {
-        const fn = mod[input.exportName];
-        if (typeof fn !== 'function') throw new Error(`pbt(): module '${input.module}' has no function export '${input.exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`);
-        return fn as PbtObjective;
-      }));
+    const load = (): Promise<PbtObjective> => (objective ??= importFunction<PbtObjective>('pbt():', input.module, input.exportName));
     const get = (i: number): PbtMember => {
       const m = members.get(i);
       if (!m) throw new Error(`pbt(): member ${i} is not in this worker`);

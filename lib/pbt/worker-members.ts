@@ -15,7 +15,8 @@ import { RxtrainError } from '../errors.js';
 import { entryUrl } from '../parallel/start-thread.js';
 import { workerPool, type WorkerPool } from '../parallel/worker-pool.js';
 import type { Params } from '../search/types.js';
-import { fromWire, type FromHost, type HostInput, type ToHost } from './host-protocol.js';
+import { fromWire } from '../parallel/protocol.js';
+import type { FromHost, HostInput, ToHost } from './host-protocol.js';
 import type { PbtMember, PbtMemberInput, PbtObjective } from './types.js';
 
 export interface WorkerMembersConfig {
