@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { isAbsolute, resolve } from 'node:path';
+import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
 import { lossNames, validateMetrics, type LossName, type MetricKind } from '../losses.js';
 import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../optimizers.js';
@@ -91,8 +91,7 @@ export function checkDataParallelConfig(where: string, model: tfl.LayersModel, c
   const backend = c.backend === undefined ? 'wasm' : oneOf(where, 'backend', c.backend, [...backendNames, 'auto'] as const);
   if (c.imports !== undefined && !Array.isArray(c.imports)) throw configError(where, 'imports', 'must be an array of module paths', c.imports);
   const imports = ((c.imports ?? []) as unknown[]).map((m, i) => {
-    const spec = nonEmptyString(where, `imports[${i}]`, m);
-    return spec.startsWith('file:') || isAbsolute(spec) ? spec : resolve(spec);
+    return moduleUrl(nonEmptyString(where, `imports[${i}]`, m));
   });
   const stepTimeoutMs = c.stepTimeoutMs === undefined ? 300_000 : positiveNumber(where, 'stepTimeoutMs', c.stepTimeoutMs);
   return { workers, optimizer: config.optimizer, loss, metrics, clipNorm, readEvery, backend, imports, stepTimeoutMs, clock: config.clock, topology };

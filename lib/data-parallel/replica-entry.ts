@@ -6,7 +6,6 @@
  * signals. It keeps no optimizer: the update is applied in the main thread, where the state lives.
  */
 import { workerData, parentPort } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../backend/gradients.js';
@@ -116,7 +115,7 @@ parent.on('message', (m: StepRequest) => {
 });
 
 try {
-  for (const spec of data.imports) await import(spec.startsWith('file:') ? spec : pathToFileURL(spec).href);
+  for (const url of data.imports) await import(url); // moduleUrl()s, resolved in the main thread
   // The `backend` option alone decides: RXTRAIN_BACKEND chooses the calling thread's backend, not these.
   await useBackend(data.backend, { env: {} });
   model = await tfl.models.modelFromJSON(data.topology as Parameters<typeof tfl.models.modelFromJSON>[0]);

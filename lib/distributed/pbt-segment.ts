@@ -7,8 +7,7 @@
  * directory every machine shares.
  */
 import { concat, defer, finalize, ignoreElements, map, switchMap, filter, type Observable } from 'rxjs';
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
 import type { Params } from '../search/types.js';
 import type { PbtMember, PbtObjective } from '../pbt/types.js';
@@ -75,8 +74,7 @@ export function runSegmentTask(input: { module: string; export: string; params: 
 }
 
 export async function loadMemberFactory(module: string, exportName: string): Promise<PbtObjective> {
-  const url = /^(file|data):/.test(module) ? module : pathToFileURL(isAbsolute(module) ? module : resolve(module)).href;
-  const mod = (await import(url)) as Record<string, unknown>;
+  const mod = (await import(moduleUrl(module))) as Record<string, unknown>;
   const factory = mod[exportName];
   if (typeof factory !== 'function') {
     throw configError('rxtrain worker', 'objective', `a PBT segment needs the member factory export '${exportName}' in ${module} (it has: ${Object.keys(mod).join(', ') || 'nothing'})`);

@@ -14,8 +14,7 @@ import { defer, isObservable, switchMap, type Observable, type Subscription } fr
 import { entryUrl } from '../parallel/start-thread.js';
 import { isPbtSegment, loadMemberFactory, runSegment, type PbtSegment } from './pbt-segment.js';
 import type { PbtObjective } from '../pbt/types.js';
-import { pathToFileURL } from 'node:url';
-import { isAbsolute, resolve } from 'node:path';
+import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
 import type { Params, Pruner } from '../search/types.js';
 import type { Objective } from '../study/optimize.js';
@@ -44,11 +43,6 @@ export interface WorkerCommandOptions {
 }
 
 const WHERE = 'rxtrain worker';
-
-function moduleUrl(path: string): string {
-  if (/^(file|data):/.test(path)) return path;
-  return pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
-}
 
 /** One line per event, for a log. */
 export function formatWorkerEvent(e: StudyEvent): string | undefined {

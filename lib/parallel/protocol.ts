@@ -2,6 +2,7 @@
  * Messages between a worker pool and its worker threads. Plain, structured-clone-able data only; and
  * what both ends of a thread boundary share: errors as data, loading a task's module.
  */
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Parent → worker. */
@@ -44,12 +45,20 @@ export function fromWire(e: WireError): Error {
 }
 
 /**
- * Import `module` (an absolute path or a `file:` URL) in this thread and return its export `exportName`,
+ * The URL to import a user's module by, from a `file:` or `data:` URL (kept) or a path (relative paths
+ * against the current directory, as on a command line). Resolved where the user named it, so a worker
+ * thread or process started elsewhere imports the same file.
+ */
+export function moduleUrl(spec: string): string {
+  return /^(file|data):/.test(spec) ? spec : pathToFileURL(resolve(spec)).href;
+}
+
+/**
+ * Import `module` (a path or a `file:`/`data:` URL: see {@link moduleUrl}) in this thread and return its export `exportName`,
  * which must be a function. `who` prefixes the error (`worker:`, `pbt():`).
  */
 export async function importFunction<F>(who: string, module: string, exportName: string): Promise<F> {
-  const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
-  const mod = (await import(url)) as Record<string, unknown>;
+  const mod = (await import(moduleUrl(module))) as Record<string, unknown>;
   const fn = mod[exportName];
   if (typeof fn !== 'function') throw new Error(`${who} module '${module}' has no function export '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`);
   return fn as F;

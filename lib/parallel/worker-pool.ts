@@ -3,12 +3,11 @@
  * JavaScript's tfjs backends (wasm, cpu) run on one thread; two trials in two threads run side by side.
  */
 import { Worker, type Transferable } from 'node:worker_threads';
-import { isAbsolute, resolve } from 'node:path';
 import { Observable, type Subscriber } from 'rxjs';
 import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonEmptyString, positiveInt, requireObject } from '../validate.js';
 import type { BackendName } from '../backend/use-backend.js';
-import { fromWire, type FromWorker, type ToWorker } from './protocol.js';
+import { fromWire, moduleUrl, type FromWorker, type ToWorker } from './protocol.js';
 import { entryUrl, startThread } from './start-thread.js';
 
 export interface WorkerPoolConfig {
@@ -185,7 +184,7 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
       const transfer = (t.transfer ?? []) as readonly Transferable[];
       const moduleSpec = nonEmptyString('workerPool.run()', 'module', t.module);
       const exportName = t.export === undefined ? 'default' : nonEmptyString('workerPool.run()', 'export', t.export);
-      const module = moduleSpec.startsWith('file:') || isAbsolute(moduleSpec) ? moduleSpec : resolve(moduleSpec);
+      const module = moduleUrl(moduleSpec);
       return new Observable<T>((subscriber) => {
         if (closed) {
           subscriber.error(configError('workerPool.run()', 'pool', 'is closed'));

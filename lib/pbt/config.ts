@@ -1,11 +1,11 @@
 /** Validation of {@link PbtConfig}: every error names the field. */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendNames, type BackendName } from '../backend/use-backend.js';
 import { configError } from '../errors.js';
 import type { WorkerPool } from '../parallel/worker-pool.js';
+import { moduleUrl } from '../parallel/protocol.js';
 import type { Direction, Params } from '../search/types.js';
 import { finiteNumber, knownFields, nonEmptyString, numberInRange, oneOf, positiveInt, positiveNumber, requireObject } from '../validate.js';
 import type { ExploreConfig, PbtConfig, PbtModuleObjective, PbtObjective } from './types.js';
@@ -43,9 +43,9 @@ export function resolveObjective<P extends Params>(objective: PbtObjective<P> | 
   knownFields(WHERE, o, ['module', 'export']);
   const spec = o.module instanceof URL ? o.module.href : nonEmptyString(WHERE, 'objective.module', o.module);
   const exportName = o.export === undefined ? 'default' : nonEmptyString(WHERE, 'objective.export', o.export);
-  const module = spec.startsWith('file:') || isAbsolute(spec) ? spec : resolve(spec);
-  if (!/^[a-z]+:/i.test(module) || module.startsWith('file:')) {
-    const path = module.startsWith('file:') ? fileURLToPath(module) : module;
+  const module = moduleUrl(spec);
+  if (module.startsWith('file:')) {
+    const path = fileURLToPath(module);
     if (!existsSync(path)) throw configError(WHERE, 'objective.module', `names no file (${path})`, o.module);
   }
   return { kind: 'module', module, exportName };
