@@ -4,7 +4,7 @@
  * val_loss). The study (in the main thread) reports each
  * epoch to its pruner and stops the trial when told to.
  */
-import { filter } from 'rxjs';
+import { filter, finalize } from 'rxjs';
 import { choice, digits, int, logUniform, mlp, space, split, successiveHalvingPruner, train, uniform, when, type WorkerTrialInput } from 'rxtrain';
 
 /** The parameters examples/digits-search.ts and examples/distributed.ts search. */
@@ -40,5 +40,6 @@ export default function digitsTrial({ params, seed }: WorkerTrialInput<DigitsPar
   // that was, so the trial's value is that epoch's val_accuracy.
   return train(model, data, { epochs: 20, batchSize: 32, optimizer, validation, seed, earlyStopping: { monitor: 'val_loss', patience: 3, restoreBest: true } }).pipe(
     filter((e) => e.type === 'epochEnd' || e.type === 'stopped'),
+    finalize(() => model.dispose()), // a worker runs many trials: each frees its model
   );
 }
