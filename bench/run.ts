@@ -31,6 +31,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },
   { name: 'fashion-search', file: 'bench/fashion-search.ts', args: ['--budget', '90'] },
   { name: 'fashion-search-plain', file: 'bench/fashion-search.ts', args: ['--budget', '90', '--recipe', 'plain'] },
+  { name: 'reference-samplers', file: 'bench/reference/samplers_optuna.py', args: ['--samplers=tpe,tpe-multivariate,cmaes,random'], python: true },
   { name: 'reference-fashion-search', file: 'bench/reference/fashion_optuna.py', args: ['--budget', '90'], python: true },
   { name: 'reference-fashion-search-plain', file: 'bench/reference/fashion_optuna.py', args: ['--budget', '90', '--recipe', 'plain'], python: true },
 ];

@@ -26,6 +26,14 @@ export interface ParzenOptions {
   readonly priorWeight: number;
   /** Multivariate bandwidth (Scott-like, shared) instead of the univariate neighbour-distance rule. */
   readonly multivariate: boolean;
+  /**
+   * Leave each continuous kernel's 1/σ out of `logPdfParzen`, so that a component counts by its weight
+   * times the product of its continuous bandwidths: broad kernels (isolated observations, the prior)
+   * weigh more against narrow ones. The result is then no longer a density (it integrates to Σ wᵢ·Πσᵢ),
+   * but it is the score Optuna 3.1's TPE compares (see `TpeSamplerConfig.scoring`). Sampling is
+   * unaffected; discrete dimensions keep their cell mass. Default false.
+   */
+  readonly bandwidthWeighted?: boolean;
 }
 
 interface NumericDim {
@@ -35,7 +43,7 @@ interface NumericDim {
   readonly sigmas: Float64Array;
   /** log of each truncated kernel's mass inside [low, high]. */
   readonly logZ: Float64Array;
-  /** 1/σ and −log σ − log Z − log √(2π) per kernel: the density's constants, computed once. */
+  /** 1/σ and −log σ − log Z − log √(2π) per kernel (no −log σ if bandwidth-weighted): constants, computed once. */
   readonly invSigmas: Float64Array;
   readonly logNorm: Float64Array;
 }
@@ -117,7 +125,7 @@ export function fitParzen(specs: readonly ParzenDimSpec[], observations: Readonl
     const logNorm = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       invSigmas[i] = 1 / sigmas[i]!;
-      logNorm[i] = -Math.log(sigmas[i]!) - logZ[i]! - LOG_SQRT_2PI;
+      logNorm[i] = (options.bandwidthWeighted ? 0 : -Math.log(sigmas[i]!)) - logZ[i]! - LOG_SQRT_2PI;
     }
     return { kind: 'numeric', spec, mus, sigmas, logZ, invSigmas, logNorm };
   });

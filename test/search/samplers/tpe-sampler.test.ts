@@ -20,13 +20,15 @@ function best(sampler: Sampler, n: number): number {
 }
 
 t.test('TPE beats random on a mixed problem (5 seeds, 60 trials)', async (t) => {
-  for (const multivariate of [false, true]) {
-    let tpe = 0, rnd = 0;
-    for (let seed = 0; seed < 5; seed++) {
-      tpe += best(tpeSampler({ seed, multivariate }), 60);
-      rnd += best(randomSampler({ seed }), 60);
+  for (const scoring of ['bandwidth-weighted', 'density'] as const) {
+    for (const multivariate of [false, true]) {
+      let tpe = 0, rnd = 0;
+      for (let seed = 0; seed < 5; seed++) {
+        tpe += best(tpeSampler({ seed, multivariate, scoring }), 60);
+        rnd += best(randomSampler({ seed }), 60);
+      }
+      t.ok(tpe < rnd * 0.6, `${scoring}, multivariate=${multivariate}: TPE ${(tpe / 5).toFixed(3)} vs random ${(rnd / 5).toFixed(3)}`);
     }
-    t.ok(tpe < rnd * 0.6, `multivariate=${multivariate}: TPE ${(tpe / 5).toFixed(3)} vs random ${(rnd / 5).toFixed(3)}`);
   }
 });
 
@@ -75,6 +77,7 @@ t.test('config errors name the field', async (t) => {
   t.throws(() => tpeSampler({ seed: 1, nEICandidates: 0 }), { code: 'INVALID_CONFIG', details: { field: 'nEICandidates' } });
   t.throws(() => tpeSampler({ seed: 1, multivariate: 'yes' as never }), { code: 'INVALID_CONFIG', details: { field: 'multivariate' } });
   t.throws(() => tpeSampler({ seed: 1, nStartups: 3 } as never), { code: 'INVALID_CONFIG', details: { field: 'nStartups' } });
+  t.throws(() => tpeSampler({ seed: 1, scoring: 'ratio' as never }), { code: 'INVALID_CONFIG', details: { field: 'scoring' } });
   const bad = tpeSampler({ seed: 1, nStartup: 1, gamma: () => Number.NaN });
   t.throws(() => bad.sample(space({ x: uniform(0, 1) }), [{ number: 0, state: 'completed', params: { x: 0.5 }, value: 1, intermediate: [] }], { direction: 'minimize', trialNumber: 1 }), { code: 'INVALID_CONFIG', details: { field: 'gamma' } });
 });
