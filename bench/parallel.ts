@@ -8,23 +8,33 @@
  * running one study's trials on two threads can beat that pair, so `speedup / pairSpeedup` is the share
  * of the machine's own two-thread speed-up that concurrency 2 reaches.
  *
- *   node --conditions=rxtrain-source --import=tsx bench/parallel.ts [--rounds 3] [--trials 8]
+ *   node --conditions=rxtrain-source --import=tsx bench/parallel.ts [--rounds 3] [--trials 8] [--workload digits|fashion]
+ *
+ * `--workload fashion`: the trials of bench/fashion-search.ts instead (an MLP 784-256-10 on 10k
+ * Fashion-MNIST images, 5 epochs, batch 128, the `tuned` recipe; only the learning rate varies): larger
+ * matrix products than the digits MLP's.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { lastValueFrom } from 'rxjs';
-import { logUniform, randomSampler, space, study, workerObjective, workerPool } from 'rxtrain';
+import { choice, logUniform, randomSampler, space, study, workerObjective, workerPool } from 'rxtrain';
 import { arg, median } from './util.js';
 
 const rounds = Number(arg('rounds', '3'));
 const trials = Number(arg('trials', '8'));
-const module = fileURLToPath(new URL('./fixtures/digits-trial.ts', import.meta.url));
+const workload = arg('workload', 'digits');
+if (workload !== 'digits' && workload !== 'fashion') throw new Error(`--workload must be digits or fashion, not ${workload}`);
+const module = fileURLToPath(new URL(workload === 'digits' ? './fixtures/digits-trial.ts' : './fixtures/fashion-trial.ts', import.meta.url));
+const searchSpace = () => workload === 'digits'
+  ? space({ lr: logUniform(1e-3, 1e-2) })
+  : space({ lr: logUniform(1e-3, 1e-2), units: choice([256]), dropout: choice([0.1]), l2: choice([1e-5]), optimizer: choice(['adam']) });
+const workloadName = workload === 'digits' ? 'digits MLP 64-256-128-10, 20 epochs, batch 32, wasm' : 'Fashion-MNIST MLP 784-256-10 on 10k images, 5 epochs, batch 128, wasm';
 
 async function run(concurrency: number, round: number): Promise<number> {
   const pool = workerPool({ size: concurrency, backend: 'wasm' });
   await pool.warm(); // thread start-up is not what we measure
-  const s = study({ name: `parallel-${concurrency}-${round}`, direction: 'maximize', metric: 'val_accuracy', space: space({ lr: logUniform(1e-3, 1e-2) }), sampler: randomSampler({ seed: round }) });
+  const s = study({ name: `parallel-${concurrency}-${round}`, direction: 'maximize', metric: 'val_accuracy', space: searchSpace(), sampler: randomSampler({ seed: round }) });
   const t0 = performance.now();
   await lastValueFrom(s.optimize(workerObjective(pool, { module, prune: false }), { trials, concurrency }));
   const seconds = (performance.now() - t0) / 1000;
@@ -40,7 +50,7 @@ if (soloAt > 0) {
   const pool = workerPool({ size: 1, backend: 'wasm' });
   await pool.warm();
   await new Promise((r) => setTimeout(r, Math.max(0, soloAt - Date.now())));
-  const s = study({ name: 'solo', direction: 'maximize', metric: 'val_accuracy', space: space({ lr: logUniform(1e-3, 1e-2) }), sampler: randomSampler({ seed: Number(arg('round', '0')) }) });
+  const s = study({ name: 'solo', direction: 'maximize', metric: 'val_accuracy', space: searchSpace(), sampler: randomSampler({ seed: Number(arg('round', '0')) }) });
   const t0 = performance.now();
   await lastValueFrom(s.optimize(workerObjective(pool, { module, prune: false }), { trials, concurrency: 1 }));
   console.log((performance.now() - t0) / 1000);
@@ -53,7 +63,7 @@ async function pair(round: number): Promise<number> {
   const at = String(Date.now() + 15_000); // both warmed up by then
   const half = String(Math.ceil(trials / 2));
   const self = fileURLToPath(import.meta.url);
-  const one = () => promisify(execFile)(process.execPath, [...process.execArgv, self, '--trials', half, '--solo', at, '--round', String(round)]);
+  const one = () => promisify(execFile)(process.execPath, [...process.execArgv, self, '--trials', half, '--solo', at, '--round', String(round), '--workload', workload]);
   const seconds = (await Promise.all([one(), one()])).map((r) => Number(r.stdout.trim()));
   return (2 * Number(half)) / Math.max(...seconds);
 }
@@ -68,7 +78,7 @@ for (let r = 0; r < rounds; r++) {
 const speedup = median(two.map((v, i) => v / one[i]!));
 const pairSpeedup = median(both.map((v, i) => v / one[i]!));
 console.log(JSON.stringify({
-  bench: 'parallel', trials, rounds, workload: 'digits MLP 64-256-128-10, 20 epochs, batch 32, wasm',
+  bench: 'parallel', trials, rounds, workload: workloadName,
   trialsPerSecond: { concurrency1: Number(median(one).toFixed(4)), concurrency2: Number(median(two).toFixed(4)), twoProcesses: Number(median(both).toFixed(4)) },
   perRound: { concurrency1: one.map((v) => Number(v.toFixed(4))), concurrency2: two.map((v) => Number(v.toFixed(4))), twoProcesses: both.map((v) => Number(v.toFixed(4))) },
   speedup: Number(speedup.toFixed(3)),
