@@ -81,3 +81,17 @@ t.test('config errors name the field', async (t) => {
   const bad = tpeSampler({ seed: 1, nStartup: 1, gamma: () => Number.NaN });
   t.throws(() => bad.sample(space({ x: uniform(0, 1) }), [{ number: 0, state: 'completed', params: { x: 0.5 }, value: 1, intermediate: [] }], { direction: 'minimize', trialNumber: 1 }), { code: 'INVALID_CONFIG', details: { field: 'gamma' } });
 });
+
+t.test("the default scoring is Optuna 3.1's bandwidth-weighted one, and 'density' is a different sampler", async (t) => {
+  const run = (sampler: Sampler): Params[] => {
+    const trials: FrozenTrial[] = [];
+    for (let i = 0; i < 30; i++) {
+      const params = sampler.sample(s, trials, { direction: 'minimize', trialNumber: i });
+      trials.push({ number: i, state: 'completed', params, value: f(params), intermediate: [] });
+    }
+    return trials.slice(10).map((x) => x.params); // after the 10 random start-up trials
+  };
+  const byDefault = run(tpeSampler({ seed: 3 }));
+  t.same(byDefault, run(tpeSampler({ seed: 3, scoring: 'bandwidth-weighted' })), 'default = bandwidth-weighted');
+  t.notSame(byDefault, run(tpeSampler({ seed: 3, scoring: 'density' })), 'density scoring picks other candidates');
+});
