@@ -73,7 +73,7 @@ export function tpeSampler(config: TpeSamplerConfig): Sampler {
   const multivariate = c.multivariate === undefined ? false : booleanField(where, 'multivariate', c.multivariate);
   const priorWeight = c.priorWeight === undefined ? 1 : numberInRange(where, 'priorWeight', c.priorWeight, 0, Infinity, { loOpen: true, hiOpen: true });
   const scoring = c.scoring === undefined ? 'bandwidth-weighted' : oneOf(where, 'scoring', c.scoring, ['bandwidth-weighted', 'density'] as const);
-  const bandwidthWeighted = scoring === 'bandwidth-weighted';
+  const parzen = { priorWeight, bandwidthWeighted: scoring === 'bandwidth-weighted' };
   let gamma: (n: number) => number = (n) => Math.min(Math.ceil(0.1 * n), 25);
   if (typeof c.gamma === 'function') {
     const f = c.gamma as (n: number) => number;
@@ -100,12 +100,12 @@ export function tpeSampler(config: TpeSamplerConfig): Sampler {
       const wAbove = defaultWeights(above.length);
 
       const joint = multivariate ? space.params.filter((s) => s.condition === undefined) : [];
-      const jointValues = joint.length > 0 ? sampleJoint(joint, below, above, wBelow, wAbove, { priorWeight, bandwidthWeighted }, nCandidates, random.fork('joint')) : undefined;
+      const jointValues = joint.length > 0 ? sampleJoint(joint, below, above, wBelow, wAbove, parzen, nCandidates, random.fork('joint')) : undefined;
       return assign(space, (name, d) => {
         const v = jointValues?.get(name);
         if (v !== undefined) return v;
         const spec = space.params.find((s) => s.name === name)!;
-        return sampleJoint([spec], below, above, wBelow, wAbove, { priorWeight, bandwidthWeighted }, nCandidates, random.fork(name)).get(name)!;
+        return sampleJoint([spec], below, above, wBelow, wAbove, parzen, nCandidates, random.fork(name)).get(name)!;
       });
     },
   };
