@@ -13,7 +13,7 @@ import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
 import type { MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
-import { isLoopbackHost, refuseRequest } from './security.js';
+import { allowedOriginList, isLoopbackHost, refuseRequest } from './security.js';
 
 export interface MonitorConfig {
   /** TCP port; 0 (default) picks a free one (read it from the handle). */
@@ -30,7 +30,10 @@ export interface MonitorConfig {
   readonly maxMessageBytes?: number;
   /** Connections at once. Default 100. */
   readonly maxClients?: number;
-  /** Browser origins (besides the monitor's own page) allowed to connect, e.g. `http://localhost:5173`. */
+  /**
+   * Browser origins (besides the monitor's own page) allowed to connect, each as a browser sends it,
+   * e.g. `http://localhost:5173`. `null` and `*` are refused (see ./security.ts).
+   */
   readonly allowedOrigins?: readonly string[];
   /**
    * Records are sent to clients at most this often, in ms (many per frame). Default 100: a send costs
@@ -102,8 +105,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const maxMessageBytes = c.maxMessageBytes === undefined ? 1024 * 1024 : positiveInt(where, 'maxMessageBytes', c.maxMessageBytes);
   const maxClients = c.maxClients === undefined ? 100 : positiveInt(where, 'maxClients', c.maxClients);
   const flushMs = c.flushMs === undefined ? 100 : nonNegativeInt(where, 'flushMs', c.flushMs);
-  const allowedOrigins = c.allowedOrigins === undefined ? [] : c.allowedOrigins;
-  if (!Array.isArray(allowedOrigins) || !allowedOrigins.every((x) => typeof x === 'string')) throw configError(where, 'allowedOrigins', 'must be an array of origin strings', c.allowedOrigins);
+  const allowedOrigins = allowedOriginList(where, c.allowedOrigins);
   const clock = (c.clock as Clock | undefined) ?? systemClock;
   if (typeof clock.now !== 'function') throw configError(where, 'clock', 'must have a now() method', c.clock);
   const loopback = isLoopbackHost(host);
@@ -112,7 +114,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const assets = loadDashboard();
   const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
-  const rules = { loopback, allowedOrigins: allowedOrigins as readonly string[] };
+  const rules = { loopback, allowedOrigins };
   let connections = 0;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
