@@ -9,12 +9,11 @@
  *   Node's request timeouts only start with a request. One idle after a response is closed after
  *   Node's `keepAliveTimeout` (5 s).
  * - **Number.** At most {@link MAX_HTTP_CONNECTIONS} plain HTTP connections at once; a new one closes
- *   the one that has gone longest without starting a request. A browser sends its request as soon as it has
- *   connected, so it is never the oldest for long, while a slow or silent connection loses its place
- *   to whoever comes next. Refusing new connections instead would let a few dozen held sockets keep
- *   the dashboard out until they time out. The bound is per server, not per remote address: on
+ *   the one that has gone longest without starting a request. A browser sends its request as soon as
+ *   it has connected, so it is never the oldest for long, while a slow or silent connection loses its
+ *   place to whoever comes next. Refusing new connections instead would let a few dozen held sockets
+ *   keep the dashboard out until they time out. The bound is per server, not per remote address: on
  *   loopback every client, the user's own browser included, is 127.0.0.1.
- *
  * - **Queue.** At most {@link LISTEN_BACKLOG} connections wait in the operating system to be accepted.
  *   Since libuv 1.45 (Node 20) a server accepts one connection per turn of the event loop
  *   (libuv/libuv#3696), and a training loop gives the event loop a turn about every 20 ms, so a
