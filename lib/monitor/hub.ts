@@ -14,6 +14,13 @@
  * A client that falls more than `maxClientQueue` characters behind (it reads more slowly than events
  * come) is closed with {@link CLOSE_SLOW_CONSUMER} and forgotten at the next flush; it may reconnect
  * and pick up from the history.
+ *
+ * What a client sends is bounded too, since every message it sends is answered (`ack`, `error`,
+ * `hello`): a reply that finds the client's socket backed up waits in this process until the client
+ * reads, so a client with more than {@link MAX_UNREAD_REPLIES} such replies (it sends and does not
+ * read) is dropped as a slow consumer; and a client refused more than {@link REFUSAL_BURST} times in a
+ * burst (about once a second after that) is closed with {@link CLOSE_POLICY}. Either way the server
+ * stops reading it at once.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -21,7 +28,7 @@ import { Subject } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
 import { RecordLog } from './record-log.js';
-import { CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, parseClientMessage, type MonitorCommand, type RefusalCode, type ServerMessage } from './protocol.js';
+import { CLOSE_POLICY, CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, parseClientMessage, type MonitorCommand, type RefusalCode, type ServerMessage } from './protocol.js';
 import { queryParam, sameToken } from './security.js';
 
 export interface HubOptions {
@@ -40,16 +47,29 @@ export interface MonitorStats {
   readonly clients: number;
   readonly published: number;
   readonly dropped: number;
+  /** Messages read from clients. */
+  readonly received: number;
   readonly refused: number;
   readonly historySize: number;
   /** Characters queued over all clients right now. */
   readonly queued: number;
+  /** Bytes handed to clients' sockets that the operating system has not taken yet, over all clients. */
+  readonly buffered: number;
+  /** The most such bytes one client's socket has held, over the monitor's life. */
+  readonly peakBuffered: number;
 }
 
 interface Client {
   readonly ws: WebSocket;
-  readonly control: boolean;
+  control: boolean;
   live: boolean;
+  /** Cut off by the server: what it still sends is not read. */
+  gone: boolean;
+  /** Replies handed to its socket while it was backed up, not yet taken by the operating system. */
+  unread: number;
+  /** Refusals it may still get before it is closed, and when that was last counted (clock ms). */
+  allowance: number;
+  allowanceAt: number;
   /** The seq of the next record to send it. */
   cursor: number;
   /**
@@ -71,6 +91,14 @@ const BURST = 2 * FRAME_CHARS;
  * done warm, few enough that a burst is noticed (by its characters) before it outgrows the clients' bound.
  */
 const CHUNK = 256;
+/**
+ * Replies that may wait behind a backed-up socket before the client is dropped. A client that reads
+ * has none waiting however fast it sends (its socket takes each reply at once); about 100 B to 1 KB each.
+ */
+export const MAX_UNREAD_REPLIES = 64;
+/** Refusals a client may get in a burst; after that about {@link REFUSALS_PER_SECOND}. */
+export const REFUSAL_BURST = 20;
+const REFUSALS_PER_SECOND = 1;
 
 export function createHub(o: HubOptions) {
   const instance = randomBytes(6).toString('hex');
@@ -79,7 +107,9 @@ export function createHub(o: HubOptions) {
   const commands = new Subject<MonitorCommand>();
   let seq = 0;
   let dropped = 0;
+  let received = 0;
   let refused = 0;
+  let peakBuffered = 0;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let flushSoon: ReturnType<typeof setImmediate> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -93,22 +123,41 @@ export function createHub(o: HubOptions) {
   let lastRun = '';
   let lastRunJson = '""';
 
-  const sendNow = (ws: WebSocket, m: ServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
-  };
-
-  const refuse = (ws: WebSocket, code: RefusalCode, message: string): void => {
-    refused++;
-    sendNow(ws, { type: 'error', code, message });
-  };
-
-  const drop = (c: Client, reason: string): void => {
+  /** Close a client the server will not serve any more, and stop reading it. */
+  const drop = (c: Client, code: number, reason: string): void => {
     dropped++;
     c.live = false;
+    c.gone = true;
     clients.delete(c.ws);
-    c.ws.close(CLOSE_SLOW_CONSUMER, reason.slice(0, 120));
+    c.ws.pause();
+    c.ws.close(code, reason.slice(0, 120));
     // A stalled peer never reads the close frame either: cut it off so its socket buffer is freed.
     setTimeout(() => c.ws.terminate(), 1000).unref();
+  };
+
+  /** Answer a client's message (or its connecting), within its bound of unread replies. */
+  const reply = (c: Client, m: ServerMessage): void => {
+    const ws = c.ws;
+    if (c.gone || ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount === 0) {
+      ws.send(JSON.stringify(m));
+    } else {
+      if (c.unread >= MAX_UNREAD_REPLIES) return drop(c, CLOSE_SLOW_CONSUMER, `slow consumer: over ${MAX_UNREAD_REPLIES} replies unread`);
+      c.unread++;
+      ws.send(JSON.stringify(m), () => c.unread--);
+    }
+    peakBuffered = Math.max(peakBuffered, ws.bufferedAmount);
+  };
+
+  const refuse = (c: Client, code: RefusalCode, message: string): void => {
+    refused++;
+    const now = o.clock.now();
+    const refill = ((now - c.allowanceAt) * REFUSALS_PER_SECOND) / 1000;
+    c.allowance = Math.min(REFUSAL_BURST, c.allowance + (Number.isFinite(refill) && refill > 0 ? refill : 0));
+    c.allowanceAt = now;
+    if (c.allowance < 1) return drop(c, CLOSE_POLICY, `too many refused messages (over ${REFUSAL_BURST} in a burst)`);
+    c.allowance--;
+    reply(c, { type: 'error', code, message });
   };
 
   /** Serialise what was published since the last flush into the log, in order. */
@@ -167,7 +216,7 @@ export function createHub(o: HubOptions) {
     for (const c of clients.values()) {
       if (!c.live) continue;
       if (owed(c) > o.maxClientQueue) {
-        drop(c, `slow consumer: over ${o.maxClientQueue} bytes queued`);
+        drop(c, CLOSE_SLOW_CONSUMER, `slow consumer: over ${o.maxClientQueue} bytes queued`);
         continue;
       }
       while (c.cursor < end && c.ws.readyState === c.ws.OPEN) {
@@ -183,6 +232,7 @@ export function createHub(o: HubOptions) {
         }
         c.ws.send(frame.bytes, { binary: false });
         c.cursor = frame.next;
+        peakBuffered = Math.max(peakBuffered, c.ws.bufferedAmount);
       }
     }
     trim();
@@ -205,7 +255,7 @@ export function createHub(o: HubOptions) {
   const start = (c: Client, since: number): void => {
     absorb();
     const from = Math.max(since + 1, log.nextSeq - o.history, log.oldestSeq);
-    sendNow(c.ws, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: log.nextSeq - from });
+    reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: log.nextSeq - from });
     c.cursor = from;
     c.credit = log.chars;
     c.live = true;
@@ -228,29 +278,29 @@ export function createHub(o: HubOptions) {
     attach(ws: WebSocket, req: IncomingMessage): void {
       const given = queryParam(req, 'token');
       const tokenOk = o.token !== undefined && given !== undefined && sameToken(given, o.token);
-      let c: Client = { ws, control: tokenOk, live: false, cursor: log.nextSeq, credit: 0 };
+      const c: Client = { ws, control: tokenOk, live: false, gone: false, unread: 0, allowance: REFUSAL_BURST, allowanceAt: o.clock.now(), cursor: log.nextSeq, credit: 0 };
       clients.set(ws, c);
       const sinceParam = queryParam(req, 'since');
       const since = queryParam(req, 'instance') === instance && sinceParam !== undefined && /^\d+$/.test(sinceParam) ? Number(sinceParam) : 0;
       ws.on('message', (data, isBinary) => {
-        if (isBinary) return refuse(ws, 'BAD_MESSAGE', 'binary frames are not accepted; send JSON text');
+        received++;
+        if (c.gone) return;
+        if (isBinary) return refuse(c, 'BAD_MESSAGE', 'binary frames are not accepted; send JSON text');
         const parsed = parseClientMessage(data.toString());
-        if (!parsed.ok) return refuse(ws, parsed.code, parsed.message);
+        if (!parsed.ok) return refuse(c, parsed.code, parsed.message);
         const m = parsed.message;
         if (m.type === 'auth') {
-          if (o.token === undefined) return refuse(ws, 'UNAUTHORIZED', 'this monitor was started without a token: it accepts no commands');
-          if (!sameToken(m.token, o.token)) return refuse(ws, 'BAD_TOKEN', 'wrong token');
-          const wasLive = c.live;
-          c = { ...c, control: true };
-          clients.set(ws, c);
-          if (wasLive) sendNow(ws, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: true, controlAvailable: true, history: 0 });
+          if (o.token === undefined) return refuse(c, 'UNAUTHORIZED', 'this monitor was started without a token: it accepts no commands');
+          if (!sameToken(m.token, o.token)) return refuse(c, 'BAD_TOKEN', 'wrong token');
+          c.control = true;
+          if (c.live) reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: true, controlAvailable: true, history: 0 });
           else start(c, since);
           return;
         }
         if (!c.control) {
-          return refuse(ws, 'UNAUTHORIZED', o.token === undefined ? 'this monitor was started without a token: it accepts no commands' : `'${m.type}' needs the monitor's token (send {type:'auth', token} first, or connect with ?token=)`);
+          return refuse(c, 'UNAUTHORIZED', o.token === undefined ? 'this monitor was started without a token: it accepts no commands' : `'${m.type}' needs the monitor's token (send {type:'auth', token} first, or connect with ?token=)`);
         }
-        sendNow(ws, { type: 'ack', command: m });
+        reply(c, { type: 'ack', command: m });
         commands.next(m);
       });
       ws.on('close', () => {
@@ -267,8 +317,12 @@ export function createHub(o: HubOptions) {
     stats(): MonitorStats {
       absorb();
       let queued = 0;
-      for (const c of clients.values()) if (c.live) queued += log.chars - log.charsBefore(c.cursor);
-      return { clients: clients.size, published: seq, dropped, refused, historySize: Math.min(log.size, o.history), queued };
+      let buffered = 0;
+      for (const c of clients.values()) {
+        if (c.live) queued += log.chars - log.charsBefore(c.cursor);
+        buffered += c.ws.bufferedAmount;
+      }
+      return { clients: clients.size, published: seq, dropped, received, refused, historySize: Math.min(log.size, o.history), queued, buffered, peakBuffered };
     },
 
     close(): void {

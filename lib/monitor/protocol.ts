@@ -124,6 +124,8 @@ export type RefusalCode = 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'UNAUTHO
 /** WebSocket close codes the server uses (4000–4999 are for applications). */
 export const CLOSE_SLOW_CONSUMER = 4008;
 export const CLOSE_SHUTDOWN = 1001;
+/** The WebSocket protocol's "policy violation": a client that keeps sending what is refused. */
+export const CLOSE_POLICY = 1008;
 
 export type Parsed = { readonly ok: true; readonly message: ClientMessage } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
 

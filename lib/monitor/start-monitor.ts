@@ -3,7 +3,8 @@
  * a WebSocket path. See ./security.ts for who may read and who may command, ./hub.ts for how events
  * reach clients without ever making the producer wait.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { WebSocketServer } from 'ws';
@@ -12,8 +13,9 @@ import { configError } from '../errors.js';
 import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject } from '../validate.js';
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
+import { createBoundedServer, LISTEN_BACKLOG } from './http-bounds.js';
 import type { MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
-import { isLoopbackHost, refuseRequest } from './security.js';
+import { allowedOriginList, isLoopbackHost, refuseRequest } from './security.js';
 
 export interface MonitorConfig {
   /** TCP port; 0 (default) picks a free one (read it from the handle). */
@@ -28,9 +30,17 @@ export interface MonitorConfig {
   readonly maxClientQueue?: number;
   /** Largest message a client may send. Default 1 MiB. */
   readonly maxMessageBytes?: number;
-  /** Connections at once. Default 100. */
+  /** WebSocket connections at once. Default 100. (Plain HTTP connections: at most 64, see ./http-bounds.ts.) */
   readonly maxClients?: number;
-  /** Browser origins (besides the monitor's own page) allowed to connect, e.g. `http://localhost:5173`. */
+  /**
+   * Time a client has to send a whole HTTP request (a page, a WebSocket handshake), in ms; a
+   * connection that has not is closed. Default 10,000.
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Browser origins (besides the monitor's own page) allowed to connect, each as a browser sends it,
+   * e.g. `http://localhost:5173`. `null` and `*` are refused (see ./security.ts).
+   */
   readonly allowedOrigins?: readonly string[];
   /**
    * Records are sent to clients at most this often, in ms (many per frame). Default 100: a send costs
@@ -71,7 +81,7 @@ export interface Monitor extends MonitorSink, MonitorControl {
 }
 
 const where = 'startMonitor()';
-const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'allowedOrigins', 'flushMs', 'clock'];
+const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock'];
 export const EVENTS_PATH = '/events';
 
 /**
@@ -101,9 +111,9 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const maxClientQueue = c.maxClientQueue === undefined ? 4 * 1024 * 1024 : positiveInt(where, 'maxClientQueue', c.maxClientQueue);
   const maxMessageBytes = c.maxMessageBytes === undefined ? 1024 * 1024 : positiveInt(where, 'maxMessageBytes', c.maxMessageBytes);
   const maxClients = c.maxClients === undefined ? 100 : positiveInt(where, 'maxClients', c.maxClients);
+  const requestTimeoutMs = c.requestTimeoutMs === undefined ? 10_000 : positiveInt(where, 'requestTimeoutMs', c.requestTimeoutMs);
   const flushMs = c.flushMs === undefined ? 100 : nonNegativeInt(where, 'flushMs', c.flushMs);
-  const allowedOrigins = c.allowedOrigins === undefined ? [] : c.allowedOrigins;
-  if (!Array.isArray(allowedOrigins) || !allowedOrigins.every((x) => typeof x === 'string')) throw configError(where, 'allowedOrigins', 'must be an array of origin strings', c.allowedOrigins);
+  const allowedOrigins = allowedOriginList(where, c.allowedOrigins);
   const clock = (c.clock as Clock | undefined) ?? systemClock;
   if (typeof clock.now !== 'function') throw configError(where, 'clock', 'must have a now() method', c.clock);
   const loopback = isLoopbackHost(host);
@@ -112,7 +122,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const assets = loadDashboard();
   const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
-  const rules = { loopback, allowedOrigins: allowedOrigins as readonly string[] };
+  const rules = { loopback, allowedOrigins };
   let connections = 0;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -145,7 +155,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${text}\n`);
   };
 
-  const server = createServer(onRequest);
+  const { server, upgraded } = createBoundedServer(requestTimeoutMs, onRequest);
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const why = refuseRequest(req, rules);
@@ -153,6 +163,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     if (new URL(req.url ?? '/', 'http://x').pathname !== EVENTS_PATH) return reject(socket, 404, 'Not Found');
     if (connections >= maxClients) return reject(socket, 503, 'Service Unavailable: too many clients');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded(socket as Socket);
       connections++;
       ws.on('close', () => connections--);
       hub.attach(ws, req);
@@ -161,7 +172,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
