@@ -110,7 +110,7 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
       const xs = tf.tensor(xb, [size, ...data.xShape], 'float32');
       const ys = tf.tensor(yb, [size, ...data.yShape], yDtype);
       try {
-        subscriber.next({ type: 'batch', xs, ys, size, epoch: 0, index });
+        subscriber.next({ type: 'batch', xs, ys, size, epoch: 1, index });
       } finally {
         xs.dispose();
         ys.dispose();
@@ -164,7 +164,7 @@ function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
         try {
           if (subscriber.closed) break;
           if (!xs || !ys) throw new RxtrainError('SHAPE_MISMATCH', `${where}: dataset elements must be objects {xs, ys} of tensors`);
-          subscriber.next({ type: 'batch', xs, ys, size: xs.shape[0] ?? 0, epoch: 0, index });
+          subscriber.next({ type: 'batch', xs, ys, size: xs.shape[0] ?? 0, epoch: 1, index });
         } finally {
           xs?.dispose();
           ys?.dispose();

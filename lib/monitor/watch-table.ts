@@ -75,7 +75,7 @@ export function watchTable(metric = 'val_loss'): WatchTable {
           break;
         case 'epochEnd': {
           const r = row(run, trial, member);
-          r.epoch = Math.max(r.epoch, Number(e.epoch) + 1);
+          r.epoch = Math.max(r.epoch, Number(e.epoch));
           const v = (e.metrics as Record<string, unknown> | undefined)?.[metric];
           const value = typeof v === 'number' ? v : typeof e.value === 'number' ? e.value : undefined;
           if (value !== undefined) {
