@@ -51,7 +51,7 @@ t.test('rxtrain watch prints a live table from a monitor', async (t) => {
   const child = spawn(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', bin, 'watch', monitor.url], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   while (!/search #0\s+running\s+1\s+0\.2500/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   child.kill('SIGINT');
   await new Promise((r) => child.once('exit', r));
