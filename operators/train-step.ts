@@ -46,7 +46,8 @@ const where = 'trainStep()';
  * Intuition: the engine room. Each batch is consumed synchronously inside `tf.tidy`, so when the
  * `next` call returns the step is done and its temporaries are freed. Losses and metrics are summed on
  * the device and read once per epoch (or every `readEvery` steps). The first event is `runStart`,
- * naming the backend.
+ * naming the backend. A loss is NaN, on every backend, when a prediction is NaN or infinite, and an
+ * epoch's loss also when a trained weight is: a broken model never reports a healthy-looking loss.
  *
  * @example
  * ```ts
@@ -145,6 +146,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
       const onBoundary = (b: EpochBoundary): void => {
         stale = true;
+        if (sums && vars && vars.length > 0) sums[0] = withWeightCheck(sums[0]!, vars);
         const values = sums ? readAll(sums) : new Float32Array(1 + metrics.length).fill(NaN);
         if (sums) tf.dispose(sums);
         sums = undefined;
@@ -167,6 +169,17 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
 function isLayersModel(m: unknown): m is tfl.LayersModel {
   return typeof m === 'object' && m !== null && typeof (m as tfl.LayersModel).apply === 'function' && Array.isArray((m as tfl.LayersModel).trainableWeights);
+}
+
+/**
+ * The epoch's loss sum, made NaN when a trained weight is not finite: a step can leave a weight
+ * infinite while its own loss was finite (an infinite gradient), and the last step of a run has no next
+ * loss to show it. Once per epoch, and read with the sums: no extra device read. Disposes `lossSum`.
+ */
+function withWeightCheck(lossSum: tf.Scalar, vars: readonly tf.Variable[]): tf.Scalar {
+  const checked = tf.tidy(() => tf.add(lossSum, tf.addN(vars.map((v) => tf.sum(tf.mul(v, 0))))) as tf.Scalar);
+  lossSum.dispose();
+  return checked;
 }
 
 /** One device read for all sums. */
