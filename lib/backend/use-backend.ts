@@ -4,6 +4,7 @@
  * then the pure-JS cpu backend. The two node packages are optional peer dependencies: their install
  * step downloads libtensorflow, which only works where that host is reachable.
  */
+import type { EventEmitter } from 'node:events';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -19,7 +20,48 @@ const wasmFactory = tf.findBackendFactory('wasm');
 const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
 if (wasmFactory && !('wasm' in initialised)) {
   tf.removeBackend('wasm');
-  tf.registerBackend('wasm', wasmFactory, 0);
+  tf.registerBackend('wasm', withoutProcessHandlers(wasmFactory), 0);
+}
+
+// The cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js ... install our node
+// backend" at its first tensor. In a program that uses rxtrain, cpu is either the backend a user chose
+// or where tensors wait until useBackend() (or the first training call) chooses; and useBackend('auto')
+// already takes tfjs-node when it is installed. So the advice is noise here.
+const cpuFactory = tf.findBackendFactory('cpu');
+if (cpuFactory && !('cpu' in initialised)) {
+  tf.removeBackend('cpu');
+  tf.registerBackend('cpu', () => quiet(cpuFactory()), 1);
+} else if ('cpu' in initialised) {
+  quiet(initialised.cpu);
+}
+
+function quiet<T>(backend: T): T {
+  if (backend && typeof backend === 'object' && 'firstUse' in backend) (backend as { firstUse: boolean }).firstUse = false;
+  return backend;
+}
+
+type Factory = () => tf.KernelBackend | Promise<tf.KernelBackend>;
+
+/**
+ * The wasm backend's Emscripten runtime adds process-level `uncaughtException` and
+ * `unhandledRejection` handlers that rethrow from its own one-line source: any later uncaught error of
+ * the user's program was printed after 38 KB of minified tfjs-backend-wasm.js, and Node exited with 7
+ * instead of 1. The handlers serve only Emscripten's own exit, which the backend never uses: remove
+ * those added while the backend starts, whoever starts it (useBackend, tf.setBackend, a worker).
+ */
+function withoutProcessHandlers(factory: Factory): Factory {
+  return async () => {
+    const emitter: EventEmitter = process;
+    const events = ['uncaughtException', 'unhandledRejection'];
+    const before = events.map((e) => new Set(emitter.listeners(e)));
+    try {
+      return await factory();
+    } finally {
+      events.forEach((e, i) => {
+        for (const l of emitter.listeners(e)) if (!before[i]!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
+      });
+    }
+  };
 }
 
 /** What a user asks for. `tensorflow-gpu` and `tensorflow` both run as tfjs's `tensorflow` backend. */
@@ -121,8 +163,6 @@ async function tryBackend(name: BackendName, load: (m: string) => Promise<unknow
     }
     const ok = await tf.setBackend(name);
     await tf.ready();
-    // The cpu backend prints advice to install tfjs-node on first use; useBackend has already tried it.
-    if (ok && name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
     return ok ? undefined : `the '${name}' backend failed to initialise`;
   } catch (err) {
     return err instanceof Error ? err.message.split('\n')[0] : String(err);
