@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { RxtrainError, configError } from '../errors.js';
 import { registerWasmTrainingKernels, replaceStockWasmKernels } from './register-wasm-kernels.js';
+import { backendChosen } from './backend-choice.js';
 
 // Importing the wasm backend registers it above cpu, and tfjs then picks it for the first tensor op
 // made before any setBackend; but wasm initialises asynchronously, so that op throws ("The highest
@@ -142,6 +143,24 @@ export async function useBackend(name: BackendName | 'auto' = 'auto', options: U
     failures.push(`${candidate}: ${failure}`);
   }
   throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): no backend could be loaded (${failures.join('; ')})`, { failures });
+}
+
+let autoChoice: Promise<BackendInfo> | undefined;
+
+/**
+ * What the first training call runs: when no backend was chosen (no `useBackend()`, no
+ * `tf.setBackend()`), choose `useBackend('auto')` rather than train on the cpu backend tfjs fell back
+ * to. Concurrent callers share one choice.
+ *
+ * @returns `undefined` when a backend was chosen already (nothing to wait for), else the choice.
+ */
+export function chooseBackendIfNone(): Promise<BackendInfo> | undefined {
+  if (autoChoice) return autoChoice;
+  if (backendChosen()) return undefined;
+  autoChoice = useBackend('auto').finally(() => {
+    autoChoice = undefined;
+  });
+  return autoChoice;
 }
 
 function info(name: BackendName, requestedBy: BackendInfo['requestedBy']): BackendInfo {
