@@ -29,7 +29,8 @@ t.test('clipByValue and relu6 keep NaN and ±Infinity as cpu does', async (t) =>
   ['clipByValue', 'relu6', 'relu'].forEach((name, k) => same(t, name, cpu[k]!, wasm[k]!));
 });
 
-// Not depthwise convolutions: wasm's turns NaN into -Infinity (XNNPACK's output clamp), fused or not.
+// Not depthwise convolutions nor average pooling: wasm's turn NaN into ±Infinity (XNNPACK's output
+// clamp), which stays non-finite; docs/wasm-backend.md.
 t.test('fused matMul and conv2d keep NaN through every activation', async (t) => {
   // The 2x2x2 image's first pixel is NaN and its second +Infinity; the weights are finite and mixed.
   const x = { values: Float32Array.from([NaN, 1, Infinity, -1, 0.5, -0.5, 2, 0.25]), shape: [1, 2, 2, 2] };

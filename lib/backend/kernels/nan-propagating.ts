@@ -6,8 +6,9 @@
  * NaN weight became a finite prediction on wasm, where cpu keeps NaN. These kernels keep NaN as cpu
  * does: a clamp writes NaN back where its input was NaN, and a fused op runs linear and applies its
  * activation with wasm's separate activation kernels, which propagate NaN. Training is unaffected:
- * tfjs does not fuse ops while it records gradients. Not covered: wasm's depthwise convolution turns
- * NaN into -Infinity (still not finite, but a relu after it gives 0); docs/wasm-backend.md.
+ * tfjs does not fuse ops while it records gradients. Not covered: wasm's depthwise convolution and
+ * average pooling turn NaN into ±Infinity (still not finite, but a relu after -Infinity gives 0);
+ * docs/wasm-backend.md.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
