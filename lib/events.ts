@@ -48,6 +48,11 @@ export interface RunStart {
   readonly type: 'runStart';
   /** The tfjs backend in use, as tfjs names it: `tensorflow` (tfjs-node or tfjs-node-gpu), `wasm`, `cpu`. */
   readonly backend: string;
+  /**
+   * `true` when no backend had been chosen (no `useBackend()`, no `tf.setBackend()`), so this run chose
+   * `useBackend('auto')` itself rather than train on tfjs's pure-JS cpu fallback.
+   */
+  readonly backendAutoChosen?: true;
   /** Number of trainable scalars. */
   readonly trainableParams: number;
   /** Wall-clock time (ms since the epoch) from the injected clock. */
