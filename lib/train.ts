@@ -9,7 +9,8 @@ import type { TrainEvent } from './events.js';
 import { configError } from './errors.js';
 import { batches, isTfDataset, toArrayDataset, type BatchSource } from './data/batches.js';
 import type { EvaluationSource } from './evaluate.js';
-import type { Loss, MetricKind } from './losses.js';
+import { validateLoss, type Loss, type MetricKind } from './losses.js';
+import { checkModelData } from './check-model-data.js';
 import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from './validate.js';
 import type { Clock } from './clock.js';
@@ -87,7 +88,7 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
   const nanCheck = c.terminateOnNaN === undefined ? true : booleanField(where, 'terminateOnNaN', c.terminateOnNaN);
   const optimizerSpec = config.optimizer ?? 'adam';
   const metrics = config.metrics ?? ['accuracy'];
-  const loss = config.loss ?? 'categoricalCrossentropy';
+  const loss = validateLoss(where, config.loss ?? 'categoricalCrossentropy');
   for (const f of ['earlyStopping', 'reduceLROnPlateau', 'checkpoint'] as const) {
     if (config[f] !== undefined && (typeof config[f] !== 'object' || config[f] === null)) throw configError(where, f, `must be an object of ${f}() options`, config[f]);
   }
@@ -105,6 +106,9 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
   // Convert in-memory data once, and build everything once now, so that a bad option fails here rather than at subscription.
   const source = isTfDataset(data) ? data : toArrayDataset(data);
   batches(source, { batchSize, shuffle, seed });
+  // The model against its data, now; a tf.data source is checked by trainStep at its first batch.
+  if (!isTfDataset(source)) checkModelData(where, model, source, loss);
+  if (c.validation !== undefined) checkModelData(where, model, toArrayDataset(config.validation!), loss, 'validation data');
   const probe = optimizerSpec instanceof tf.Optimizer ? optimizerSpec : makeOptimizer(optimizerSpec);
   try {
     decisionsFor(probe);

@@ -9,6 +9,7 @@ import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, typ
 import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../lib/validate.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { subscribeSteps } from '../lib/step-source.js';
+import { checkModelBatch } from '../lib/check-model-data.js';
 
 /** A custom training objective: the batch in, a scalar loss out, built from `variables`. */
 export interface LossModel {
@@ -99,10 +100,15 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       let vars: tf.Variable[] | undefined;
       let hasPenalties = false;
       let stale = true;
+      let checked = !isLayers;
 
       subscriber.next({ type: 'runStart', backend: tf.getBackend(), trainableParams: countParams(readVars() ?? []), time: clock.now() });
 
       const onBatch = (batch: Batch): void => {
+        if (!checked) {
+          checkModelBatch(where, model as tfl.LayersModel, batch, loss);
+          checked = true;
+        }
         if (stale) {
           vars = readVars();
           hasPenalties = readHasPenalties();

@@ -110,7 +110,7 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
       const xs = tf.tensor(xb, [size, ...data.xShape], 'float32');
       const ys = tf.tensor(yb, [size, ...data.yShape], yDtype);
       try {
-        subscriber.next({ type: 'batch', xs, ys, size, epoch: 0, index });
+        subscriber.next({ type: 'batch', xs, ys, size, epoch: 0, index, dataset: data });
       } finally {
         xs.dispose();
         ys.dispose();
