@@ -52,6 +52,7 @@ export interface TrainConfig {
   readonly lrSchedule?: Schedule;
   /** Save the best model to disk. */
   readonly checkpoint?: Omit<CheckpointConfig, 'model'>;
+  /** Clock of the events' times and of the turns given to the event loop (`batches()`' `yieldMs`). */
   readonly clock?: Clock;
 }
 
@@ -121,7 +122,7 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
     const opt = optimizerSpec instanceof tf.Optimizer ? optimizerSpec : makeOptimizer(optimizerSpec);
     const decisions = decisionsFor(opt);
 
-    const events: Observable<TrainEvent> = batches(source, { batchSize, shuffle, seed }).pipe(
+    const events: Observable<TrainEvent> = batches(source, { batchSize, shuffle, seed, ...(config.clock ? { clock: config.clock } : {}) }).pipe(
       epochs(n),
       trainStep(model, { optimizer: opt, loss, metrics, ...(config.clipNorm === undefined ? {} : { clipNorm: config.clipNorm }), ...(config.clock ? { clock: config.clock } : {}) }),
       epochEnd({ model, loss, metrics, optimizer: opt, ...(config.validation === undefined ? {} : { validation: config.validation }), ...(config.clock ? { clock: config.clock } : {}) }),
