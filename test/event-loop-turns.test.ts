@@ -6,7 +6,8 @@
  */
 import t from 'tap';
 import * as tf from '@tensorflow/tfjs-core';
-import { lastValueFrom, Subject, takeUntil, tap, toArray } from 'rxjs';
+import { fileURLToPath } from 'node:url';
+import { firstValueFrom, lastValueFrom, Subject, takeUntil, tap, toArray } from 'rxjs';
 import { train } from '../lib/train.js';
 import { useBackend } from '../lib/backend/use-backend.js';
 import { iris } from '../lib/data/bundled.js';
@@ -15,6 +16,8 @@ import { mlp } from '../lib/models/mlp.js';
 import { manualClock } from '../lib/clock.js';
 import { sinceLastTurn } from '../lib/event-loop-turns.js';
 import { epochs } from '../operators/epochs.js';
+import { dataParallel } from '../lib/data-parallel/data-parallel.js';
+import { workerPool } from '../lib/parallel/worker-pool.js';
 
 const data = iris();
 
@@ -103,4 +106,41 @@ t.test('a tf.data source held in memory yields too (its awaits are microtasks)',
   });
   await lastValueFrom(batches(samples, { batchSize: 1, clock }).pipe(epochs(1000), tap((b) => b.type === 'batch' && (seen++, clock.advance(5))), takeUntil(stop)), { defaultValue: undefined });
   t.ok(seenAtStop >= 1 && seenAtStop <= 5, `stopped after ${seenAtStop} batches (a turn is due after 4)`);
+});
+
+t.test('dataParallel: a stop from another macrotask lands within the bound too', async (t) => {
+  await useBackend('cpu', { env: {} });
+  const model = mlp({ inputShape: [4], units: [8], classes: 3, seed: 1 });
+  const clock = manualClock();
+  const stop = new Subject<void>();
+  let ends = 0;
+  let endsAtStop = -1;
+  const run = batches(data, { batchSize: 150, clock }).pipe(
+    epochs(2000),
+    dataParallel(model, { workers: 1, optimizer: 'sgd', backend: 'cpu' }),
+    tap((e) => e.type === 'epochBoundary' && (ends++, clock.advance(10))),
+    takeUntil(stop),
+  );
+  // The threads start before the first step: ask for the stop once training runs.
+  await lastValueFrom(run.pipe(tap((e) => {
+    if (e.type === 'runStart') setImmediate(() => ((endsAtStop = ends), stop.next()));
+  })), { defaultValue: undefined });
+  t.ok(endsAtStop >= 1 && endsAtStop <= 3, `the stop ran after ${endsAtStop} epochs (a turn is due after 2)`);
+  t.equal(ends, endsAtStop, 'no epoch ended after the stop');
+  model.dispose();
+});
+
+t.test('worker threads: the same bound, and a cancel lands before the run ends', async (t) => {
+  const fixture = fileURLToPath(new URL('./parallel/fixtures/short-epochs.ts', import.meta.url));
+  const pool = workerPool({ size: 1, backend: 'cpu' });
+  t.teardown(() => pool.close());
+  const events = await lastValueFrom(pool.run<{ epoch?: number; turns?: number }>({ module: fixture, export: 'shortEpochs', input: { epochs: 200 } }).pipe(toArray()));
+  t.equal(events.filter((e) => e.epoch !== undefined).length, 200);
+  const turns = events.at(-1)!.turns!;
+  t.ok(turns >= 99, `${turns} turns in the worker in 200 epochs of 10 ms (before: 0)`);
+  // Unsubscribe at the first epoch: the worker gets the cancel at its next turn. Before, it ran all
+  // 5000 epochs first (the next task waits for the cancelled one to end).
+  await firstValueFrom(pool.run({ module: fixture, export: 'shortEpochs', input: { epochs: 5000 } }));
+  const ran = (await firstValueFrom(pool.run<number>({ module: fixture, export: 'epochsRun' }))) - 200;
+  t.ok(ran >= 1 && ran < 5000, `the cancelled run trained ${ran} of 5000 epochs`);
 });
