@@ -18,20 +18,9 @@ import { sinceLastTurn } from '../lib/event-loop-turns.js';
 import { epochs } from '../operators/epochs.js';
 import { dataParallel } from '../lib/data-parallel/data-parallel.js';
 import { workerPool } from '../lib/parallel/worker-pool.js';
+import { turnCounter } from './parallel/fixtures/short-epochs.js';
 
 const data = iris();
-
-/** Counts the event loop's turns (a setImmediate that re-arms itself) until stopped. */
-function turnCounter(): { readonly turns: number; stop(): void } {
-  let turns = 0;
-  let on = true;
-  const tick = (): void => {
-    turns++;
-    if (on) setImmediate(tick);
-  };
-  setImmediate(tick);
-  return { get turns() { return turns; }, stop: () => void (on = false) };
-}
 
 for (const backend of ['wasm', 'cpu'] as const) {
   t.test(`${backend}: iris, one batch an epoch: the event loop gets a turn every second epoch`, async (t) => {
