@@ -7,6 +7,7 @@
  * after. An operator that must keep a batch longer clones its tensors (and disposes the clones).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { ArrayDataset } from './data/types.js';
 
 /** The metrics a training step can compute itself, by name. */
 export type TrainMetricName = 'loss' | 'accuracy' | 'mse' | 'mae';
@@ -30,6 +31,11 @@ export interface Batch {
   readonly epoch: number;
   /** Index of the batch inside its epoch (0-based). */
   readonly index: number;
+  /**
+   * The in-memory data set the batch was cut from (`batches()` sets it), so that a step can check the
+   * whole set against its model once; absent for `tf.data` sources.
+   */
+  readonly dataset?: ArrayDataset;
 }
 
 /** Marks the end of a pass over the data; `epochs()` emits it after the last batch of each epoch. */

@@ -10,6 +10,7 @@ import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../l
 import { systemClock, type Clock } from '../lib/clock.js';
 import { subscribeSteps } from '../lib/step-source.js';
 import { chooseBackendIfNone } from '../lib/backend/use-backend.js';
+import { checkModelBatch } from '../lib/check-model-data.js';
 
 /** A custom training objective: the batch in, a scalar loss out, built from `variables`. */
 export interface LossModel {
@@ -102,9 +103,13 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       let vars: tf.Variable[] | undefined;
       let hasPenalties = false;
       let stale = true;
-
+      let checked = !isLayers;
 
       const onBatch = (batch: Batch): void => {
+        if (!checked) {
+          checkModelBatch(where, model as tfl.LayersModel, batch, loss);
+          checked = true;
+        }
         if (stale) {
           vars = readVars();
           hasPenalties = readHasPenalties();
