@@ -10,6 +10,8 @@ import { study } from '../../lib/study/study.js';
 import type { StudyEvent } from '../../lib/study/study-events.js';
 import { configError } from '../../lib/errors.js';
 import { manualClock } from '../../lib/clock.js';
+import { remoteWorkers } from '../../lib/distributed/remote-source.js';
+import { TestScheduler } from 'rxjs/testing';
 import { epochEnd, stepSampler, xSpace } from './helpers.js';
 
 const base = () => ({ name: 's', direction: 'minimize' as const, space: xSpace, sampler: stepSampler(), clock: manualClock() });
@@ -124,4 +126,48 @@ t.test('maxConsecutiveFailures is validated', async (t) => {
   }
   const events = await lastValueFrom(s.optimize(() => 1, { trials: 1, maxConsecutiveFailures: 1 }).pipe(toArray()));
   t.equal(events.at(-1)?.type, 'studyCompleted');
+});
+
+t.test('trialTimeout fails a trial that runs too long, with a clear reason, and the study goes on', async (t) => {
+  const scheduler = new TestScheduler((a, b) => t.same(a, b));
+  const log: string[] = [];
+  const signals: AbortSignal[] = [];
+  const s = study({ ...base(), metric: 'val_loss' });
+  scheduler.run(({ cold }) => {
+    const e = (v: number) => epochEnd(0, { val_loss: v });
+    const objectives = [
+      () => cold('-a-------|', { a: e(0.5) }), // still training at 5: timed out
+      () => new Promise<number>(() => {}), // never settles: timed out, its signal aborted
+      () => cold('--a|', { a: e(0.2) }),
+    ];
+    s.optimize(
+      (trial) => {
+        signals.push(trial.signal);
+        return objectives[trial.number]!() as never;
+      },
+      { trials: 3, trialTimeout: 5 },
+    ).subscribe((ev) => log.push(`${scheduler.now()}: ${ev.type} ${'trial' in ev ? ev.trial : ''} ${ev.type === 'trialFailed' ? ev.error : ''}`.trim()));
+  });
+  t.same(log, [
+    '0: trialStarted 0',
+    '1: epochEnd 0',
+    '5: trialFailed 0 trial 0 timed out: it ran longer than trialTimeout (5 ms) and was stopped',
+    '5: trialStarted 1',
+    '10: trialFailed 1 trial 1 timed out: it ran longer than trialTimeout (5 ms) and was stopped',
+    '10: trialStarted 2',
+    '12: epochEnd 2',
+    '13: trialCompleted 2',
+    '13: newBest 2',
+    '13: studyCompleted',
+  ]);
+  t.same(signals.map((x) => x.aborted && x.reason), ['timeout', 'timeout', false]);
+  t.same(s.trials().map((x) => x.state), ['failed', 'failed', 'completed']);
+});
+
+t.test('trialTimeout is validated, and refused for remote workers', async (t) => {
+  const s = study(base());
+  for (const bad of [0, -5, Infinity, '10']) {
+    t.throws(() => s.optimize(() => 1, { trialTimeout: bad as never }), { code: 'INVALID_CONFIG', message: /option 'trialTimeout' must be a finite number > 0/ });
+  }
+  t.throws(() => s.optimize(remoteWorkers(), { trialTimeout: 1000 }), { code: 'INVALID_CONFIG', message: /option 'trialTimeout' stops trials that run in this process; with remoteWorkers\(\), give it to the workers/ });
 });
