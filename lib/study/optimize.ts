@@ -105,6 +105,8 @@ export interface LoopLimits {
 }
 
 const WHERE = 'study.optimize()';
+/** How long the loop waits before asking again for a trial that a busy database refused, ms. */
+const BUSY_RETRY_MS = 250;
 
 export function parseOptimizeOptions(where: string, options: OptimizeOptions | undefined): LoopLimits & { trialTimeout: number | undefined } {
   const o = requireObject(where, options ?? {}, 'options');
@@ -175,6 +177,7 @@ export function trialLoop(
     let again = false;
     let idle = false;
     let waiting: Subscription | undefined;
+    let retry: Subscription | undefined;
 
     try {
       best = study.best();
@@ -270,11 +273,17 @@ export function trialLoop(
           }
         } while (again && !subscriber.closed);
       } catch (err) {
-        subscriber.error(err);
+        // A database busy past its timeout (another process holds its lock) fails a trial, never the
+        // study: try again to start one after a pause, with the event loop free meanwhile.
+        if (!(err instanceof RxtrainError && err.details.busy === true)) subscriber.error(err);
+        else retry ??= timer(BUSY_RETRY_MS).subscribe(() => {
+          retry = undefined;
+          fill();
+        });
       } finally {
         filling = false;
       }
-      if (subscriber.closed) return;
+      if (subscriber.closed || retry !== undefined) return;
       if (idle && source.wake && started < maxTrials && clock.now() - start < timeout) {
         // Nothing to start now: wait for news (a queued trial); with nothing running either, give up
         // after idleMs.
@@ -305,6 +314,7 @@ export function trialLoop(
     fill();
     return () => {
       waiting?.unsubscribe();
+      retry?.unsubscribe();
       for (const sub of running.values()) sub.unsubscribe();
       running.clear();
     };
