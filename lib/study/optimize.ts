@@ -116,7 +116,7 @@ export function runOptimize<P extends Params>(
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
 export function trialLoop(
-  study: Pick<Study, 'direction' | 'best'>,
+  study: Pick<Study, 'direction' | 'best'> & { readonly metric?: string | undefined },
   clock: Clock,
   source: TrialSource,
   limits: { maxTrials: number; timeout: number; concurrency: number },
@@ -133,6 +133,8 @@ export function trialLoop(
     let again = false;
     let idle = false;
     let waiting: Subscription | undefined;
+    // Carried by trialStarted and newBest: a view of the events alone knows which way is better.
+    const objective = { direction: study.direction, ...(study.metric !== undefined ? { metric: study.metric } : {}) };
 
     try {
       best = study.best();
@@ -166,6 +168,7 @@ export function trialLoop(
             value: record.value,
             params: record.params,
             ...(previous !== undefined ? { previous } : {}),
+            ...objective,
           });
         }
       } else if (record.state === 'pruned') counts.pruned++;
@@ -177,7 +180,7 @@ export function trialLoop(
       const t = source.next(onEnded);
       if (t === undefined) return false;
       if (t.counts !== false) started++;
-      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now() });
+      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...objective });
       let ended = false;
       const sub = t.events.subscribe({
         next: (e) => subscriber.next(e),

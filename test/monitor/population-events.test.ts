@@ -60,7 +60,7 @@ t.test('unsubscribing from a tapped evolve() stream stops watching its members',
   const member = new Subject<{ readonly type: string }>();
   const source = new Subject<Population>();
   const sub = source.pipe(monitorTap(monitor, { run: 'evo' })).subscribe();
-  source.next({ generation: 0, members: [{ index: 0, trial: 0, params: { x: 1 }, origin: 'random', parents: [], events: member as never }] });
+  source.next({ generation: 0, members: [{ index: 0, trial: 0, params: { x: 1 }, origin: 'random', parents: [], events: member as never }], direction: 'minimize' });
   member.next({ type: 'trialStarted' });
   sub.unsubscribe();
   member.next({ type: 'epochEnd' });
@@ -70,11 +70,11 @@ t.test('unsubscribing from a tapped evolve() stream stops watching its members',
 });
 
 t.test('isPopulation tells populations from events', (t) => {
-  t.ok(isPopulation({ generation: 0, members: [] }));
+  t.ok(isPopulation({ generation: 0, members: [], direction: 'minimize' }));
   t.notOk(isPopulation({ type: 'epochEnd', generation: 0, members: [] }));
   t.notOk(isPopulation(null));
   t.notOk(isPopulation({ generation: '0', members: [] }));
-  t.same(generationStarted({ generation: 2, members: [], best: { trial: 1, value: 0.5, params: { x: 1 } } }), { type: 'generationStarted', generation: 2, members: [], best: { trial: 1, value: 0.5, params: { x: 1 } } });
+  t.same(generationStarted({ generation: 2, members: [], best: { trial: 1, value: 0.5, params: { x: 1 } }, direction: 'maximize', metric: 'val_accuracy' }), { type: 'generationStarted', generation: 2, members: [], best: { trial: 1, value: 0.5, params: { x: 1 } }, direction: 'maximize', metric: 'val_accuracy' });
   t.end();
 });
 
