@@ -14,8 +14,9 @@ const m = createModel({ onMetrics: () => refreshMetricSelect() });
 // ---- connection ----------------------------------------------------------------------------------
 // A monitor closed by its program says `finished` first: the page then shows the end and each run's
 // result instead of retrying. A connection lost after every run ended is the same end. Otherwise it
-// retries MAX_RETRIES times in a row, then says the monitor cannot be reached.
-const MAX_RETRIES = 8;
+// retries MAX_RETRIES times in a row (?retries=N, default 8: about 40 s), then says the monitor cannot
+// be reached.
+const MAX_RETRIES = Math.max(0, Number(page.searchParams.get('retries') ?? 8)) || 0;
 let ws = null, instance = null, lastSeq = 0, failures = 0, control = false, finished = false;
 
 function setStatus(text, cls) { const el = $('status'); el.textContent = text; el.className = `status ${cls}`; }
