@@ -2,7 +2,7 @@
 /**
  * The rxtrain command line.
  *
- *   rxtrain watch <url> [--metric val_loss] [--token T]     live table of a monitor's runs and trials
+ *   rxtrain watch <url> [--metric M] [--retries 8] [--token T]   live table of a monitor's runs and trials
  *   rxtrain stop <url> <run> [--trial N] --token T           stop a run (or one trial of a study run)
  *   rxtrain pause|resume <url> [<run>] --token T             hold / release runs at their next boundary
  *   rxtrain worker --storage postgres://... --study NAME --objective ./trial.js [--concurrency n]
@@ -18,7 +18,8 @@ import { workerCommand } from '../lib/distributed/worker-command.js';
 import type { BackendName } from '../lib/backend/use-backend.js';
 
 const usage = `usage:
-  rxtrain watch <url> [--metric val_loss] [--token T]
+  rxtrain watch <url> [--metric M] [--retries 8] [--token T]
+      (--metric: the metric every row shows; default each run's objective)
   rxtrain stop <url> <run> [--trial N] [--reason TEXT] --token T
   rxtrain pause <url> [<run>] --token T
   rxtrain resume <url> [<run>] --token T
@@ -41,7 +42,8 @@ async function main(argv: string[]): Promise<void> {
       allowPositionals: true,
       options: {
         token: { type: 'string' },
-        metric: { type: 'string', default: 'val_loss' },
+        metric: { type: 'string' },
+        retries: { type: 'string' },
         trial: { type: 'string' },
         reason: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -76,15 +78,19 @@ async function main(argv: string[]): Promise<void> {
   const token = values.token ?? process.env.RXTRAIN_MONITOR_TOKEN;
 
   switch (command) {
-    case 'watch':
-      return watch(url, values.metric ?? 'val_loss', token);
+    case 'watch': {
+      const retries = values.retries === undefined ? 8 : Number(values.retries);
+      if (!(Number.isInteger(retries) && retries >= 0)) fail(`--retries must be an integer ≥ 0 (got ${values.retries})`);
+      return watch(url, values.metric, token, retries);
+    }
     case 'stop': {
       if (run === undefined) fail('stop: which run? (rxtrain stop <url> <run>)');
       if (!token) fail('stop: needs the monitor token (--token or RXTRAIN_MONITOR_TOKEN)');
       const trial = values.trial === undefined ? undefined : Number(values.trial);
       if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) fail(`--trial must be an integer ≥ 0 (got ${values.trial})`);
+      // Acknowledged only when the run (and trial) exists and has not ended; a refusal rejects (exit 1).
       await sendCommand(url, { type: 'stop', run, ...(trial === undefined ? {} : { trial }), ...(values.reason ? { reason: values.reason } : {}) }, { token });
-      process.stdout.write(`stop sent to ${run}${trial === undefined ? '' : ` #${trial}`}\n`);
+      process.stdout.write(`stop accepted for ${run}${trial === undefined ? '' : ` #${trial}`}\n`);
       return;
     }
     case 'pause':
@@ -152,7 +158,12 @@ async function worker(values: Record<string, string | boolean | undefined>): Pro
   process.exit(process.exitCode ?? 0);
 }
 
-function watch(url: string, metric: string, token: string | undefined): Promise<void> {
+/**
+ * A live table until Ctrl-C, or until the monitor's program ends (it says so, or the connection drops
+ * after every run it showed has ended): then the last table and each run's result, exit 0. A monitor
+ * that cannot be reached in `retries` attempts in a row ends it with exit 1.
+ */
+function watch(url: string, metric: string | undefined, token: string | undefined, retries: number): Promise<void> {
   const table = watchTable(metric);
   const tty = process.stdout.isTTY === true;
   let status = 'connecting…';
@@ -164,10 +175,26 @@ function watch(url: string, metric: string, token: string | undefined): Promise<
     // On a terminal, redraw in place; piped, print a snapshot each time something changed.
     process.stdout.write(tty ? `\x1b[H\x1b[2J${text}` : `${text}\n`);
   };
+  let done: (() => void) | undefined;
+  /** The program ended: show the last table and the results, and stop. */
+  const finished = (why: string): void => {
+    status = `finished (${why})`;
+    dirty = true;
+    draw();
+    process.stdout.write(`${table.results().join('\n')}\n`);
+    done?.();
+  };
   const sub = connectMonitor(url, {
     ...(token ? { token } : {}),
+    maxRetries: retries,
     onStatus: (s) => {
-      status = s.state === 'open' ? `live${s.control ? ' (control)' : ''}` : s.state === 'closed' ? `disconnected (${s.code}), retry in ${(s.retryInMs / 1000).toFixed(1)} s` : 'connecting…';
+      if (s.state === 'closed' && table.allEnded()) {
+        // The connection dropped after every run ended: the program is done, not unreachable.
+        setImmediate(() => finished(`connection closed (${s.code}) after every run ended`));
+        return;
+      }
+      status =
+        s.state === 'open' ? `live${s.control ? ' (control)' : ''}` : s.state === 'closed' ? `disconnected (${s.code}), retry ${s.attempt} of ${retries} in ${(s.retryInMs / 1000).toFixed(1)} s` : s.state === 'finished' ? 'finished' : 'connecting…';
       dirty = true;
     },
   }).subscribe({
@@ -176,18 +203,29 @@ function watch(url: string, metric: string, token: string | undefined): Promise<
       dirty = true;
     },
     error: (err: unknown) => {
-      process.stderr.write(`rxtrain watch: ${(err as Error).message}\n`);
+      status = 'unreachable';
+      dirty = true;
+      draw();
+      process.stderr.write(`rxtrain watch: cannot reach the monitor at ${url}: ${(err as Error).message}\n`);
       process.exitCode = 1;
+      done?.();
     },
+    complete: () => finished('the monitor was closed by its program'),
   });
   const timer = setInterval(draw, tty ? 250 : 2000);
   return new Promise<void>((resolve) => {
-    const stop = (): void => {
+    done = (): void => {
+      done = undefined;
       clearInterval(timer);
       sub.unsubscribe();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    const stop = (): void => {
       dirty = true;
       if (!tty) draw();
-      resolve();
+      done?.();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

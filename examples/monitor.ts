@@ -37,8 +37,9 @@ await lastValueFrom(
         const model = mlp({ inputShape: [64], units: [trial.params.units], dropout: trial.params.dropout, classes: 10, seed: trial.seed });
         const opt = optimizer({ name: 'adam', lr: trial.params.lr });
         return train(model, trainSet, { epochs: 30, optimizer: opt, validation, seed: trial.seed }).pipe(
-          // 'pause all' on the dashboard holds trials that have not begun training yet.
-          holdWhile(monitor.paused('search')),
+          // 'pause all' on the dashboard holds trials that have not begun training yet (the page shows
+          // those as paused: the monitor acknowledges each hold, naming the trial).
+          holdWhile(monitor.paused('search', trial.number)),
           controlledBy(monitor.commands, { run: 'search', trial: trial.number, optimizer: opt }),
           prune(trial),
           finalize(() => {

@@ -9,7 +9,9 @@ import { configError } from '../lib/errors.js';
  * it starts*. On a batch source, `epochs(n)` subscribes once per epoch, so
  * `batches(...).pipe(holdWhile(monitor.paused('a')), epochs(n), ...)` pauses run `a` at its next epoch
  * boundary and goes on where it was on `resume`. Around a study trial's stream, it holds the trial
- * before its training starts. When `paused` completes (the monitor closed), the gate opens.
+ * before its training starts. When `paused` completes (the monitor closed), the gate opens. With
+ * `monitor.paused(run, trial?)`, the monitor publishes a `held` record while this gate holds and
+ * `released` when it opens, so that views call paused only what is.
  *
  * @example
  * ```ts

@@ -128,6 +128,8 @@ export function evolve<P extends Params>(space: SearchSpace<P>, objective: Objec
         generation: g,
         members,
         ...(best?.value !== undefined ? { best: { trial: best.number, value: best.value, params: best.params as P } } : {}),
+        direction: study.direction,
+        ...(study.metric !== undefined ? { metric: study.metric } : {}),
       });
       if (subscriber.closed) return;
 

@@ -5,7 +5,7 @@
 import type { Observable } from 'rxjs';
 import type { Direction, Params } from '../search/types.js';
 import type { Study } from '../study/study.js';
-import type { TrialCompleted, TrialEpochEnd, TrialFailed, TrialPruned, TrialStarted } from '../study/study-events.js';
+import type { TrialCompleted, TrialEpochEnd, TrialFailed, TrialLrChange, TrialPruned, TrialStarted } from '../study/study-events.js';
 import type { CrossoverKind } from './crossover.js';
 import type { SelectionKind } from './selection.js';
 
@@ -56,7 +56,7 @@ export type MemberOrigin =
   | 'offspring';
 
 /** What a member's stream carries: the study's events for its trial. */
-export type MemberEvent = TrialStarted | TrialEpochEnd | TrialCompleted | TrialPruned | TrialFailed;
+export type MemberEvent = TrialStarted | TrialEpochEnd | TrialLrChange | TrialCompleted | TrialPruned | TrialFailed;
 
 export interface Member<P extends Params = Params> {
   /** Position in the population. */
@@ -80,4 +80,7 @@ export interface Population<P extends Params = Params> {
   readonly members: readonly Member<P>[];
   /** The best completed member of the earlier generations, if any. */
   readonly best?: { readonly trial: number; readonly value: number; readonly params: P };
+  /** Which way fitness is better, and the metric it is read from (when members are training streams). */
+  readonly direction: Direction;
+  readonly metric?: string;
 }

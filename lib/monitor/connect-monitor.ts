@@ -25,12 +25,19 @@ export interface ConnectMonitorConfig {
   readonly scheduler?: SchedulerLike;
   /** Told about each connection change, e.g. to show "reconnecting in 2 s". */
   readonly onStatus?: (status: ConnectionStatus) => void;
+  /**
+   * Keep reconnecting after the monitor said it finished (its program closed it), for a program that
+   * starts a new monitor on the same port. Default false: the stream completes.
+   */
+  readonly followRestarts?: boolean;
 }
 
 export type ConnectionStatus =
   | { readonly state: 'connecting'; readonly attempt: number }
   | { readonly state: 'open'; readonly control: boolean; readonly history: number }
-  | { readonly state: 'closed'; readonly code: number; readonly reason: string; readonly retryInMs: number; readonly attempt: number };
+  | { readonly state: 'closed'; readonly code: number; readonly reason: string; readonly retryInMs: number; readonly attempt: number }
+  /** The monitor's program closed it: no further record will come (the stream completes). */
+  | { readonly state: 'finished' };
 
 const where = 'connectMonitor()';
 
@@ -51,10 +58,11 @@ export function eventsUrl(url: string): URL {
 /**
  * Subscribe to a monitor's events.
  *
- * Intuition: `webSocket()` from rxjs that knows the protocol and never gives up. Each subscription
- * opens its own connection; a dropped connection (server restart, slow-consumer cut-off) is retried
- * after `initialDelay · factor^k` ms (capped at `maxDelay`), and the count resets once a connection
- * opens. Unsubscribing closes the socket.
+ * Intuition: `webSocket()` from rxjs that knows the protocol. Each subscription opens its own
+ * connection; a dropped connection (a network blip, a slow-consumer cut-off) is retried after
+ * `initialDelay · factor^k` ms (capped at `maxDelay`), up to `maxRetries` failed attempts in a row,
+ * and the count resets once a connection opens. When the monitor's program closes it (the server says
+ * `finished`), the stream completes. Unsubscribing closes the socket.
  *
  * @example
  * ```ts
@@ -68,7 +76,8 @@ export function eventsUrl(url: string): URL {
 export function connectMonitor<E extends { readonly type: string } = KnownEvent>(url: string, config: ConnectMonitorConfig = {}): Observable<MonitorRecord<E>> {
   const base = eventsUrl(url);
   const c = requireObject(where, config);
-  knownFields(where, c, ['token', 'initialDelay', 'maxDelay', 'factor', 'maxRetries', 'scheduler', 'onStatus']);
+  knownFields(where, c, ['token', 'initialDelay', 'maxDelay', 'factor', 'maxRetries', 'scheduler', 'onStatus', 'followRestarts']);
+  const followRestarts = c.followRestarts === true;
   const token = c.token === undefined ? undefined : nonEmptyString(where, 'token', c.token);
   const initialDelay = c.initialDelay === undefined ? 250 : positiveNumber(where, 'initialDelay', c.initialDelay);
   const maxDelay = c.maxDelay === undefined ? 10_000 : positiveNumber(where, 'maxDelay', c.maxDelay);
@@ -85,6 +94,7 @@ export function connectMonitor<E extends { readonly type: string } = KnownEvent>
     let failures = 0;
     let lastSeq = 0;
     let instance: string | undefined;
+    let finished = false;
 
     const connect = (): void => {
       const u = new URL(base);
@@ -109,6 +119,8 @@ export function connectMonitor<E extends { readonly type: string } = KnownEvent>
           if (m.instance !== instance) lastSeq = 0;
           instance = m.instance;
           onStatus({ state: 'open', control: m.control, history: m.history });
+        } else if (m.type === 'finished') {
+          finished = true;
         } else if (m.type === 'events') {
           for (const r of m.records) {
             if (r.seq <= lastSeq) continue;
@@ -123,6 +135,12 @@ export function connectMonitor<E extends { readonly type: string } = KnownEvent>
       socket.on('close', (code, reason) => {
         if (ws !== socket || subscriber.closed) return;
         ws = undefined;
+        if (finished && !followRestarts) {
+          onStatus({ state: 'finished' });
+          subscriber.complete();
+          return;
+        }
+        finished = false;
         if (failures >= maxRetries) {
           subscriber.error(new RxtrainError('MONITOR_UNREACHABLE', `${where}: gave up on ${base.href} after ${failures} failed attempts (last close code ${code})`, { url: base.href, closeCode: code }));
           return;

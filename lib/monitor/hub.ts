@@ -40,6 +40,8 @@ export interface HubOptions {
   readonly clock: Clock;
   /** Records are sent at most this often (ms), many to a frame: sends cost per frame, not per record. */
   readonly flushMs: number;
+  /** Why a valid command cannot be obeyed (it names no live run), or undefined to accept it. */
+  readonly check?: (command: MonitorCommand) => { readonly code: RefusalCode; readonly message: string } | undefined;
 }
 
 /** Counters, for tests and benchmarks. */
@@ -300,6 +302,8 @@ export function createHub(o: HubOptions) {
         if (!c.control) {
           return refuse(c, 'UNAUTHORIZED', o.token === undefined ? 'this monitor was started without a token: it accepts no commands' : `'${m.type}' needs the monitor's token (send {type:'auth', token} first, or connect with ?token=)`);
         }
+        const why = o.check?.(m);
+        if (why) return refuse(c, why.code, why.message);
         reply(c, { type: 'ack', command: m });
         commands.next(m);
       });
@@ -332,6 +336,8 @@ export function createHub(o: HubOptions) {
       if (retry !== undefined) clearTimeout(retry);
       for (const c of clients.values()) {
         c.live = false;
+        // Said before the close frame, so that a client tells "the program ended" from "unreachable".
+        if (!c.gone && c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify({ type: 'finished' } satisfies ServerMessage));
         c.ws.close(CLOSE_SHUTDOWN, 'monitor closed');
         setTimeout(() => c.ws.terminate(), 500).unref();
       }

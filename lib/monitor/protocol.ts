@@ -10,8 +10,9 @@
 import type { TrainEvent } from '../events.js';
 import type { MemberOrigin } from '../evolve/types.js';
 import type { PbtEvent } from '../pbt/types.js';
-import type { Params } from '../search/types.js';
+import type { Direction, Params } from '../search/types.js';
 import type { StudyEvent, PrunedEvent } from '../study/study-events.js';
+import type { RunObjective } from './objective.js';
 
 /** Bumped on any incompatible change of the frames below. */
 export const MONITOR_PROTOCOL = 1;
@@ -28,7 +29,7 @@ export interface AnyEvent {
  * populations reaches the monitor as {@link GenerationStarted} records followed by its members'
  * trial events (see `monitorTap`).
  */
-export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | MonitorControlEvent | StopRequested | RunEnd;
+export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | RunObjective | MonitorControlEvent | HoldEvent | StopRequested | RunEnd;
 
 /** One member of a generation, as plain data (a `Member` without its event stream). */
 export interface GenerationMember {
@@ -53,6 +54,9 @@ export interface GenerationStarted {
   readonly members: readonly GenerationMember[];
   /** The best completed member of the earlier generations, if any. */
   readonly best?: { readonly trial: number; readonly value: number; readonly params: Params };
+  /** Which way fitness is better, and the metric it is read from (when members are training streams). */
+  readonly direction: Direction;
+  readonly metric?: string;
 }
 
 /** Published by the monitor itself when it accepted a `stop` command for a run (or one of its trials). */
@@ -63,10 +67,25 @@ export interface StopRequested {
   readonly reason?: string;
 }
 
-/** Published by the monitor itself when a `pause`/`resume` command was accepted (run `'*'`: all runs). */
+/**
+ * Published by the monitor itself when a `pause`/`resume` command was accepted (run `'*'`: all runs).
+ * It says what was asked, not what happened: a run is held only where a `holdWhile` gate holds it,
+ * which {@link HoldEvent}s acknowledge.
+ */
 export interface MonitorControlEvent {
   readonly type: 'paused' | 'resumed';
   readonly source: 'monitor';
+}
+
+/**
+ * Published by the monitor when a `holdWhile(monitor.paused(run, trial))` gate really holds its stream
+ * (`held`) and when it lets it go (`released`): the acknowledgement that a pause took effect, under the
+ * run the gate watches, naming the trial when the gate was given one.
+ */
+export interface HoldEvent {
+  readonly type: 'held' | 'released';
+  readonly source: 'monitor';
+  readonly trial?: number;
 }
 
 /** Published by `monitorTap` (to the monitor only) when the tapped stream ended. */
@@ -116,10 +135,18 @@ export type ServerMessage =
     }
   | { readonly type: 'events'; readonly records: readonly MonitorRecord[] }
   | { readonly type: 'ack'; readonly command: MonitorCommand }
-  | { readonly type: 'error'; readonly code: RefusalCode; readonly message: string };
+  | { readonly type: 'error'; readonly code: RefusalCode; readonly message: string }
+  /**
+   * Sent by `monitor.close()` before the connection closes: the program ended its monitor and no
+   * further record will come from this server's life. Clients stop reconnecting and show the end.
+   */
+  | { readonly type: 'finished' };
 
-/** Why the server refused a client message. */
-export type RefusalCode = 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'UNAUTHORIZED' | 'BAD_TOKEN';
+/**
+ * Why the server refused a client message. `UNKNOWN_RUN`: a `stop` or `setLearningRate` names a run
+ * (or a trial of one) that never sent an event, or that has ended.
+ */
+export type RefusalCode = 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'UNAUTHORIZED' | 'BAD_TOKEN' | 'UNKNOWN_RUN';
 
 /** WebSocket close codes the server uses (4000–4999 are for applications). */
 export const CLOSE_SLOW_CONSUMER = 4008;

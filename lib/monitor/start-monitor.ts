@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { BehaviorSubject, Observable, distinctUntilChanged, map } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../clock.js';
 import { configError } from '../errors.js';
@@ -14,7 +14,8 @@ import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
 import { createBoundedServer, LISTEN_BACKLOG } from './http-bounds.js';
-import type { MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
+import type { HoldEvent, MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
+import { runRegistry } from './run-registry.js';
 import { allowedOriginList, isLoopbackHost, refuseRequest } from './security.js';
 
 export interface MonitorConfig {
@@ -64,8 +65,13 @@ export interface MonitorSink {
 export interface MonitorControl {
   /** Validated commands from authorised clients, as they arrive (hot; completes on `close()`). */
   readonly commands: Observable<MonitorCommand>;
-  /** Whether `run` is paused now (by a `pause` of that run or of all runs), then each change. */
-  paused(run?: string): Observable<boolean>;
+  /**
+   * Whether `run` is paused now (by a `pause` of that run or of all runs), then each change. Meant for
+   * `holdWhile`: a subscriber that is told `true` counts as holding `run` (and `trial`, when given),
+   * and the monitor publishes a `held` record for it, then `released` when it is told `false` or
+   * unsubscribes, so that views show as paused only what really is.
+   */
+  paused(run?: string, trial?: number): Observable<boolean>;
 }
 
 export interface Monitor extends MonitorSink, MonitorControl {
@@ -120,7 +126,8 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   if (!loopback && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
 
   const assets = loadDashboard();
-  const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs });
+  const registry = runRegistry();
+  const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs, check: registry.check });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
   const rules = { loopback, allowedOrigins };
   let connections = 0;
@@ -216,8 +223,32 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     port: actualPort,
     host,
     commands: hub.commands.asObservable(),
-    paused: (run?: string) => pauses.pipe(map((p) => p.all || (run !== undefined && p.runs.has(run))), distinctUntilChanged()),
-    publish: hub.publish,
+    paused: (run?: string, trial?: number) =>
+      new Observable<boolean>((subscriber) => {
+        let held = false;
+        const ack = (now: boolean): void => {
+          held = now;
+          const event: HoldEvent = { type: now ? 'held' : 'released', source: 'monitor', ...(trial === undefined ? {} : { trial }) };
+          hub.publish(run ?? '*', event);
+        };
+        const flag = pauses.pipe(map((p) => p.all || (run !== undefined && p.runs.has(run))), distinctUntilChanged());
+        const sub = flag.subscribe({
+          next: (p) => {
+            if (p !== held) ack(p);
+            subscriber.next(p);
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => subscriber.complete(),
+        });
+        return () => {
+          sub.unsubscribe();
+          if (held) ack(false);
+        };
+      }),
+    publish: (run, event) => {
+      registry.see(run, event);
+      hub.publish(run, event);
+    },
     newRun: () => `run-${++runs}`,
     stats: hub.stats,
     close(): Promise<void> {

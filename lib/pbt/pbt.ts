@@ -142,7 +142,8 @@ async function run<P extends Params>(
       if (control.isClosed()) return;
     }
     if (saved) await removeOrphans(dir, new Set(store.held()));
-    emit({ type: 'pbtStarted', dir, epoch, members: slots.map((s) => ({ member: s.index, params: s.params })) });
+    emit({ type: 'pbtStarted', dir, epoch, members: slots.map((s) => ({ member: s.index, params: s.params })), metric: c.metric, direction: c.direction });
+    let bestValue: number | undefined;
 
     while (epoch < c.epochs) {
       const k = Math.min(c.readyEvery, c.epochs - epoch);
@@ -183,6 +184,12 @@ async function run<P extends Params>(
       });
       const rankValue = (s: Slot<P>): number => (failed.has(s.index) || s.value === undefined ? NaN : s.value);
       emit({ type: 'ready', epoch, ranking: ranked.map((s) => ({ member: s.index, value: rankValue(s) })) });
+      const top = ranked[0]!;
+      if (!failed.has(top.index) && top.value !== undefined && Number.isFinite(top.value) && (bestValue === undefined || better(top.value, bestValue))) {
+        const previous = bestValue;
+        bestValue = top.value;
+        emit({ type: 'newBest', member: top.index, epoch, value: top.value, params: top.params, ...(previous === undefined ? {} : { previous }), metric: c.metric, direction: c.direction });
+      }
 
       if (epoch < c.epochs) {
         const random = createRandom(hashSeed(c.seed, 'pbt-ready', epoch));

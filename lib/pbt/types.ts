@@ -112,6 +112,9 @@ export interface PbtStarted<P extends Params = Params> {
   /** Epochs every member has already done: 0, or where a resumed run left off. */
   readonly epoch: number;
   readonly members: ReadonlyArray<{ readonly member: number; readonly params: P }>;
+  /** The metric that ranks members and which way is better (from the config). */
+  readonly metric: string;
+  readonly direction: Direction;
 }
 
 export interface PbtEpochEnd {
@@ -139,6 +142,22 @@ export interface PbtReady {
   /** Epochs done by every member. */
   readonly epoch: number;
   readonly ranking: ReadonlyArray<{ readonly member: number; readonly value: number }>;
+}
+
+/**
+ * At a ready time, the top member's value beat every value the run had ranked first before (the first
+ * ready's top member always does): the best so far, and where it was reached.
+ */
+export interface PbtNewBest<P extends Params = Params> {
+  readonly type: 'newBest';
+  readonly member: number;
+  readonly epoch: number;
+  readonly value: number;
+  readonly params: P;
+  /** The value it beat, absent the first time. */
+  readonly previous?: number;
+  readonly metric: string;
+  readonly direction: Direction;
 }
 
 /** `member` replaced its weights and optimizer state by `donor`'s checkpoint. */
@@ -171,4 +190,4 @@ export interface PbtCompleted<P extends Params = Params> {
   readonly members: ReadonlyArray<{ readonly member: number; readonly value: number; readonly params: P; readonly schedule: ParamSchedule<P> }>;
 }
 
-export type PbtEvent<P extends Params = Params> = PbtStarted<P> | PbtEpochEnd | PbtMemberFailed | PbtReady | PbtExploit | PbtExplore<P> | PbtCompleted<P>;
+export type PbtEvent<P extends Params = Params> = PbtStarted<P> | PbtEpochEnd | PbtMemberFailed | PbtReady | PbtNewBest<P> | PbtExploit | PbtExplore<P> | PbtCompleted<P>;

@@ -157,7 +157,7 @@ export function runOptimize<P extends Params>(
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
 export function trialLoop(
-  study: Pick<Study, 'name' | 'direction' | 'best'>,
+  study: Pick<Study, 'name' | 'direction' | 'best'> & { readonly metric?: string | undefined },
   clock: Clock,
   source: TrialSource,
   limits: LoopLimits,
@@ -178,6 +178,8 @@ export function trialLoop(
     let idle = false;
     let waiting: Subscription | undefined;
     let retry: Subscription | undefined;
+    // Carried by trialStarted and newBest: a view of the events alone knows which way is better.
+    const objective = { direction: study.direction, ...(study.metric !== undefined ? { metric: study.metric } : {}) };
 
     try {
       best = study.best();
@@ -215,6 +217,7 @@ export function trialLoop(
             value: record.value,
             params: record.params,
             ...(previous !== undefined ? { previous } : {}),
+            ...objective,
           });
         }
       } else if (record.state === 'pruned') counts.pruned++;
@@ -238,7 +241,7 @@ export function trialLoop(
       const t = source.next(onEnded);
       if (t === undefined) return false;
       if (t.counts !== false) started++;
-      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now() });
+      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...objective });
       let ended = false;
       const sub = t.events.subscribe({
         next: (e) => subscriber.next(e),

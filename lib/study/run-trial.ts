@@ -1,5 +1,5 @@
 /**
- * One trial in this process: run the objective, forward its epochs, tell the study how it ended, then
+ * One trial in this process: run the objective, forward its epochs (and learning-rate changes), tell the study how it ended, then
  * complete. (Split from optimize.ts, which schedules trials.)
  */
 import { Observable, isObservable, timer, type Subscription } from 'rxjs';
@@ -152,6 +152,9 @@ export function runTrial<P extends Params>(
             }
             lastEpoch = e.epoch;
             subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: e.epoch, metrics: e.metrics, ...(value !== undefined ? { value } : {}) });
+          } else if (event.type === 'lrChange') {
+            const e = event as unknown as { epoch: number; from: number; to: number; source: string };
+            subscriber.next({ type: 'lrChange', trial: trial.number, epoch: e.epoch, from: e.from, to: e.to, source: e.source });
           } else if (event.type === 'pruned') {
             pruned = true;
           } else if (event.type === 'stopped') {

@@ -3,7 +3,7 @@
  * the monitor or stored as they are. Every event but `studyCompleted` names its trial by number.
  */
 import type { Metrics } from '../events.js';
-import type { Params } from '../search/types.js';
+import type { Direction, Params } from '../search/types.js';
 
 /** A trial got its parameters and its objective was started. */
 export interface TrialStarted {
@@ -12,6 +12,9 @@ export interface TrialStarted {
   readonly params: Params;
   /** Clock time (ms). */
   readonly time: number;
+  /** The study's direction and metric, so that whoever shows the trial knows which way is better. */
+  readonly direction?: Direction;
+  readonly metric?: string;
 }
 
 /** An epoch of a trial's training ended (from an objective that returns a stream). */
@@ -22,6 +25,20 @@ export interface TrialEpochEnd {
   readonly metrics: Metrics;
   /** The study's metric at this epoch, when the study has one. */
   readonly value?: number;
+}
+
+/**
+ * A trial's learning rate changed (its stream's `lrChange`, from `controlledBy`, `lrSchedule`, ...):
+ * forwarded so that a change asked for from the monitor shows there.
+ */
+export interface TrialLrChange {
+  readonly type: 'lrChange';
+  readonly trial: number;
+  /** The first epoch trained at the new rate. */
+  readonly epoch: number;
+  readonly from: number;
+  readonly to: number;
+  readonly source: string;
 }
 
 export interface TrialPruned {
@@ -58,6 +75,9 @@ export interface NewBest {
   readonly params: Params;
   /** The value it beat, absent for the study's first completed trial. */
   readonly previous?: number;
+  /** The study's direction and metric (the value is `metric`'s, when the study has one). */
+  readonly direction?: Direction;
+  readonly metric?: string;
 }
 
 /** The last event of an `optimize` run that was not unsubscribed from. */
@@ -82,7 +102,7 @@ export interface StudyCompleted {
   readonly durationMs: number;
 }
 
-export type StudyEvent = TrialStarted | TrialEpochEnd | TrialPruned | TrialCompleted | TrialFailed | NewBest | StudyCompleted;
+export type StudyEvent = TrialStarted | TrialEpochEnd | TrialLrChange | TrialPruned | TrialCompleted | TrialFailed | NewBest | StudyCompleted;
 
 /**
  * The event `prune(trial)` emits, right before it completes the trial's stream, when the pruner stops

@@ -38,7 +38,7 @@ t.test('history then live; reconnects with exponential back-off; a new server li
   const clock = manualScheduler();
   const got: MonitorRecord<{ type: string }>[] = [];
   const status: ConnectionStatus[] = [];
-  const sub = connectMonitor(monitor.url, { scheduler: clock.scheduler, initialDelay: 100, factor: 2, maxDelay: 500, onStatus: (s) => status.push(s) }).subscribe((r) => got.push(r));
+  const sub = connectMonitor(monitor.url, { scheduler: clock.scheduler, initialDelay: 100, factor: 2, maxDelay: 500, followRestarts: true, onStatus: (s) => status.push(s) }).subscribe((r) => got.push(r));
   t.teardown(() => sub.unsubscribe());
   await eventually(() => got.length === 1, undefined, 'history');
   monitor.publish('a', { type: 'epochEnd', epoch: 1 });

@@ -121,6 +121,7 @@ t.test('control needs the token: refused without it, accepted with it (query or 
   reader.ws.send(JSON.stringify({ type: 'pause' }));
   await reader.until(isType('ack'));
 
+  monitor.publish('r', { type: 'trialStarted', trial: 2, params: {}, time: 0 });
   const ctl = await rawClient(`${monitor.wsUrl}?token=sesame`);
   t.equal((await ctl.until(isType('hello'))).control, true, 'token in the query grants control');
   ctl.ws.send(JSON.stringify({ type: 'setLearningRate', run: 'r', trial: 2, lr: 0.01 }));
@@ -130,7 +131,7 @@ t.test('control needs the token: refused without it, accepted with it (query or 
   ctl.ws.close();
 });
 
-t.test('paused(run) follows pause/resume commands and is published to clients', async (t) => {
+t.test('paused(run) follows pause/resume commands; both the request and the hold it caused are published', async (t) => {
   const monitor = await startMonitor({ token: 'k' });
   t.teardown(() => monitor.close());
   const seen: boolean[] = [];
@@ -141,8 +142,9 @@ t.test('paused(run) follows pause/resume commands and is published to clients', 
   }
   await eventually(() => c.messages.filter(isType('ack')).length === 5, undefined, 'acks');
   t.same(seen, [false, true, false, true, false]);
-  await eventually(() => c.records.length === 5, undefined, 'pause records');
-  t.same(c.records.map((r) => `${r.run}:${r.event.type}`), ['b:paused', 'a:paused', 'a:resumed', '*:paused', '*:resumed']);
+  await eventually(() => c.records.length === 9, undefined, 'pause records');
+  // A subscriber told `true` is a hold (holdWhile's gate): acknowledged as held, then released.
+  t.same(c.records.map((r) => `${r.run}:${r.event.type}`), ['b:paused', 'a:paused', 'a:held', 'a:resumed', 'a:released', '*:paused', 'a:held', '*:resumed', 'a:released']);
   c.ws.close();
 });
 

@@ -12,6 +12,7 @@ const brief = (e: StudyEvent): string => {
   switch (e.type) {
     case 'trialStarted': return `start ${e.trial}`;
     case 'epochEnd': return `epoch ${e.trial}/${e.epoch}=${e.value}`;
+    case 'lrChange': return `lr ${e.trial}@${e.epoch}=${e.to}`;
     case 'trialCompleted': return `done ${e.trial}=${e.value}`;
     case 'trialPruned': return `pruned ${e.trial}@${e.step}=${e.value}`;
     case 'trialFailed': return `failed ${e.trial}: ${e.error}`;

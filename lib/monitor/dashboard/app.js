@@ -2,22 +2,22 @@
 // model of runs and trials built from the events, and a view redrawn at most a few times a second.
 import { color, createChart } from './chart.js';
 import { drawParallel } from './parallel.js';
-import { createModel, TERMINAL } from './model.js';
+import { createModel, metricDirection, TERMINAL } from './model.js';
 import { createRunViews } from './run-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
 const $ = (id) => document.getElementById(id);
 
-const m = createModel({
-  onMetrics: () => refreshMetricSelect(),
-  // A study's direction shows in its improvements: sort the objective best-first.
-  onDirection: (max) => { if (!userSorted && sortKey === 'objective') { sortDesc = max; syncSortHeaders(); } },
-});
-let userSorted = false;
+const m = createModel({ onMetrics: () => refreshMetricSelect() });
 
 // ---- connection ----------------------------------------------------------------------------------
-let ws = null, instance = null, lastSeq = 0, failures = 0, control = false;
+// A monitor closed by its program says `finished` first: the page then shows the end and each run's
+// result instead of retrying. A connection lost after every run ended is the same end. Otherwise it
+// retries MAX_RETRIES times in a row (?retries=N, default 8: about 40 s), then says the monitor cannot
+// be reached.
+const MAX_RETRIES = Math.max(0, Number(page.searchParams.get('retries') ?? 8)) || 0;
+let ws = null, instance = null, lastSeq = 0, failures = 0, control = false, finished = false;
 
 function setStatus(text, cls) { const el = $('status'); el.textContent = text; el.className = `status ${cls}`; }
 
@@ -41,16 +41,42 @@ function connect() {
       m.version++;
     } else if (msg.type === 'events') {
       for (const r of msg.records) { if (r.seq > lastSeq) { lastSeq = r.seq; m.apply(r); } }
+    } else if (msg.type === 'finished') {
+      finished = true;
     } else if (msg.type === 'error') {
       console.warn('monitor refused a message:', msg.code, msg.message);
     }
   };
   sock.onclose = (ev) => {
     if (ws !== sock) return;
+    ws = null;
+    $('controls').hidden = true;
+    m.version++;
+    const runs = new Set([...m.series.values()].map((s) => s.run));
+    if (finished || (runs.size > 0 && [...runs].every((r) => m.ended.has(r)))) {
+      setStatus(`finished${finished ? '' : ` (connection closed, ${ev.code})`}: ${results()}`, 'finished');
+      return;
+    }
+    if (failures >= MAX_RETRIES) {
+      setStatus(`cannot reach the monitor: gave up after ${failures} attempts (last close code ${ev.code}); reload the page to try again`, 'unreachable');
+      return;
+    }
     const delay = Math.min(10000, 250 * 2 ** failures++);
-    setStatus(`disconnected (${ev.code}); retry in ${(delay / 1000).toFixed(1)} s`, 'closed');
+    setStatus(`disconnected (${ev.code}); retry ${failures} of ${MAX_RETRIES} in ${(delay / 1000).toFixed(1)} s`, 'closed');
     setTimeout(connect, delay);
   };
+}
+
+/** Each run's end and best, for the status line once the monitor finished. */
+function results() {
+  const runs = [...new Set([...m.series.values()].map((s) => s.run))];
+  return runs.map((run) => {
+    const key = m.bestByRun.get(run);
+    const best = key && m.series.get(key);
+    const o = objectiveOf(run);
+    const value = best ? valueOf(best, o) : undefined;
+    return `${run} ${m.ended.get(run) || 'ended'}${best ? `, best ${best.member !== undefined ? `member ${best.member}` : `#${best.trial}`} ${fmt(value)} ${o.metric}` : ''}`;
+  }).join(' · ') || 'no runs';
 }
 
 function send(cmd) { if (ws && ws.readyState === WebSocket.OPEN && control) ws.send(JSON.stringify(cmd)); }
@@ -60,6 +86,7 @@ const chart = createChart($('chart'), $('layer-static'), $('layer-live'));
 let selectedMetric = null;
 let metricChosen = false; // by the user: then new metrics do not take over the chart
 let selectedKey = null;
+// Objective and best sort best-first by each row's direction; sortDesc reverses (worst first).
 let sortKey = 'objective', sortDesc = false;
 const MAX_ROWS = 300;
 
@@ -69,7 +96,7 @@ function refreshMetricSelect() {
   sel.replaceChildren(...names.map((n) => new Option(n, n, false, n === selectedMetric)));
   if (!metricChosen) {
     const preferred = names[0];
-    if (preferred !== selectedMetric) { selectedMetric = preferred; if (!userSorted && !m.bestKey) { sortDesc = /acc/.test(preferred); syncSortHeaders(); } }
+    if (preferred !== selectedMetric) selectedMetric = preferred;
     sel.value = selectedMetric;
   }
 }
@@ -78,21 +105,32 @@ function syncSortHeaders() {
 }
 function rank(name) { return ['val_loss', 'loss', 'val_accuracy', 'accuracy'].indexOf(name) + 1 || 9; }
 
-function objective(s) {
-  if (typeof s.value === 'number') return s.value;
-  const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
-  return pts && pts.length ? pts[pts.length - 1][1] : undefined;
+/**
+ * What a run's rows are judged by: the objective its events declared (a study's, evolve's, PBT's, or a
+ * plain run's monitorTap objective), else the metric chosen above the chart, by its name's direction.
+ */
+function objectiveOf(run) {
+  const o = m.objectives.get(run);
+  const metric = o?.metric ?? (o ? 'objective' : selectedMetric || 'value');
+  return { metric, direction: o?.direction ?? metricDirection(metric), declared: !!o };
 }
-function bestOf(s) {
-  const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
-  if (!pts || !pts.length) return undefined;
-  const max = /acc/.test(selectedMetric);
+/** The row's current value of its run's objective: its trial's value, else the metric's last. */
+function valueOf(s, o = objectiveOf(s.run)) {
+  if (typeof s.value === 'number' && (o.declared || s.trial === undefined)) return s.value;
+  const pts = s.metrics.get(o.metric);
+  return pts && pts.length ? pts[pts.length - 1][1] : typeof s.value === 'number' ? s.value : undefined;
+}
+/** The best of that metric over the row's epochs (its value when it has none). */
+function bestOf(s, o = objectiveOf(s.run)) {
+  const pts = s.metrics.get(o.metric);
+  if (!pts || !pts.length) return valueOf(s, o);
+  const max = o.direction === 'maximize';
   return pts.reduce((b, p) => (max ? Math.max(b, p[1]) : Math.min(b, p[1])), max ? -Infinity : Infinity);
 }
 
 function lineFor(s, pts) {
   const finished = TERMINAL.has(s.state);
-  const isBest = s.key === m.bestKey;
+  const isBest = m.isBest(s);
   return {
     points: pts,
     color: s.state === 'failed' ? 'rgba(220,38,38,.6)' : color(s.index, finished && !isBest ? 0.5 : 0.95),
@@ -119,7 +157,7 @@ function drawChart() {
       else { if (p[0] > bounds.x1) bounds.x1 = p[0]; if (p[1] < bounds.y0) bounds.y0 = p[1]; if (p[1] > bounds.y1) bounds.y1 = p[1]; }
     }
     const line = lineFor(s, pts);
-    (TERMINAL.has(s.state) && s.key !== selectedKey && s.key !== m.bestKey ? fixed : live).push(line);
+    (TERMINAL.has(s.state) && s.key !== selectedKey && !m.isBest(s) ? fixed : live).push(line);
   }
   chart.draw({ fixed, live, bounds, log });
 }
@@ -132,9 +170,21 @@ function sortValue(s) {
     case 'name': return s.key;
     case 'state': return s.state;
     case 'epoch': return s.epoch;
-    case 'best': return bestOf(s);
-    default: return objective(s);
+    case 'metric': return objectiveOf(s.run).metric;
+    default: return undefined;
   }
+}
+
+/** Objective and best: rows of one metric together, each group best first by its direction. */
+function compareByObjective(a, b) {
+  const oa = objectiveOf(a.run), ob = objectiveOf(b.run);
+  const x = sortKey === 'best' ? bestOf(a, oa) : valueOf(a, oa);
+  const y = sortKey === 'best' ? bestOf(b, ob) : valueOf(b, ob);
+  if (x === undefined || y === undefined) return (x === undefined) - (y === undefined);
+  const group = `${oa.metric} ${oa.direction}`.localeCompare(`${ob.metric} ${ob.direction}`);
+  if (group) return group;
+  const c = oa.direction === 'maximize' ? y - x : x - y;
+  return sortDesc ? -c : c;
 }
 
 const rowEls = new Map();
@@ -142,7 +192,7 @@ const rowEls = new Map();
 function makeRow(s) {
   const tr = document.createElement('tr');
   tr.dataset.key = s.key;
-  const cells = ['', '', 'num', 'num', 'num', 'params', ''].map((cls) => {
+  const cells = ['', '', 'num', 'metric', 'num', 'num', 'params', ''].map((cls) => {
     const td = document.createElement('td');
     if (cls) td.className = cls;
     tr.append(td);
@@ -155,7 +205,7 @@ function makeRow(s) {
   cells[0].append(swatch, name);
   const badge = document.createElement('span');
   cells[1].append(badge);
-  tr._cells = { name, badge, epoch: cells[2], objective: cells[3], best: cells[4], params: cells[5], actions: cells[6] };
+  tr._cells = { name, badge, epoch: cells[2], metric: cells[3], objective: cells[4], best: cells[5], params: cells[6], actions: cells[7] };
   return tr;
 }
 
@@ -164,21 +214,29 @@ function setText(el, text) { if (el.textContent !== text) el.textContent = text;
 function updateRow(tr, s) {
   const c = tr._cells;
   tr.classList.toggle('selected', s.key === selectedKey);
-  tr.classList.toggle('best', s.key === m.bestKey);
-  setText(c.name, (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (s.key === m.bestKey ? ' ★' : ''));
+  const best = m.isBest(s);
+  tr.classList.toggle('best', best);
+  setText(c.name, (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (best ? ' ★' : ''));
   // A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
   const shown = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state;
-  const state = m.paused.has(s.run) || m.paused.has('*') ? (shown === 'running' ? 'paused' : shown) : shown;
+  // Paused only where the monitor acknowledged a hold; a pause asked for that has not held a running
+  // row (it trains on until its next hold point, if it has one) is said as such.
+  const held = (m.held.get(s.key) || 0) > 0 || (s.trial === undefined && s.member === undefined && (m.held.get(s.run) || 0) > 0);
+  const asked = m.paused.has(s.run) || m.paused.has('*');
+  const state = shown === 'running' && held ? 'paused' : shown;
   if (c.badge.className !== `state ${state}`) c.badge.className = `state ${state}`;
-  setText(c.badge, state);
-  const why = s.reason || s.error || '';
+  setText(c.badge, state === 'running' && asked ? 'running · pause asked' : state);
+  const why = s.reason || s.error || (state === 'running' && asked ? 'a pause was asked for; this one has not reached a hold point and keeps training' : '');
   if (c.badge.title !== why) c.badge.title = why;
   setText(c.epoch, String(Math.max(0, s.epoch)));
-  setText(c.objective, fmt(objective(s)));
-  setText(c.best, fmt(bestOf(s)));
+  const o = objectiveOf(s.run);
+  setText(c.metric, `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
+  if (c.metric.title !== o.direction) c.metric.title = `${o.direction === 'maximize' ? 'higher' : 'lower'} is better${o.declared ? '' : ' (by its name: the run declared no objective)'}`;
+  setText(c.objective, fmt(valueOf(s, o)));
+  setText(c.best, fmt(bestOf(s, o)));
   setText(c.params, s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : ''));
   // Commands address runs and study trials; a PBT member is neither.
-  const wantButtons = control && s.state === 'running' && s.member === undefined;
+  const wantButtons = control && ws !== null && s.state === 'running' && s.member === undefined;
   const hasButtons = c.actions.childElementCount > 0;
   if (wantButtons && !hasButtons) {
     const stop = document.createElement('button');
@@ -197,6 +255,7 @@ function renderTable() {
   const total = rows.length;
   if (onlyRunning) rows = rows.filter((s) => s.state === 'running');
   rows.sort((a, b) => {
+    if (sortKey === 'objective' || sortKey === 'best') return compareByObjective(a, b);
     const x = sortValue(a), y = sortValue(b);
     if (x === undefined && y === undefined) return 0;
     if (x === undefined) return 1;
@@ -225,7 +284,8 @@ function renderTable() {
   $('summary').textContent = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(' · ') + ` · ${m.recordsSeen} events`;
   const banner = $('paused-banner');
   banner.hidden = m.paused.size === 0;
-  banner.textContent = m.paused.has('*') ? 'paused (all)' : `paused: ${[...m.paused].join(', ')}`;
+  const holds = [...m.held.values()].reduce((a, n) => a + n, 0);
+  banner.textContent = `pause asked: ${m.paused.has('*') ? 'all runs' : [...m.paused].join(', ')} · ${holds} held`;
 }
 
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
@@ -235,8 +295,11 @@ function drawView() {
   runViews.sync(view);
   if (view === 'curves') return drawChart();
   if (view === 'population' || view === 'lineage') return runViews.draw(view);
-  const trials = [...m.series.values()].map((s) => ({ params: s.params, value: typeof s.value === 'number' ? s.value : objective(s), state: s.state, best: s.key === m.bestKey, selected: s.key === selectedKey }));
-  drawParallel($('parallel-canvas'), $('parallel'), trials, m.maximizing ?? /acc/.test(selectedMetric || ''));
+  // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
+  const run = runViews.shownRun();
+  const o = objectiveOf(run);
+  const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ params: s.params, value: valueOf(s, o), state: s.state, best: m.isBest(s), selected: s.key === selectedKey }));
+  runViews.drawn.parallel = drawParallel($('parallel-canvas'), $('parallel'), trials, o.direction === 'maximize', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
 }
 const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage' };
 function showView(v) {
@@ -284,7 +347,6 @@ $('resume-all').addEventListener('click', () => send({ type: 'resume' }));
 document.querySelector('#trials thead').addEventListener('click', (e) => {
   const th = e.target.closest('th[data-sort]');
   if (!th) return;
-  userSorted = true;
   if (sortKey === th.dataset.sort) sortDesc = !sortDesc; else { sortKey = th.dataset.sort; sortDesc = false; }
   syncSortHeaders();
   tableVersion = -1; m.version++;
@@ -305,7 +367,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, timings, drawn: runViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);

@@ -102,7 +102,7 @@ export function applyLineage(m, run, e, series, setState) {
       }
       if (e.best) {
         l.best = e.best.member;
-        m.bestKey = `${run}@${e.best.member}`;
+        m.bestByRun.set(run, `${run}@${e.best.member}`);
         m.structural++;
       }
       l.version++;

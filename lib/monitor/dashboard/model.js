@@ -7,9 +7,11 @@ import { applyPopulation } from './population-model.js';
 
 export const TERMINAL = new Set(['completed', 'pruned', 'failed', 'stopped', 'cancelled']);
 
+/** A metric's direction by its name (lib/monitor/objective.ts): accuracies up, losses and errors down. */
+export const metricDirection = (name) => (name === 'accuracy' || name === 'val_accuracy' ? 'maximize' : 'minimize');
+
 /**
  * hooks.onMetrics(): a metric name was seen for the first time.
- * hooks.onDirection(maximizing): a study's improvement showed its direction.
  */
 export function createModel(hooks) {
   const m = {
@@ -18,9 +20,15 @@ export function createModel(hooks) {
     metricNames: new Set(),
     /** Runs paused from the monitor ('*': all). */
     paused: new Set(),
-    bestKey: null,
-    /** true/false once a study's newBest showed its direction. */
-    maximizing: null,
+    /** run → key of its best trial or member (its newBest, or pbtCompleted's best). */
+    bestByRun: new Map(),
+    /** run → { metric, direction }: what the run declared it is judged by (lib/monitor/objective.ts). */
+    objectives: new Map(),
+    /** key (run, or run#trial) → holds acknowledged by the monitor and not released. */
+    held: new Map(),
+    /** run → how it ended (its runEnd). */
+    ended: new Map(),
+    isBest: (s) => m.bestByRun.get(s.run) === s.key,
     /** Bumped on every change (the view redraws when it moved). */
     version: 0,
     /** Bumped when a series appears or changes state (the static chart layer is redrawn). */
@@ -57,6 +65,13 @@ export function createModel(hooks) {
     const trial = typeof e.trial === 'number' ? e.trial : undefined;
     // A PBT member's events name it by `member`; its curve is a series of its own.
     const member = trial === undefined && typeof e.member === 'number' ? e.member : undefined;
+    // Any event with a direction declares its run's objective (a study's trialStarted and newBest,
+    // generationStarted, pbtStarted, runObjective).
+    if (e.direction === 'minimize' || e.direction === 'maximize') {
+      const o = m.objectives.get(run);
+      const metric = typeof e.metric === 'string' ? e.metric : undefined;
+      if (!o || o.direction !== e.direction || o.metric !== metric) { m.objectives.set(run, { metric, direction: e.direction }); m.structural++; }
+    }
     if (applyLineage(m, run, e, (mem) => get(run, undefined, mem), setState) || applyPopulation(m, run, e, (t) => get(run, t))) { m.version++; return; }
     switch (e.type) {
       case 'runStart': get(run).backend = e.backend; break;
@@ -87,16 +102,22 @@ export function createModel(hooks) {
       }
       case 'trialFailed': { const s = get(run, trial); setState(s, e.error === 'cancelled' ? 'cancelled' : 'failed'); s.error = e.error; break; }
       case 'newBest':
-        m.bestKey = `${run}#${e.trial}`;
+        m.bestByRun.set(run, member !== undefined ? `${run}@${member}` : `${run}#${e.trial}`);
         m.structural++;
-        if (typeof e.previous === 'number') { m.maximizing = e.value > e.previous; hooks.onDirection(m.maximizing); }
         break;
+      case 'held':
+      case 'released': {
+        const key = trial === undefined ? run : `${run}#${trial}`;
+        m.held.set(key, Math.max(0, (m.held.get(key) || 0) + (e.type === 'held' ? 1 : -1)));
+        break;
+      }
       case 'stopped': { const s = get(run, trial); setState(s, 'stopped'); s.reason = e.reason; break; }
       case 'stopRequested': { const s = m.series.get(trial === undefined ? run : `${run}#${trial}`); if (s) s.stopRequested = true; break; }
       case 'lrChange': get(run, trial).lr = e.to; break;
       case 'paused': m.paused.add(run); break;
       case 'resumed': if (run === '*') m.paused.clear(); else m.paused.delete(run); break;
       case 'runEnd': {
+        m.ended.set(run, e.state);
         const own = m.series.get(run);
         if (own && own.state === 'running') setState(own, e.state);
         // Trials of a study run that ended without an outcome were cut off with it.

@@ -1,8 +1,9 @@
 // Parallel coordinates: one vertical axis per parameter and one for the objective, one polyline per
 // trial. Numeric parameters spanning more than a factor of 20 get a log axis; others (choices) are spread
-// evenly in sorted order. Lines are coloured by the objective: the better, the darker.
+// evenly in sorted order. Lines are coloured by the objective: the better (by the run's direction),
+// the darker. Returns what it drew, per trial line: { value, lightness } (for tests).
 
-export function drawParallel(canvas, container, trials, maximize) {
+export function drawParallel(canvas, container, trials, maximize, label = 'objective') {
   const dpr = window.devicePixelRatio || 1;
   const w = container.clientWidth, h = container.clientHeight;
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
@@ -11,7 +12,7 @@ export function drawParallel(canvas, container, trials, maximize) {
   ctx.clearRect(0, 0, w, h);
   ctx.font = '11px system-ui, sans-serif';
   const rows = trials.filter((t) => t.params && Object.keys(t.params).length);
-  if (!rows.length) { ctx.fillStyle = '#6b7483'; ctx.fillText('no trial parameters yet', 20, 30); return; }
+  if (!rows.length) { ctx.fillStyle = '#6b7483'; ctx.fillText('no trial parameters yet', 20, 30); return { lines: [] }; }
 
   const names = [...new Set(rows.flatMap((t) => Object.keys(t.params)))].sort();
   const axes = names.map((name) => {
@@ -29,7 +30,7 @@ export function drawParallel(canvas, container, trials, maximize) {
   const scored = rows.filter((t) => typeof t.value === 'number');
   const vs = scored.map((t) => t.value);
   const vlo = vs.length ? Math.min(...vs) : 0, vhi = vs.length ? Math.max(...vs) : 1;
-  axes.push({ name: 'objective', pos: (v) => (typeof v === 'number' ? (v - vlo) / (vhi - vlo || 1) : null), ticks: [vlo, vhi], objective: true });
+  axes.push({ name: label, pos: (v) => (typeof v === 'number' ? (v - vlo) / (vhi - vlo || 1) : null), ticks: [vlo, vhi], objective: true });
 
   const pad = { l: 44, r: 60, t: 36, b: 30 };
   const x = (i) => pad.l + (i * (w - pad.l - pad.r)) / Math.max(1, axes.length - 1);
@@ -38,8 +39,10 @@ export function drawParallel(canvas, container, trials, maximize) {
 
   // Worse trials first, so the best are drawn on top.
   const order = [...rows].sort((a, b) => (quality(a.value) ?? -1) - (quality(b.value) ?? -1));
+  const lines = [];
   for (const t of order) {
     const q = quality(t.value);
+    lines.push({ value: t.value, best: !!t.best, lightness: q === null ? null : Math.round(80 - q * 50) });
     ctx.save();
     if (t.state === 'pruned') { ctx.strokeStyle = 'rgba(217,119,6,.35)'; ctx.setLineDash([3, 3]); }
     else if (t.state === 'failed') ctx.strokeStyle = 'rgba(220,38,38,.4)';
@@ -75,4 +78,5 @@ export function drawParallel(canvas, container, trials, maximize) {
     }
     ctx.fillStyle = '#1d2430';
   });
+  return { lines };
 }

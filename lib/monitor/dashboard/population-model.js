@@ -5,7 +5,7 @@
 function populationOf(m, run) {
   let p = m.populations.get(run);
   if (!p) {
-    p = { run, generations: [], best: [], version: 0, order: m.lineages.size + m.populations.size };
+    p = { run, generations: [], best: [], direction: null, version: 0, order: m.lineages.size + m.populations.size };
     m.populations.set(run, p);
   }
   return p;
@@ -17,8 +17,9 @@ export function applyPopulation(m, run, e, series) {
   const p = populationOf(m, run);
   const members = Array.isArray(e.members) ? e.members : [];
   p.generations[e.generation] = { generation: e.generation, members };
-  // The best of the earlier generations, as evolve reports it: it tells which way is better.
   if (e.best && typeof e.best.value === 'number') p.best[e.generation] = e.best;
+  // Which way is better travels with every generation (evolve's direction).
+  if (e.direction === 'minimize' || e.direction === 'maximize') p.direction = e.direction;
   for (const x of members) {
     const s = series(x.trial);
     if (!s.params) s.params = x.params;
@@ -26,26 +27,4 @@ export function applyPopulation(m, run, e, series) {
   }
   p.version++;
   return true;
-}
-
-/**
- * Whether higher fitness is better in this run, or null if it cannot tell yet: the best evolve
- * reports (of the earlier generations) is their highest value or their lowest.
- */
-export function populationDirection(p, valueOf) {
-  for (let g = p.generations.length - 1; g > 0; g--) {
-    const best = p.best[g];
-    if (!best) continue;
-    let lo = Infinity, hi = -Infinity;
-    for (let k = 0; k < g; k++) {
-      for (const x of p.generations[k]?.members || []) {
-        const v = valueOf(x.trial);
-        if (v && v.state === 'completed' && typeof v.value === 'number') { lo = Math.min(lo, v.value); hi = Math.max(hi, v.value); }
-      }
-    }
-    if (lo === hi) continue;
-    if (best.value >= hi) return true;
-    if (best.value <= lo) return false;
-  }
-  return null;
 }

@@ -2,7 +2,6 @@
 // (the latest of its kind, unless one is chosen in the bar) and which hyperparameter colours the lineage.
 import { createLineageView } from './lineage.js';
 import { createPopulationView } from './population.js';
-import { populationDirection } from './population-model.js';
 import { fmtParams } from './svg.js';
 
 export function createRunViews(m, $) {
@@ -10,12 +9,13 @@ export function createRunViews(m, $) {
   const lineageView = createLineageView($('lineage'));
   /** What each view drew last (for tests and the curious). */
   const drawn = { population: { generations: 0, dots: 0 }, lineage: { members: 0, arrows: 0, exploits: 0 } };
-  const chosenRun = { population: null, lineage: null };
+  const chosenRun = { population: null, lineage: null, parallel: null };
   let viewRun = null; // the run the current view shows
   let colourParam = null;
 
-  /** The runs a view can show (population: evolve runs; lineage: PBT runs), oldest first. */
+  /** The runs a view can show (population: evolve runs; lineage: PBT runs; parameters: runs with parameters), oldest first. */
   const viewRuns = (view) => {
+    if (view === 'parallel') return [...new Set([...m.series.values()].filter((s) => s.params && Object.keys(s.params).length).map((s) => s.run))];
     const runs = view === 'population' ? m.populations : view === 'lineage' ? m.lineages : null;
     return runs ? [...runs.values()].sort((a, b) => a.order - b.order).map((r) => r.run) : [];
   };
@@ -28,6 +28,8 @@ export function createRunViews(m, $) {
   return {
     drawn,
     chooseRun(view, run) { chosenRun[view] = run; },
+    /** The run the current view shows (null: none). */
+    shownRun: () => viewRun,
     chooseColour(name) { colourParam = name; },
     /** Show the tabs that have something to show, and the bar's selectors for this view. */
     sync(view) {
@@ -50,7 +52,7 @@ export function createRunViews(m, $) {
       if (view === 'population') {
         const p = viewRun === null ? undefined : m.populations.get(viewRun);
         const valueOf = p ? trialValue(p.run) : () => undefined;
-        const max = (p && populationDirection(p, valueOf)) ?? m.maximizing ?? false;
+        const max = (p?.direction ?? m.objectives.get(p?.run)?.direction) === 'maximize';
         drawn.population = populationView.draw(p, valueOf, max);
       } else {
         drawn.lineage = lineageView.draw(viewRun === null ? undefined : m.lineages.get(viewRun), colourParam);

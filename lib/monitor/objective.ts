@@ -1,0 +1,29 @@
+/**
+ * What a run is judged by: its objective metric and which way is better. The views (dashboard, `rxtrain
+ * watch`) rank, sort, star and shade by it, so it travels with the run's own events: a study's
+ * `trialStarted` and `newBest`, an evolve run's `generationStarted`, `pbtStarted` and PBT's `newBest`,
+ * and for a plain training run a `runObjective` record that `monitorTap(monitor, {objective})` sends
+ * first. Without one, a metric's direction is its name's: accuracies up, losses and errors down.
+ */
+import type { Direction } from '../search/types.js';
+
+export interface RunObjective {
+  readonly type: 'runObjective';
+  readonly metric: string;
+  readonly direction: Direction;
+}
+
+/** The metrics where larger is better (rxtrain's metric names are a closed list, lib/events.ts). */
+const HIGHER_IS_BETTER = new Set(['accuracy', 'val_accuracy']);
+
+/** The direction of a metric by its name: `maximize` for accuracies, `minimize` for losses and errors. */
+export function metricDirection(metric: string): Direction {
+  return HIGHER_IS_BETTER.has(metric) ? 'maximize' : 'minimize';
+}
+
+/** The objective an event declares for its run (any event with a `direction`), if it declares one. */
+export function declaredObjective(event: { readonly type: string }): { readonly metric: string | undefined; readonly direction: Direction } | undefined {
+  const e = event as { readonly direction?: unknown; readonly metric?: unknown };
+  if (e.direction !== 'minimize' && e.direction !== 'maximize') return undefined;
+  return { metric: typeof e.metric === 'string' ? e.metric : undefined, direction: e.direction };
+}
