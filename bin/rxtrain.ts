@@ -26,6 +26,7 @@ const usage = `usage:
   rxtrain worker --storage postgres://... --study NAME --objective ./trial.js
                  [--export default] [--member-export member] [--concurrency 1] [--trials N] [--idle-exit SECONDS]
                  [--schema public] [--backend auto|wasm|cpu] [--seed N] [--heartbeat-ms 5000] [--stale-after-ms 30000]
+                 [--trial-timeout SECONDS] [--max-consecutive-failures 10|Infinity]
 The token may also come from the RXTRAIN_MONITOR_TOKEN environment variable.`;
 
 function fail(message: string): never {
@@ -59,6 +60,8 @@ async function main(argv: string[]): Promise<void> {
         seed: { type: 'string' },
         'heartbeat-ms': { type: 'string' },
         'stale-after-ms': { type: 'string' },
+        'trial-timeout': { type: 'string' },
+        'max-consecutive-failures': { type: 'string' },
       },
     });
   } catch (err) {
@@ -123,6 +126,9 @@ async function worker(values: Record<string, string | boolean | undefined>): Pro
   const seed = count('seed', values.seed as string | undefined, -Infinity);
   const heartbeatMs = count('heartbeat-ms', values['heartbeat-ms'] as string | undefined, 1);
   const staleAfterMs = count('stale-after-ms', values['stale-after-ms'] as string | undefined, 1);
+  const trialTimeout = count('trial-timeout', values['trial-timeout'] as string | undefined, 0.001);
+  const failures = values['max-consecutive-failures'] as string | undefined;
+  const maxConsecutiveFailures = failures === 'Infinity' ? Infinity : count('max-consecutive-failures', failures, 1);
   const stop = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -142,6 +148,8 @@ async function worker(values: Record<string, string | boolean | undefined>): Pro
       ...(seed !== undefined ? { seed } : {}),
       ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
       ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+      ...(trialTimeout !== undefined ? { trialTimeoutMs: Math.round(trialTimeout * 1000) } : {}),
+      ...(maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures } : {}),
     },
     (line) => process.stdout.write(`${line}\n`),
     stop,

@@ -32,7 +32,7 @@ await lastValueFrom(
     tap((e) => e.type === 'step' && e.loss !== undefined && e.step % 200 === 0 && console.log(`  step ${e.step} batch loss ${e.loss.toFixed(4)}`)),
     filter((e) => e.type === 'epochEnd' || e.type === 'checkpoint' || e.type === 'stopped'),
     tap((e) => {
-      if (e.type === 'epochEnd') console.log(`epoch ${e.epoch + 1}: loss ${e.metrics.loss.toFixed(4)} val_acc ${e.metrics.val_accuracy?.toFixed(4)} lr ${e.metrics.lr?.toExponential(2)}`);
+      if (e.type === 'epochEnd') console.log(`epoch ${e.epoch}: loss ${e.metrics.loss.toFixed(4)} val_acc ${e.metrics.val_accuracy?.toFixed(4)} lr ${e.metrics.lr?.toExponential(2)}`);
       else if (e.type === 'checkpoint') console.log(`  saved ${e.path} (val_accuracy ${e.value.toFixed(4)})`);
       else console.log(`stopped: ${e.reason}`);
     }),

@@ -30,7 +30,7 @@ await lastValueFrom(
     tap((e) => {
       if (e.type === 'epochEnd') {
         const m = e.metrics;
-        console.log(`epoch ${String(e.epoch + 1).padStart(3)}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy?.toFixed(4)}  val_loss ${m.val_loss?.toFixed(4)}  val_acc ${m.val_accuracy?.toFixed(4)}  ${e.durationMs} ms`);
+        console.log(`epoch ${String(e.epoch).padStart(3)}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy?.toFixed(4)}  val_loss ${m.val_loss?.toFixed(4)}  val_acc ${m.val_accuracy?.toFixed(4)}  ${e.durationMs} ms`);
       }
       if (e.type === 'stopped') console.log(`stopped: ${e.reason}`);
     }),

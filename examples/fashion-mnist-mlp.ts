@@ -30,7 +30,7 @@ await lastValueFrom(
       if (e.type === 'epochEnd') {
         const m = e.metrics;
         const rate = Math.round(e.samples / (e.durationMs / 1000));
-        console.log(`epoch ${String(e.epoch + 1).padStart(2)}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy?.toFixed(4)}  val_acc ${m.val_accuracy?.toFixed(4)}  lr ${m.lr?.toPrecision(3)}  ${rate} samples/s`);
+        console.log(`epoch ${String(e.epoch).padStart(2)}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy?.toFixed(4)}  val_acc ${m.val_accuracy?.toFixed(4)}  lr ${m.lr?.toPrecision(3)}  ${rate} samples/s`);
       }
       if (e.type === 'lrChange') console.log(`learning rate ${e.from} → ${e.to}`);
       if (e.type === 'stopped') console.log(`stopped: ${e.reason}`);

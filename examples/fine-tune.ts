@@ -56,7 +56,7 @@ async function run(method: Method, labelled: ArrayDataset, seed: number): Promis
       await lastValueFrom(train(model, labelled, { ...opts, optimizer: { name: 'adam', lr: HEAD_LR } }));
     } else {
       const optimizer = discriminativeLr({ model, optimizer: { name: 'adam', lr: HEAD_LR }, groups: [{ layers: body, factor: LR / HEAD_LR }] });
-      await lastValueFrom(train(model, labelled, { ...opts, optimizer }).pipe(unfreezeAt(Math.round(EPOCHS / 3), body)));
+      await lastValueFrom(train(model, labelled, { ...opts, optimizer }).pipe(unfreezeAt(Math.round(EPOCHS / 3) + 1, body)));
       optimizer.dispose();
     }
   }

@@ -33,7 +33,7 @@ const end = await lastValueFrom(
       if (e.type === 'ready') console.log(`epoch ${e.epoch}: ${e.ranking.map((r) => `#${r.member} ${r.value.toFixed(3)}`).join('  ')}`);
       if (e.type === 'exploit') console.log(`  member ${e.member} (${e.value.toFixed(3)}) copies member ${e.donor} (${e.donorValue.toFixed(3)})`);
       if (e.type === 'explore') console.log(`  member ${e.member}: lr ${e.fromParams.lr.toPrecision(3)} → ${e.newParams.lr.toPrecision(3)}`);
-      if (e.type === 'memberFailed') console.log(`  member ${e.member} failed at epoch ${e.epoch}: ${e.error}`);
+      if (e.type === 'memberFailed') console.log(`  member ${e.member} failed after epoch ${e.epoch}: ${e.error}`);
     }),
   ),
 );

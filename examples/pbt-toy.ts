@@ -44,8 +44,8 @@ function traces(events: PbtEvent<ToyParams>[]) {
   const jumps: Array<{ member: number; epoch: number }> = [];
   for (const e of events) {
     if (e.type === 'epochEnd') {
-      theta[e.member]![e.epoch + 1] = [e.metrics.theta0!, e.metrics.theta1!];
-      q[e.epoch] = Math.max(q[e.epoch] ?? -Infinity, e.value);
+      theta[e.member]![e.epoch] = [e.metrics.theta0!, e.metrics.theta1!];
+      q[e.epoch - 1] = Math.max(q[e.epoch - 1] ?? -Infinity, e.value);
     } else if (e.type === 'exploit') jumps.push({ member: e.member, epoch: e.epoch });
   }
   return { theta, q, jumps };

@@ -27,7 +27,7 @@ const model = cnn({ inputShape: [28, 28, 1], filters: [16, 32], dense: [64], cla
 const started = Date.now();
 await lastValueFrom(
   train(model, trainSet, { epochs: EPOCHS, batchSize: 64, optimizer: { name: 'adam', lr: 1e-3 }, seed: SEED }).pipe(
-    tap((e) => e.type === 'epochEnd' && console.log(`epoch ${e.epoch + 1}/${EPOCHS}  loss ${e.metrics.loss.toFixed(4)}  accuracy ${e.metrics.accuracy?.toFixed(4)}  ${(e.durationMs / 1000).toFixed(0)} s`)),
+    tap((e) => e.type === 'epochEnd' && console.log(`epoch ${e.epoch}/${EPOCHS}  loss ${e.metrics.loss.toFixed(4)}  accuracy ${e.metrics.accuracy?.toFixed(4)}  ${(e.durationMs / 1000).toFixed(0)} s`)),
   ),
 );
 const testAccuracy = evaluate(model, testSet).accuracy ?? NaN;

@@ -11,6 +11,7 @@ import { knownFields, positiveInt, requireObject } from './validate.js';
 import type { ArrayDataset } from './data/types.js';
 import { toArrayDataset, type BatchSource, type SampleDataset } from './data/batches.js';
 import { prod } from './data/from-arrays.js';
+import { checkModelData } from './check-model-data.js';
 
 export interface EvaluateConfig {
   /** Default `categoricalCrossentropy`. */
@@ -43,6 +44,7 @@ export function evaluate(model: tfl.LayersModel, data: EvaluationSource, config:
   const batchSize = c.batchSize === undefined ? 512 : positiveInt(where, 'batchSize', c.batchSize);
   const ds = toArrayDataset(data);
   if (ds.length === 0) throw new RxtrainError('SHAPE_MISMATCH', `${where}: the data set${ds.name ? ` '${ds.name}'` : ''} has no samples`);
+  checkModelData(where, model, ds, loss);
   let sums: tf.Tensor1D | undefined;
   forEachChunk(ds, batchSize, (xs, ys) => {
     const next = tf.tidy(() => {

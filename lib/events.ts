@@ -7,6 +7,7 @@
  * after. An operator that must keep a batch longer clones its tensors (and disposes the clones).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { ArrayDataset } from './data/types.js';
 
 /** The metrics a training step can compute itself, by name. */
 export type TrainMetricName = 'loss' | 'accuracy' | 'mse' | 'mae';
@@ -26,15 +27,21 @@ export interface Batch {
   readonly ys: Tensor;
   /** Number of samples in this batch (the first dimension of `xs`). */
   readonly size: number;
-  /** Pass over the data this batch belongs to (0-based). */
+  /** Pass over the data this batch belongs to: 1 for the first (see "Epoch numbers" in docs/operators.md). */
   readonly epoch: number;
   /** Index of the batch inside its epoch (0-based). */
   readonly index: number;
+  /**
+   * The in-memory data set the batch was cut from (`batches()` sets it), so that a step can check the
+   * whole set against its model once; absent for `tf.data` sources.
+   */
+  readonly dataset?: ArrayDataset;
 }
 
 /** Marks the end of a pass over the data; `epochs()` emits it after the last batch of each epoch. */
 export interface EpochBoundary {
   readonly type: 'epochBoundary';
+  /** The epoch that just ended (1 for the first). */
   readonly epoch: number;
   /** Filled in by `trainStep`: the mean training loss and metrics over the epoch's samples. */
   readonly metrics?: Metrics;
@@ -47,6 +54,11 @@ export interface RunStart {
   readonly type: 'runStart';
   /** The tfjs backend in use, as tfjs names it: `tensorflow` (tfjs-node or tfjs-node-gpu), `wasm`, `cpu`. */
   readonly backend: string;
+  /**
+   * `true` when no backend had been chosen (no `useBackend()`, no `tf.setBackend()`), so this run chose
+   * `useBackend('auto')` itself rather than train on tfjs's pure-JS cpu fallback.
+   */
+  readonly backendAutoChosen?: true;
   /** Number of trainable scalars. */
   readonly trainableParams: number;
   /** Wall-clock time (ms since the epoch) from the injected clock. */
@@ -56,6 +68,7 @@ export interface RunStart {
 /** One gradient step was taken. */
 export interface StepEvent {
   readonly type: 'step';
+  /** The epoch the step belongs to (1 for the first). */
   readonly epoch: number;
   /** Index of the batch inside its epoch. */
   readonly index: number;
@@ -69,6 +82,7 @@ export interface StepEvent {
 /** The end of an epoch, with training and validation metrics. */
 export interface EpochEnd {
   readonly type: 'epochEnd';
+  /** The epoch that ended: 1 for the first, `n` for the last of `epochs(n)`. */
   readonly epoch: number;
   readonly metrics: Metrics;
   readonly samples: number;
@@ -80,6 +94,7 @@ export interface EpochEnd {
 /** A decision operator changed the learning rate. */
 export interface LearningRateChange {
   readonly type: 'lrChange';
+  /** The first epoch that trains at the new rate (1 for the first epoch of the run). */
   readonly epoch: number;
   readonly from: number;
   readonly to: number;
@@ -90,6 +105,7 @@ export interface LearningRateChange {
 /** A decision operator ended the run before its last epoch (the stream completes right after). */
 export interface RunStopped {
   readonly type: 'stopped';
+  /** The last epoch that finished before the stop (0 when the run stopped inside its first epoch). */
   readonly epoch: number;
   /** Which operator decided, e.g. `earlyStopping`, `terminateOnNaN`. */
   readonly source: string;
@@ -101,6 +117,7 @@ export interface RunStopped {
 /** A checkpoint was written. */
 export interface CheckpointSaved {
   readonly type: 'checkpoint';
+  /** The epoch whose weights were saved. */
   readonly epoch: number;
   readonly path: string;
   readonly monitor: MetricName;

@@ -1,6 +1,7 @@
 /**
  * Losses and metrics by name. Each is computed on the device and returns per-sample values, so
- * callers can average them or accumulate sums over an epoch without reading anything back.
+ * callers can average them or accumulate sums over an epoch without reading anything back. The loss of
+ * a sample whose prediction is NaN or ±Infinity is NaN, for every loss and on every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { configError } from './errors.js';
@@ -42,18 +43,19 @@ export function perSampleLoss(loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): t
     if (typeof loss === 'function') {
       const v = loss(yTrue, yPred);
       // A scalar (mean) loss counts for every sample of the batch.
-      return v.rank === 0 ? tf.mul(v, tf.ones([yPred.shape[0] ?? 1])) : flatMean(v);
+      const perSample = v.rank === 0 ? tf.mul(v, tf.ones([yPred.shape[0] ?? 1])) : flatMean(v);
+      return tf.add(perSample, flatMean(nonFiniteToNaN(yPred)));
     }
     switch (loss) {
       case 'categoricalCrossentropy':
       case 'sparseCategoricalCrossentropy': {
         const t = oneHotTargets(yTrue, yPred, 'loss');
-        const p = tf.clipByValue(yPred, EPS, 1 - EPS);
+        const p = clipProbabilities(yPred);
         return tf.neg(tf.sum(tf.mul(t, tf.log(p)), -1));
       }
       case 'binaryCrossentropy': {
         const t = sameShape(yTrue, yPred);
-        const p = tf.clipByValue(yPred, EPS, 1 - EPS);
+        const p = clipProbabilities(yPred);
         const v = tf.neg(tf.add(tf.mul(t, tf.log(p)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p)))));
         return flatMean(v);
       }
@@ -63,6 +65,22 @@ export function perSampleLoss(loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): t
         return flatMean(tf.abs(tf.sub(sameShape(yTrue, yPred), yPred)));
     }
   });
+}
+
+/**
+ * Probabilities kept inside [EPS, 1 - EPS] for the logarithms, without hiding a broken prediction.
+ * `tf.clipByValue` maps NaN to a bound on wasm (cpu keeps it) and ±Infinity to a bound everywhere, so a
+ * model with NaN weights showed a finite loss of -ln(EPS) = 16.12 on wasm. Adding `0 × yPred` keeps a
+ * non-finite prediction NaN through IEEE arithmetic, which every backend follows; it costs 3 kernels
+ * of a digits MLP's 143 per training step.
+ */
+function clipProbabilities(yPred: tf.Tensor): tf.Tensor {
+  return tf.add(tf.clipByValue(yPred, EPS, 1 - EPS), nonFiniteToNaN(yPred));
+}
+
+/** 0 where `x` is finite, NaN where it is NaN or ±Infinity (`0 × ±Infinity` is NaN). */
+function nonFiniteToNaN(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, 0);
 }
 
 /** Per-sample metric values `[n]` (accuracy: 1 for a correct sample, 0 otherwise). */

@@ -9,7 +9,8 @@ import type { TrainEvent } from './events.js';
 import { configError } from './errors.js';
 import { batches, isTfDataset, toArrayDataset, type BatchSource } from './data/batches.js';
 import type { EvaluationSource } from './evaluate.js';
-import type { Loss, MetricKind } from './losses.js';
+import { validateLoss, type Loss, type MetricKind } from './losses.js';
+import { checkModelData } from './check-model-data.js';
 import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from './validate.js';
 import type { Clock } from './clock.js';
@@ -51,6 +52,7 @@ export interface TrainConfig {
   readonly lrSchedule?: Schedule;
   /** Save the best model to disk. */
   readonly checkpoint?: Omit<CheckpointConfig, 'model'>;
+  /** Clock of the events' times and of the turns given to the event loop (`batches()`' `yieldMs`). */
   readonly clock?: Clock;
 }
 
@@ -87,7 +89,7 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
   const nanCheck = c.terminateOnNaN === undefined ? true : booleanField(where, 'terminateOnNaN', c.terminateOnNaN);
   const optimizerSpec = config.optimizer ?? 'adam';
   const metrics = config.metrics ?? ['accuracy'];
-  const loss = config.loss ?? 'categoricalCrossentropy';
+  const loss = validateLoss(where, config.loss ?? 'categoricalCrossentropy');
   for (const f of ['earlyStopping', 'reduceLROnPlateau', 'checkpoint'] as const) {
     if (config[f] !== undefined && (typeof config[f] !== 'object' || config[f] === null)) throw configError(where, f, `must be an object of ${f}() options`, config[f]);
   }
@@ -105,6 +107,9 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
   // Convert in-memory data once, and build everything once now, so that a bad option fails here rather than at subscription.
   const source = isTfDataset(data) ? data : toArrayDataset(data);
   batches(source, { batchSize, shuffle, seed });
+  // The model against its data, now; a tf.data source is checked by trainStep at its first batch.
+  if (!isTfDataset(source)) checkModelData(where, model, source, loss);
+  if (c.validation !== undefined) checkModelData(where, model, toArrayDataset(config.validation!), loss, 'validation data');
   const probe = optimizerSpec instanceof tf.Optimizer ? optimizerSpec : makeOptimizer(optimizerSpec);
   try {
     decisionsFor(probe);
@@ -117,7 +122,7 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
     const opt = optimizerSpec instanceof tf.Optimizer ? optimizerSpec : makeOptimizer(optimizerSpec);
     const decisions = decisionsFor(opt);
 
-    const events: Observable<TrainEvent> = batches(source, { batchSize, shuffle, seed }).pipe(
+    const events: Observable<TrainEvent> = batches(source, { batchSize, shuffle, seed, ...(config.clock ? { clock: config.clock } : {}) }).pipe(
       epochs(n),
       trainStep(model, { optimizer: opt, loss, metrics, ...(config.clipNorm === undefined ? {} : { clipNorm: config.clipNorm }), ...(config.clock ? { clock: config.clock } : {}) }),
       epochEnd({ model, loss, metrics, optimizer: opt, ...(config.validation === undefined ? {} : { validation: config.validation }), ...(config.clock ? { clock: config.clock } : {}) }),

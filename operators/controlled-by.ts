@@ -25,7 +25,7 @@ const where = 'controlledBy()';
  * Intuition: `takeUntil` that says why, plus a hand on the learning rate. Commands arrive while the
  * training loop gives the event loop a turn (every few ms, between two steps), so a `stop` lands at the
  * next step boundary: a `{type: 'stopped', source: 'monitor'}` event is emitted (its `epoch` is the last
- * epoch seen) and the stream completes, which unsubscribes the training above. A `setLearningRate`
+ * epoch that finished, 0 inside the first) and the stream completes, which unsubscribes the training above. A `setLearningRate`
  * waits for the next `epochEnd`, is applied after it passes, and is announced by an `lrChange` event
  * whose `epoch` is the first to train at the new rate. Only commands whose `run` (and `trial`, when
  * both name one) match are obeyed. Pausing is `holdWhile(monitor.paused(run))`, placed on the batch
@@ -82,7 +82,7 @@ export function controlledBy<E extends { readonly type: string }>(
       const sub = source.subscribe({
         next: (e) => {
           const ev = e as { readonly type: string; readonly epoch?: unknown };
-          if (typeof ev.epoch === 'number') epoch = ev.epoch;
+          if (e.type === 'epochEnd' && typeof ev.epoch === 'number') epoch = ev.epoch;
           subscriber.next(e);
           if (e.type === 'epochEnd' && pendingLr !== undefined && optimizer && !subscriber.closed) {
             const to = pendingLr;

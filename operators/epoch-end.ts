@@ -9,6 +9,7 @@ import { getLearningRate } from '../lib/optimizers.js';
 import { toArrayDataset } from '../lib/data/batches.js';
 import { knownFields, positiveInt, requireObject } from '../lib/validate.js';
 import { systemClock, type Clock } from '../lib/clock.js';
+import { checkModelData } from '../lib/check-model-data.js';
 
 export interface EpochEndConfig {
   /** The model to validate (required with `validation`). */
@@ -56,6 +57,7 @@ export function epochEnd(config: EpochEndConfig = {}): OperatorFunction<RunStart
   if (config.validation !== undefined && !config.model) throw configError(where, 'model', 'is required to compute validation metrics');
   // Convert once (not per epoch) and fail now on a bad validation set.
   const validation = config.validation === undefined ? undefined : toArrayDataset(config.validation);
+  if (validation && config.model) checkModelData(where, config.model, validation, loss, 'validation data');
   const clock = config.clock ?? systemClock;
 
   return (source) =>

@@ -6,7 +6,7 @@ import { positiveInt } from '../lib/validate.js';
  * Repeat a one-pass batch stream `n` times, numbering the epochs and marking the end of each.
  *
  * Intuition: `repeat(n)` that knows where one pass ends. The source is subscribed once per epoch, one
- * after the other (a `batches()` source reshuffles on each pass); after the last batch of epoch e an
+ * after the other (a `batches()` source reshuffles on each pass); after the last batch of epoch e (1, 2, …, n) an
  * `{type: 'epochBoundary', epoch: e}` follows, which `trainStep` and `epochEnd` turn into metrics.
  *
  * @example
@@ -22,12 +22,12 @@ export function epochs(n: number): OperatorFunction<Batch, Batch | EpochBoundary
   positiveInt('epochs()', 'n', n);
   return (source) =>
     new Observable<Batch | EpochBoundary>((subscriber) => {
-      let epoch = 0;
+      let epoch = 1;
       let inner: Subscription | undefined;
       // A synchronous source completes inside subscribe(): loop over epochs instead of recursing from
       // the complete callback (as concat would), so thousands of short epochs cannot overflow the stack.
       const run = (): void => {
-        while (!subscriber.closed && epoch < n) {
+        while (!subscriber.closed && epoch <= n) {
           const e = epoch;
           let completed = false;
           let sync = true;
@@ -44,7 +44,7 @@ export function epochs(n: number): OperatorFunction<Batch, Batch | EpochBoundary
           sync = false;
           if (!completed) return;
         }
-        if (epoch >= n) subscriber.complete();
+        if (epoch > n) subscriber.complete();
       };
       run();
       return () => inner?.unsubscribe();

@@ -36,8 +36,8 @@ const clearLine = '\r\x1b[2K';
  * once per `interval` ms by the injected clock; the bar's length is the step count of the previous
  * epoch (the first epoch shows a count). Each `epochEnd` replaces it with a summary line with the
  * duration and every metric. Learning-rate changes, checkpoints and stops get a line each. On a stream
- * that is not a TTY (a file, a CI log) only those lines are written. Epochs are shown counting from 1
- * (`epoch 1/10` is event epoch 0). Events pass through unchanged; at teardown a half-drawn live line is
+ * that is not a TTY (a file, a CI log) only those lines are written. Epochs are shown as the events number
+ * them (`epoch 1/10` is event epoch 1). Events pass through unchanged; at teardown a half-drawn live line is
  * cleared.
  *
  * @example
@@ -65,7 +65,7 @@ export function progressBar<E extends { readonly type: string }>(config: Progres
   }
   const interval = c.interval === undefined ? 100 : nonNegativeInt(where, 'interval', c.interval);
   const tty = c.tty === undefined ? stream.isTTY === true : booleanField(where, 'tty', c.tty);
-  const ofTotal = (epoch: number): string => `epoch ${epoch + 1}${total === undefined ? '' : `/${total}`}`;
+  const ofTotal = (epoch: number): string => `epoch ${epoch}${total === undefined ? '' : `/${total}`}`;
 
   return (source) =>
     new Observable<E>((subscriber) => {

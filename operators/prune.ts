@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { configError, RxtrainError } from '../lib/errors.js';
+import { configError } from '../lib/errors.js';
+import { missingMetric } from '../lib/study/run-trial.js';
 import type { Metrics } from '../lib/events.js';
 import type { PrunedEvent } from '../lib/study/study-events.js';
 import type { Trial } from '../lib/study/trial.js';
@@ -51,12 +52,7 @@ export function prune<E extends { readonly type: string }>(trial: Trial): Operat
           const value = (metrics as Readonly<Record<string, number | undefined>>)[metric];
           let pruned: boolean;
           try {
-            if (value === undefined) {
-              throw new RxtrainError('TRIAL_FAILED', `${where}: epoch ${epoch} has no metric '${metric}' (it has: ${Object.keys(metrics).join(', ')})`, {
-                metric,
-                epoch,
-              });
-            }
+            if (value === undefined) throw missingMetric(`${where}: `, metric, epoch, metrics);
             trial.report(epoch, value, metrics as Readonly<Record<string, number | undefined>>);
             pruned = trial.shouldPrune();
           } catch (err) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import '../lib/backend/gradients.js';
 import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../lib/events.js';
 import { configError, RxtrainError } from '../lib/errors.js';
@@ -9,6 +9,8 @@ import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, typ
 import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../lib/validate.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { subscribeSteps } from '../lib/step-source.js';
+import { chooseBackendIfNone } from '../lib/backend/use-backend.js';
+import { checkModelBatch } from '../lib/check-model-data.js';
 
 /** A custom training objective: the batch in, a scalar loss out, built from `variables`. */
 export interface LossModel {
@@ -46,7 +48,9 @@ const where = 'trainStep()';
  * Intuition: the engine room. Each batch is consumed synchronously inside `tf.tidy`, so when the
  * `next` call returns the step is done and its temporaries are freed. Losses and metrics are summed on
  * the device and read once per epoch (or every `readEvery` steps). The first event is `runStart`,
- * naming the backend.
+ * naming the backend; when no backend was chosen before (no `useBackend()`), the run first chooses
+ * `useBackend('auto')` and says so in `runStart` (`backendAutoChosen: true`). A loss is NaN, on every backend, when a prediction is NaN or infinite, and an
+ * epoch's loss also when a trained weight is: a broken model never reports a healthy-looking loss.
  *
  * @example
  * ```ts
@@ -99,10 +103,13 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       let vars: tf.Variable[] | undefined;
       let hasPenalties = false;
       let stale = true;
-
-      subscriber.next({ type: 'runStart', backend: tf.getBackend(), trainableParams: countParams(readVars() ?? []), time: clock.now() });
+      let checked = !isLayers;
 
       const onBatch = (batch: Batch): void => {
+        if (!checked) {
+          checkModelBatch(where, model as tfl.LayersModel, batch, loss);
+          checked = true;
+        }
         if (stale) {
           vars = readVars();
           hasPenalties = readHasPenalties();
@@ -145,6 +152,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
       const onBoundary = (b: EpochBoundary): void => {
         stale = true;
+        if (sums && vars && vars.length > 0) sums[0] = withWeightCheck(sums[0]!, vars);
         const values = sums ? readAll(sums) : new Float32Array(1 + metrics.length).fill(NaN);
         if (sums) tf.dispose(sums);
         sums = undefined;
@@ -155,9 +163,18 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
         stepsInEpoch = 0;
       };
 
-      const sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });
+      let sub: Subscription | undefined;
+      const start = (autoChosen: boolean): void => {
+        const backend = { backend: tf.getBackend(), ...(autoChosen ? { backendAutoChosen: true as const } : {}) };
+        subscriber.next({ type: 'runStart', ...backend, trainableParams: countParams(readVars() ?? []), time: clock.now() });
+        sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });
+      };
+      // Forgetting useBackend() must not mean training on tfjs's pure-JS cpu fallback, 20-250x slower.
+      const choosing = chooseBackendIfNone();
+      if (choosing === undefined) start(false);
+      else choosing.then(() => subscriber.closed || start(true), (err: unknown) => subscriber.error(err));
       return () => {
-        sub.unsubscribe();
+        sub?.unsubscribe();
         if (sums) tf.dispose(sums);
         sums = undefined;
         if (ownOptimizer) opt.dispose();
@@ -167,6 +184,17 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
 function isLayersModel(m: unknown): m is tfl.LayersModel {
   return typeof m === 'object' && m !== null && typeof (m as tfl.LayersModel).apply === 'function' && Array.isArray((m as tfl.LayersModel).trainableWeights);
+}
+
+/**
+ * The epoch's loss sum, made NaN when a trained weight is not finite: a step can leave a weight
+ * infinite while its own loss was finite (an infinite gradient), and the last step of a run has no next
+ * loss to show it. Once per epoch, and read with the sums: no extra device read. Disposes `lossSum`.
+ */
+function withWeightCheck(lossSum: tf.Scalar, vars: readonly tf.Variable[]): tf.Scalar {
+  const checked = tf.tidy(() => tf.add(lossSum, tf.addN(vars.map((v) => tf.sum(tf.mul(v, 0))))) as tf.Scalar);
+  lossSum.dispose();
+  return checked;
 }
 
 /** One device read for all sums. */

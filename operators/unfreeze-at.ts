@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
-import { nonNegativeInt } from '../lib/validate.js';
+import { positiveInt } from '../lib/validate.js';
 import type { Layer } from '../lib/transfer/select-layers.js';
 
 /** `unfreezeAt` made layers trainable; they train from `epoch` on. */
@@ -22,7 +22,7 @@ const where = 'unfreezeAt()';
  * passes on, the layers become trainable, and a `{type: 'unfrozen', epoch, layers}` event follows;
  * the next step already trains them, since `trainStep` reads `model.trainableWeights` again at the
  * first step of every epoch.
- * `unfreezeAt(0, ...)` unfreezes when subscribed. Each subscription unfreezes once; nothing is frozen
+ * `unfreezeAt(1, ...)` unfreezes when subscribed. Each subscription unfreezes once; nothing is frozen
  * back at teardown (like trained weights, trainability is the model's state).
  *
  * Any optimizer works: `trainStep` keeps each variable's optimizer state (Adam's moments, momentum)
@@ -40,12 +40,12 @@ const where = 'unfreezeAt()';
  *   unfreezeAt(6, body),            // the whole body from epoch 6
  * ).subscribe();
  * ```
- * @param epoch The first epoch (0-based) in which the layers train.
+ * @param epoch The first epoch in which the layers train (1 is the first epoch of the run).
  * @param layers The layers (e.g. what `freeze` returned, or `layersOf(model, selector)`).
  * @returns An operator that passes events through and adds one `unfrozen` event.
  */
 export function unfreezeAt<E extends { readonly type: string }>(epoch: number, layers: readonly Layer[]): OperatorFunction<E, E | LayersUnfrozen> {
-  nonNegativeInt(where, 'epoch', epoch);
+  positiveInt(where, 'epoch', epoch);
   if (!Array.isArray(layers) || layers.length === 0) throw configError(where, 'layers', 'must be a non-empty array of layers (e.g. what freeze() returned)', layers);
   layers.forEach((l, i) => {
     if (l === null || typeof l !== 'object' || typeof (l as Layer).name !== 'string' || !('trainable' in l)) throw configError(where, `layers[${i}]`, 'must be a tfjs-layers layer', l);
@@ -59,7 +59,7 @@ export function unfreezeAt<E extends { readonly type: string }>(epoch: number, l
         for (const l of list) l.trainable = true;
         subscriber.next({ type: 'unfrozen', epoch, layers: list.map((l) => l.name) });
       };
-      if (epoch === 0) unfreezeNow();
+      if (epoch === 1) unfreezeNow();
       return source.subscribe({
         next: (e) => {
           if (subscriber.closed) return;

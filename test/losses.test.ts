@@ -2,6 +2,7 @@ import t from 'tap';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics } from '../lib/losses.js';
+import { useBackend } from '../lib/backend/use-backend.js';
 
 await tf.setBackend('cpu');
 const close = (a: ArrayLike<number>, b: number[], eps = 1e-5) => Array.from(a).every((v, i) => Math.abs(v - b[i]!) < eps);
@@ -47,3 +48,27 @@ t.test('shape mismatches and bad names are named', async (t) => {
   t.throws(() => validateMetrics('x()', 'accuracy'), /option 'metrics' must be an array/);
   p.dispose();
 });
+
+// Clipping a NaN prediction gives the clip bound on wasm (cpu keeps the NaN), so a cross-entropy over
+// clipped probabilities hid a broken model there as a finite 16.12 (= -ln 1e-7).
+for (const backend of ['wasm', 'cpu'] as const) {
+  t.test(`on ${backend}: a NaN or infinite prediction gives a NaN loss for that sample, whatever the loss`, async (t) => {
+    await useBackend(backend, { env: {} });
+    const p = tf.tensor2d([[0.7, 0.3], [NaN, 0.5], [Infinity, 0], [-Infinity, 1]]);
+    const ids = tf.tensor1d([0, 0, 0, 1], 'int32');
+    const before = tf.memory().numTensors;
+    const losses = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError', (_: tf.Tensor, b: tf.Tensor) => tf.mean(tf.clipByValue(b, 0, 1), -1)] as const;
+    for (const loss of losses) {
+      const targets = loss === 'binaryCrossentropy' || loss === 'meanSquaredError' || loss === 'meanAbsoluteError' ? tf.oneHot(ids, 2) : ids;
+      const v = perSampleLoss(loss, targets, p);
+      const values = Array.from(v.dataSync());
+      const name = typeof loss === 'string' ? loss : 'a custom loss that clips';
+      t.ok(Number.isFinite(values[0]), `${name}: a finite prediction keeps a finite loss`);
+      t.same(values.slice(1).map(Number.isFinite), [false, false, false], `${name}: ${values.join(', ')}`);
+      if (targets !== ids) targets.dispose();
+      v.dispose();
+    }
+    t.equal(tf.memory().numTensors, before, 'no tensors left behind');
+    tf.dispose([p, ids]);
+  });
+}

@@ -14,6 +14,7 @@ import { rememberStock, stockKernel, stockKernelConfigs } from './kernels/wasm-o
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
+import { clipByValueConfig, fusedConv2DConfig, relu6Config } from './kernels/nan-propagating.js';
 
 /** Every kernel rxtrain can add to the wasm backend. */
 export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
@@ -52,13 +53,18 @@ export function registerWasmTrainingKernels(): string[] {
  * once there is more than one channel (test/backend/wasm-kernels.test.ts shows it against cpu), and
  * its Conv2DBackpropInput is a plain C++ loop, a third of a CNN step (bench/wasm-cnn.ts --profile);
  * its BatchMatMul and _FusedMatMul take XNNPACK's path only without transposes and without a batch,
- * and fall to a plain loop 6-13x slower otherwise, which is every dense layer's backward pass.
+ * and fall to a plain loop 6-13x slower otherwise, which is every dense layer's backward pass. Its
+ * clamps (ClipByValue, Relu6, the fused activations of _FusedMatMul and FusedConv2D) turn NaN into a
+ * bound, which hid a broken model behind finite predictions.
  */
 export const wasmReplacementKernels: readonly tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
+  clipByValueConfig,
+  relu6Config,
+  fusedConv2DConfig,
 ];
 
 /**

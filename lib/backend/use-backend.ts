@@ -4,11 +4,13 @@
  * then the pure-JS cpu backend. The two node packages are optional peer dependencies: their install
  * step downloads libtensorflow, which only works where that host is reachable.
  */
+import type { EventEmitter } from 'node:events';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { RxtrainError, configError } from '../errors.js';
 import { registerWasmTrainingKernels, replaceStockWasmKernels } from './register-wasm-kernels.js';
+import { backendChosen } from './backend-choice.js';
 
 // Importing the wasm backend registers it above cpu, and tfjs then picks it for the first tensor op
 // made before any setBackend; but wasm initialises asynchronously, so that op throws ("The highest
@@ -19,7 +21,48 @@ const wasmFactory = tf.findBackendFactory('wasm');
 const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
 if (wasmFactory && !('wasm' in initialised)) {
   tf.removeBackend('wasm');
-  tf.registerBackend('wasm', wasmFactory, 0);
+  tf.registerBackend('wasm', withoutProcessHandlers(wasmFactory), 0);
+}
+
+// The cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js ... install our node
+// backend" at its first tensor. In a program that uses rxtrain, cpu is either the backend a user chose
+// or where tensors wait until useBackend() (or the first training call) chooses; and useBackend('auto')
+// already takes tfjs-node when it is installed. So the advice is noise here.
+const cpuFactory = tf.findBackendFactory('cpu');
+if (cpuFactory && !('cpu' in initialised)) {
+  tf.removeBackend('cpu');
+  tf.registerBackend('cpu', () => quiet(cpuFactory()), 1);
+} else if ('cpu' in initialised) {
+  quiet(initialised.cpu);
+}
+
+function quiet<T>(backend: T): T {
+  if (backend && typeof backend === 'object' && 'firstUse' in backend) (backend as { firstUse: boolean }).firstUse = false;
+  return backend;
+}
+
+type Factory = () => tf.KernelBackend | Promise<tf.KernelBackend>;
+
+/**
+ * The wasm backend's Emscripten runtime adds process-level `uncaughtException` and
+ * `unhandledRejection` handlers that rethrow from its own one-line source: any later uncaught error of
+ * the user's program was printed after 38 KB of minified tfjs-backend-wasm.js, and Node exited with 7
+ * instead of 1. The handlers serve only Emscripten's own exit, which the backend never uses: remove
+ * those added while the backend starts, whoever starts it (useBackend, tf.setBackend, a worker).
+ */
+function withoutProcessHandlers(factory: Factory): Factory {
+  return async () => {
+    const emitter: EventEmitter = process;
+    const events = ['uncaughtException', 'unhandledRejection'];
+    const before = events.map((e) => new Set(emitter.listeners(e)));
+    try {
+      return await factory();
+    } finally {
+      events.forEach((e, i) => {
+        for (const l of emitter.listeners(e)) if (!before[i]!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
+      });
+    }
+  };
 }
 
 /** What a user asks for. `tensorflow-gpu` and `tensorflow` both run as tfjs's `tensorflow` backend. */
@@ -102,6 +145,24 @@ export async function useBackend(name: BackendName | 'auto' = 'auto', options: U
   throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): no backend could be loaded (${failures.join('; ')})`, { failures });
 }
 
+let autoChoice: Promise<BackendInfo> | undefined;
+
+/**
+ * What the first training call runs: when no backend was chosen (no `useBackend()`, no
+ * `tf.setBackend()`), choose `useBackend('auto')` rather than train on the cpu backend tfjs fell back
+ * to. Concurrent callers share one choice.
+ *
+ * @returns `undefined` when a backend was chosen already (nothing to wait for), else the choice.
+ */
+export function chooseBackendIfNone(): Promise<BackendInfo> | undefined {
+  if (autoChoice) return autoChoice;
+  if (backendChosen()) return undefined;
+  autoChoice = useBackend('auto').finally(() => {
+    autoChoice = undefined;
+  });
+  return autoChoice;
+}
+
 function info(name: BackendName, requestedBy: BackendInfo['requestedBy']): BackendInfo {
   const addedKernels = name === 'wasm' ? registerWasmTrainingKernels() : [];
   // Stock wasm's MaxPoolGrad is wrong with more than one channel, and its transposed matMuls and
@@ -121,8 +182,6 @@ async function tryBackend(name: BackendName, load: (m: string) => Promise<unknow
     }
     const ok = await tf.setBackend(name);
     await tf.ready();
-    // The cpu backend prints advice to install tfjs-node on first use; useBackend has already tried it.
-    if (ok && name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
     return ok ? undefined : `the '${name}' backend failed to initialise`;
   } catch (err) {
     return err instanceof Error ? err.message.split('\n')[0] : String(err);

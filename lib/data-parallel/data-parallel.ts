@@ -5,6 +5,7 @@ import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../even
 import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig } from '../optimizers.js';
 import { systemClock } from '../clock.js';
 import { subscribeSteps } from '../step-source.js';
+import { checkModelBatch } from '../check-model-data.js';
 import { checkDataParallelConfig, type DataParallelConfig } from './config.js';
 import { replicaGroup, type BatchArrays } from './replica-group.js';
 import { weightedSum } from './weighted-sum.js';
@@ -71,8 +72,13 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
       let stepsInEpoch = 0;
       let step = 0;
       let sub: Subscription | undefined;
+      let checked = false;
 
       const onBatch = (batch: Batch): void => {
+        if (!checked) {
+          checkModelBatch(where, model, batch, o.loss);
+          checked = true;
+        }
         // What is trained is read when an epoch starts, as trainStep does.
         let trainable: number[] | undefined;
         if (stale) {

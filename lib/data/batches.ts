@@ -12,6 +12,7 @@ import { RxtrainError, configError } from '../errors.js';
 import { createRandom, hashSeed, permutation } from '../random.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
 import { systemClock, type Clock } from '../clock.js';
+import { nextTurn, sinceLastTurn } from '../event-loop-turns.js';
 import type { ArrayDataset } from './types.js';
 import { fromArrays, fromTensors, prod } from './from-arrays.js';
 
@@ -41,7 +42,8 @@ export interface BatchesConfig {
   readonly shuffleBuffer?: number;
   /**
    * Give other work (timers, I/O, an unsubscribe) a turn once this many milliseconds have passed
-   * since the last turn. Default 20.
+   * since the last turn. Default 20. The time counts across passes and across every `batches()` of
+   * the thread (lib/event-loop-turns.ts), so epochs shorter than this still yield.
    */
   readonly yieldMs?: number;
   /** Clock for `yieldMs`. */
@@ -110,7 +112,7 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
       const xs = tf.tensor(xb, [size, ...data.xShape], 'float32');
       const ys = tf.tensor(yb, [size, ...data.yShape], yDtype);
       try {
-        subscriber.next({ type: 'batch', xs, ys, size, epoch: 0, index });
+        subscriber.next({ type: 'batch', xs, ys, size, epoch: 1, index, dataset: data });
       } finally {
         xs.dispose();
         ys.dispose();
@@ -122,28 +124,33 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
 }
 
 /**
- * Emit synchronously while there is work, and give the event loop a turn every `yieldMs`, so an
- * unsubscribe (e.g. `takeUntil(timer(...))`) can land between two steps.
+ * Emit synchronously while there is work, and give the event loop a turn once the thread has gone
+ * `yieldMs` without one (counted across passes: see lib/event-loop-turns.ts), so an unsubscribe (e.g.
+ * `takeUntil(timer(...))`) can land between two steps. The check comes before each batch, the
+ * first of a pass included: a pass of one batch yields too.
  */
 function runLoop(subscriber: { closed: boolean; complete(): void; error(e: unknown): void }, o: Options, more: () => boolean, emit: () => void): () => void {
   let timer: ReturnType<typeof setImmediate> | undefined;
-  const run = (): void => {
+  const run = (resumed: boolean): void => {
     timer = undefined;
     try {
-      const turnStart = o.clock.now();
+      // After a turn, one batch at least, so that a bound of 0 still makes progress; its time counts.
+      let progress = resumed;
+      if (resumed) sinceLastTurn(o.clock);
       while (!subscriber.closed && more()) {
-        emit();
-        if (o.clock.now() - turnStart >= o.yieldMs && more()) {
-          timer = setImmediate(run);
+        if (!progress && sinceLastTurn(o.clock) >= o.yieldMs) {
+          timer = setImmediate(run, true);
           return;
         }
+        progress = false;
+        emit();
       }
       if (!subscriber.closed) subscriber.complete();
     } catch (err) {
       subscriber.error(err);
     }
   };
-  run();
+  run(false);
   return () => {
     if (timer !== undefined) clearImmediate(timer);
   };
@@ -158,13 +165,17 @@ function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
     (async () => {
       const it = await batched.iterator();
       for (let index = 0; !subscriber.closed; index++) {
+        // An in-memory tf.data source resolves on microtasks only: without this, no timer or message
+        // would get a turn until the run ended.
+        if (sinceLastTurn(o.clock) >= o.yieldMs) await nextTurn();
+        if (subscriber.closed) break;
         const r = await it.next();
         if (r.done) break;
         const { xs, ys } = r.value;
         try {
           if (subscriber.closed) break;
           if (!xs || !ys) throw new RxtrainError('SHAPE_MISMATCH', `${where}: dataset elements must be objects {xs, ys} of tensors`);
-          subscriber.next({ type: 'batch', xs, ys, size: xs.shape[0] ?? 0, epoch: 0, index });
+          subscriber.next({ type: 'batch', xs, ys, size: xs.shape[0] ?? 0, epoch: 1, index });
         } finally {
           xs?.dispose();
           ys?.dispose();

@@ -23,7 +23,9 @@ export type NormalizerStats =
  * Fit a normaliser's statistics on `ds` (the training split).
  *
  * `standard` uses the population standard deviation (like scikit-learn's `StandardScaler`). A constant
- * feature (std 0, or max = min) is only shifted, not scaled, so it becomes 0 rather than NaN.
+ * feature (std 0, or max = min) is only shifted, not scaled, so it becomes 0 rather than NaN. A NaN or
+ * infinite value is refused (it would make its feature's statistics NaN, and every value of that
+ * feature after `applyNormalizer`): drop or impute it first.
  *
  * @example
  * ```ts
@@ -32,6 +34,8 @@ export type NormalizerStats =
  * const stats = fitNormalizer(train, 'standard');
  * const [trainN, validationN, testN] = [train, validation, test].map((d) => applyNormalizer(d, stats));
  * ```
+ * @throws RxtrainError `NON_FINITE` naming the row and column (and the feature's name) of the first
+ *   NaN or infinite value.
  */
 export function fitNormalizer(ds: ArrayDataset, kind: NormalizeKind): NormalizerStats {
   oneOf('fitNormalizer()', 'kind', kind, ['standard', 'minmax'] as const);
@@ -41,6 +45,7 @@ export function fitNormalizer(ds: ArrayDataset, kind: NormalizeKind): Normalizer
   const width = prod(ds.xShape);
   const n = ds.length;
   const x = ds.x;
+  refuseNonFinite(ds, width);
   if (kind === 'minmax') {
     const min = new Array<number>(width).fill(Infinity);
     const max = new Array<number>(width).fill(-Infinity);
@@ -64,6 +69,21 @@ export function fitNormalizer(ds: ArrayDataset, kind: NormalizeKind): Normalizer
     }
   }
   return { kind, mean, std: variance.map((v) => Math.sqrt(v / n)) };
+}
+
+function refuseNonFinite(ds: ArrayDataset, width: number): void {
+  const x = ds.x;
+  for (let k = 0; k < x.length; k++) {
+    if (Number.isFinite(x[k]!)) continue;
+    const row = Math.floor(k / width);
+    const column = k % width;
+    const feature = ds.featureNames?.[column];
+    throw new RxtrainError(
+      'NON_FINITE',
+      `fitNormalizer(): ${ds.name ? `'${ds.name}'` : 'the data set'} has a non-finite value (${x[k]}) at row ${row}, column ${column}${feature === undefined ? '' : ` ('${feature}')`}: its statistics would be NaN; drop or impute such values before fitting`,
+      { row, column, value: x[k], ...(feature === undefined ? {} : { feature }) },
+    );
+  }
 }
 
 /**

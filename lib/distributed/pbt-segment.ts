@@ -32,7 +32,7 @@ export function isPbtSegment(x: unknown): x is PbtSegment {
   return s !== null && typeof s === 'object' && typeof s.member === 'number' && typeof s.from === 'number' && typeof s.epochs === 'number' && typeof s.save === 'string';
 }
 
-/** Run a segment with `factory`: the member's epochs as `{type: 'epochEnd', epoch, metrics}` (epoch within the segment). */
+/** Run a segment with `factory`: the member's epochs as `{type: 'epochEnd', epoch, metrics}` (epoch within the segment, from 1). */
 export function runSegment<P extends Params>(factory: PbtObjective<P>, params: P, segment: PbtSegment): Observable<{ readonly type: string }> {
   let member: PbtMember<P> | undefined;
   return defer(async () => {
@@ -45,7 +45,7 @@ export function runSegment<P extends Params>(factory: PbtObjective<P>, params: P
       let epoch = 0;
       const epochs = m.train(segment.from, segment.epochs).pipe(
         filter((e) => e.type === 'epochEnd'),
-        map((e) => ({ type: 'epochEnd', epoch: epoch++, metrics: (e as unknown as { metrics: Record<string, number> }).metrics })),
+        map((e) => ({ type: 'epochEnd', epoch: ++epoch, metrics: (e as unknown as { metrics: Record<string, number> }).metrics })),
       );
       return concat(epochs, defer(() => m.save(segment.save)).pipe(ignoreElements()));
     }),

@@ -5,10 +5,13 @@
  * it. Trials already queued (by `study.enqueue`, `evolve`'s generations, or a re-queued retry) are
  * followed first.
  */
+import { Observable, type Subscription } from 'rxjs';
+import type { Clock } from '../clock.js';
 import { configError } from '../errors.js';
 import type { Params } from '../search/types.js';
 import type { Storage } from '../storage/storage.js';
-import type { Internals, TrialSource } from '../study/optimize.js';
+import type { Internals, OnEnded, TrialSource } from '../study/optimize.js';
+import type { StudyEvent } from '../study/study-events.js';
 import { followTrial } from './follow-trial.js';
 
 /** The marker objective of a study whose trials run in other processes. */
@@ -51,22 +54,24 @@ export function followable(where: string, storage: Storage): Storage & Required<
 export function remoteSource<P extends Params>(internals: Internals<P>, _marker: RemoteWorkers): TrialSource {
   const { study, space, clock } = internals;
   const storage = followable('study.optimize(remoteWorkers())', study.storage);
-  // The trials this run follows; a queued trial is taken by the first run that sees it.
+  // The trials this run follows; a queued trial is taken by the first run that sees it. The retry of a
+  // followed trial is followed in that trial's slot (followChain), never taken as a new one.
   const followed = new Set<number>();
-  const unfollowedWaiting = (): boolean => study.trials(['waiting']).some((t) => !followed.has(t.number));
+  const free = (t: { number: number; attrs?: Readonly<Record<string, unknown>> }): boolean =>
+    !followed.has(t.number) && !followed.has(t.attrs?.retryOf as number);
+  const unfollowedWaiting = (): boolean => study.trials(['waiting']).some(free);
   return {
     next(onEnded) {
       const trials = study.trials();
-      let record = trials.find((t) => t.state === 'waiting' && !followed.has(t.number));
+      let record = trials.find((t) => t.state === 'waiting' && free(t));
       if (record === undefined) {
         const params: Params = space.params.length > 0 ? study.sampler.sample(space, trials, { direction: study.direction, trialNumber: trials.length }) : {};
         record = study.enqueue(params as P);
       }
-      followed.add(record.number);
       return {
         number: record.number,
         params: record.params,
-        events: followTrial(storage, study.name, study.metric, record.number, clock, onEnded),
+        events: followChain(storage, study.name, study.metric, record.number, clock, onEnded, followed),
         // A re-queued retry replaces a trial that was counted already.
         counts: record.attrs?.retryOf === undefined,
       };
@@ -77,4 +82,44 @@ export function remoteSource<P extends Params>(internals: Internals<P>, _marker:
       return !unfollowedWaiting() && sampler.isExhausted(space, study.trials());
     },
   };
+}
+
+/**
+ * Follow trial `number` and, when its worker died and it was queued again (`attrs.requeuedAs`), its
+ * retry, in the same slot: a run asked for N trials gets N results, not N minus the workers killed.
+ * The dead trial's end still goes out (a `trialFailed`, "interrupted: ...") and to `onEnded`, which
+ * does not count it; a `trialStarted` then announces the retry.
+ */
+function followChain(
+  storage: Storage & Required<Pick<Storage, 'watch'>>,
+  study: string,
+  metric: string | undefined,
+  number: number,
+  clock: Clock,
+  onEnded: OnEnded,
+  followed: Set<number>,
+): Observable<StudyEvent> {
+  return new Observable<StudyEvent>((subscriber) => {
+    let current: Subscription | undefined;
+    const follow = (n: number): void => {
+      followed.add(n);
+      let retry: number | undefined;
+      current = followTrial(storage, study, metric, n, clock, (record) => {
+        const next = record.attrs?.requeuedAs;
+        if (record.state === 'failed' && typeof next === 'number') retry = next;
+        onEnded(record);
+      }).subscribe({
+        next: (e) => subscriber.next(e),
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          if (retry === undefined) return subscriber.complete();
+          const record = storage.getTrial(study, retry);
+          subscriber.next({ type: 'trialStarted', trial: retry, params: record?.params ?? {}, time: clock.now() });
+          follow(retry);
+        },
+      });
+    };
+    follow(number);
+    return () => current?.unsubscribe();
+  });
 }

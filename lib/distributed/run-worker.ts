@@ -30,8 +30,15 @@ export interface RunWorkerConfig<P extends Params = Params> {
   readonly concurrency?: number;
   /** Stop after this many trials (default: no limit). */
   readonly trials?: number;
-  /** Stop after this many ms with no trial queued and none running (default: never; wait for more). */
+  /**
+   * Stop after this many ms with no trial queued and none running, here or in another process (whose
+   * trial may come back queued if that process died). Default: never; wait for more.
+   */
   readonly idleMs?: number;
+  /** As for `study.optimize`: stop with an error after this many trials in a row failed here (default 10). */
+  readonly maxConsecutiveFailures?: number;
+  /** As for `study.optimize`: fail a trial that runs longer than this many ms (default: no limit). */
+  readonly trialTimeout?: number;
   /** The study's seed, for each trial's `seed` (default: derived from the name, as `study()` does). */
   readonly seed?: number;
   readonly clock?: Clock;
@@ -60,14 +67,19 @@ const noSampler: Sampler = {
  */
 export function runWorker<P extends Params = Params>(config: RunWorkerConfig<P>): Observable<StudyEvent> {
   const c = requireObject(WHERE, config);
-  knownFields(WHERE, c, ['storage', 'study', 'objective', 'pruner', 'concurrency', 'trials', 'idleMs', 'seed', 'clock']);
+  knownFields(WHERE, c, ['storage', 'study', 'objective', 'pruner', 'concurrency', 'trials', 'idleMs', 'maxConsecutiveFailures', 'trialTimeout', 'seed', 'clock']);
   const storage = followable(WHERE, c.storage as Storage);
   const name = nonEmptyString(WHERE, 'study', c.study);
   if (typeof c.objective !== 'function') throw configError(WHERE, 'objective', 'must be a function of a trial', c.objective);
   const objective = c.objective as Objective<P>;
   if (c.pruner !== undefined && typeof (c.pruner as Pruner).shouldPrune !== 'function') throw configError(WHERE, 'pruner', 'must be a Pruner', c.pruner);
   const pruner = c.pruner as Pruner | undefined;
-  const limits = parseOptimizeOptions(WHERE, { concurrency: c.concurrency, trials: c.trials } as OptimizeOptions);
+  const { trialTimeout, ...limits } = parseOptimizeOptions(WHERE, {
+    concurrency: c.concurrency,
+    trials: c.trials,
+    maxConsecutiveFailures: c.maxConsecutiveFailures,
+    trialTimeout: c.trialTimeout,
+  } as OptimizeOptions);
   const idleMs = c.idleMs === undefined ? undefined : nonNegativeInt(WHERE, 'idleMs', c.idleMs);
   const seed = c.seed === undefined ? hashSeed(name) : finiteNumber(WHERE, 'seed', c.seed);
   const clock = (c.clock ?? systemClock) as Clock;
@@ -93,11 +105,13 @@ export function runWorker<P extends Params = Params>(config: RunWorkerConfig<P>)
       const claimed = storage.claimWaitingTrial(name, clock.now());
       if (claimed === undefined) return undefined;
       const handle = makeTrial<P>(ctx, claimed);
-      return { number: claimed.number, params: claimed.params, events: runTrial(s as never, clock, objective, handle, onEnded) };
+      return { number: claimed.number, params: claimed.params, events: runTrial(s as never, clock, objective, handle, onEnded, trialTimeout) };
     },
     exhausted: () => false,
     wake: storage.watch(name),
     ...(idleMs !== undefined ? { idleMs } : {}),
+    // A trial running elsewhere is re-queued if its runner died: wait for it before idling out.
+    busyElsewhere: () => storage.getTrials(name, ['running']).length > 0,
   };
   return trialLoop(s, clock, source, limits);
 }

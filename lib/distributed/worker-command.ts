@@ -40,6 +40,8 @@ export interface WorkerCommandOptions {
   readonly seed?: number;
   readonly heartbeatMs?: number;
   readonly staleAfterMs?: number;
+  readonly trialTimeoutMs?: number;
+  readonly maxConsecutiveFailures?: number;
 }
 
 const WHERE = 'rxtrain worker';
@@ -127,6 +129,8 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
         ...(o.trials !== undefined ? { trials: o.trials } : {}),
         ...(o.idleExitSeconds !== undefined ? { idleMs: Math.round(o.idleExitSeconds * 1000) } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(o.trialTimeoutMs !== undefined ? { trialTimeout: o.trialTimeoutMs } : {}),
+        ...(o.maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures: o.maxConsecutiveFailures } : {}),
       }).subscribe({
         next: (e) => {
           const line = formatWorkerEvent(e);

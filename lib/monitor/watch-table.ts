@@ -108,7 +108,7 @@ export function watchTable(metric?: string): WatchTable {
         }
         case 'epochEnd': {
           const r = row(run, trial, member);
-          r.epoch = Math.max(r.epoch, Number(e.epoch) + 1);
+          r.epoch = Math.max(r.epoch, Number(e.epoch));
           const metrics = e.metrics as Record<string, unknown> | undefined;
           const { name, direction } = shown(run, metrics);
           r.metricName = name;

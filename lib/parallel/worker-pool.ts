@@ -15,6 +15,12 @@ export interface WorkerPoolConfig {
   readonly size?: number;
   /** Backend each worker selects at start (through `useBackend`). Default `'auto'`. */
   readonly backend?: BackendName | 'auto';
+  /**
+   * How long a cancelled task may take to stop, ms. A task stops at its next step; one that does not
+   * within this time (its thread hangs in a loop, or in one very long step) has its worker terminated
+   * and replaced, so the thread is free for the next task. Default 10 000.
+   */
+  readonly cancelGraceMs?: number;
 }
 
 export interface WorkerTask {
@@ -36,8 +42,9 @@ export interface WorkerPool {
   /**
    * Run a task on the next free worker. The function's Observable events are emitted as they come;
    * a returned value (or a Promise's) is emitted once. Unsubscribing cancels the task in its worker
-   * (its stream is unsubscribed there: training stops at the next step). A task that throws, or a worker
-   * that dies, errors this Observable only; the pool replaces the worker.
+   * (its stream is unsubscribed there: training stops at the next step; a worker that does not confirm
+   * within `cancelGraceMs` is terminated and replaced). A task that throws, or a worker that dies,
+   * errors this Observable only; the pool replaces the worker.
    */
   run<T = unknown>(task: WorkerTask): Observable<T>;
   /**
@@ -82,8 +89,9 @@ const entry = entryUrl('worker-entry', import.meta.url);
  */
 export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
   const c = requireObject(where, config);
-  knownFields(where, c, ['size', 'backend']);
+  knownFields(where, c, ['size', 'backend', 'cancelGraceMs']);
   const size = c.size === undefined ? 2 : positiveInt(where, 'size', c.size);
+  const cancelGraceMs = c.cancelGraceMs === undefined ? 10_000 : positiveInt(where, 'cancelGraceMs', c.cancelGraceMs);
   const backend = (c.backend ?? 'auto') as BackendName | 'auto';
   const slots: Slot[] = [];
   const queue: Job[] = [];
@@ -198,9 +206,15 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
           const q = queue.indexOf(job);
           if (q >= 0) queue.splice(q, 1);
           const slot = slots.find((s) => s.job === job);
+          if (!slot) return;
           // The worker stays busy until it confirms the cancel ('done'), so a new task never shares
-          // its thread with the end of a cancelled one.
-          if (slot) post(slot, { type: 'cancel', id: job.id });
+          // its thread with the end of a cancelled one; a worker that cannot (its thread hangs) is
+          // replaced once the grace is over.
+          post(slot, { type: 'cancel', id: job.id });
+          const grace = setTimeout(() => {
+            if (slot.job === job) fail(slot, `worker thread did not stop a cancelled task within cancelGraceMs (${cancelGraceMs} ms): terminated`);
+          }, cancelGraceMs);
+          grace.unref();
         };
       });
     },

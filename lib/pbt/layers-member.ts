@@ -15,6 +15,9 @@ import { hashSeed } from '../random.js';
 import type { Params } from '../search/types.js';
 import { train } from '../train.js';
 import { configError } from '../errors.js';
+import { isTfDataset, toArrayDataset } from '../data/batches.js';
+import { checkModelData } from '../check-model-data.js';
+import { validateLoss } from '../losses.js';
 import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
 import type { PbtMember } from './types.js';
 
@@ -46,8 +49,13 @@ export interface LayersMemberConfig<P extends Params = Params> {
  */
 export function layersMember<P extends Params = Params>(config: LayersMemberConfig<P>): PbtMember<P> {
   const { model, optimizer: opt } = config;
-  if (!model || typeof model.getWeights !== 'function') throw configError('layersMember()', 'model', 'must be a tfjs-layers model', model);
-  if (!opt || typeof opt.getWeights !== 'function') throw configError('layersMember()', 'optimizer', 'must be a tfjs optimizer', opt);
+  const where = 'layersMember()';
+  if (!model || typeof model.getWeights !== 'function') throw configError(where, 'model', 'must be a tfjs-layers model', model);
+  if (!opt || typeof opt.getWeights !== 'function') throw configError(where, 'optimizer', 'must be a tfjs optimizer', opt);
+  // Model against data now, not when the population first trains this member.
+  const loss = validateLoss(where, config.loss ?? 'categoricalCrossentropy');
+  if (!isTfDataset(config.data)) checkModelData(where, model, toArrayDataset(config.data), loss);
+  if (config.validation !== undefined) checkModelData(where, model, toArrayDataset(config.validation), loss, 'validation data');
   const apply =
     config.apply ??
     ((params: P) => {

@@ -131,7 +131,7 @@ async function run<P extends Params>(
       const s = saved?.members[i];
       const params = s ? s.params : c.initial?.[i] ?? space.sample(createRandom(hashSeed(c.seed, 'pbt-init', i)));
       const member = await objective({ member: i, params, seed: hashSeed(c.seed, 'pbt-member', i) });
-      const slot: Slot<P> = { index: i, member, params, schedule: s ? s.schedule : [{ epoch: 0, params }], checkpoint: undefined, value: s?.value ?? undefined };
+      const slot: Slot<P> = { index: i, member, params, schedule: s ? s.schedule : [{ epoch: 1, params }], checkpoint: undefined, value: s?.value ?? undefined };
       slots.push(slot);
       if (s) {
         slot.checkpoint = join(dir, s.checkpoint);
@@ -207,7 +207,7 @@ async function run<P extends Params>(
             const oldParams = s.params;
             const newParams = c.explore ? explore(space, c.explore, donor.params, random) : donor.params;
             s.params = newParams;
-            s.schedule = [...donor.schedule, { epoch, params: newParams }];
+            s.schedule = [...donor.schedule, { epoch: epoch + 1, params: newParams }];
             s.value = donor.value;
             await s.member.setParams(newParams);
             emit({ type: 'explore', member: s.index, epoch, oldParams, fromParams: donor.params, newParams });
@@ -217,7 +217,7 @@ async function run<P extends Params>(
           for (const s of slots) {
             const oldParams = s.params;
             s.params = explore(space, c.explore, oldParams, random);
-            s.schedule = [...s.schedule, { epoch, params: s.params }];
+            s.schedule = [...s.schedule, { epoch: epoch + 1, params: s.params }];
             await s.member.setParams(s.params);
             emit({ type: 'explore', member: s.index, epoch, oldParams, fromParams: oldParams, newParams: s.params });
           }
@@ -278,8 +278,8 @@ async function trainRound<P extends Params>(
                 throw new RxtrainError(value === undefined ? 'TRIAL_FAILED' : 'NON_FINITE', value === undefined ? `member ${s.index}'s epochEnd has no metric '${c.metric}' (it has: ${known})` : `member ${s.index}'s ${c.metric} is ${value}`);
               }
               s.value = value;
-              emit({ type: 'epochEnd', member: s.index, epoch: e, metrics: ev.metrics, value });
               e++;
+              emit({ type: 'epochEnd', member: s.index, epoch: e, metrics: ev.metrics, value });
             }),
             catchError(fail),
           );

@@ -103,13 +103,13 @@ export interface PbtConfig<P extends Params = Params> {
   readonly initial?: readonly P[];
 }
 
-/** A hyperparameter schedule: the parameters in force from each epoch on. */
+/** A hyperparameter schedule: the parameters in force from each epoch on (the first entry's epoch is 1). */
 export type ParamSchedule<P extends Params = Params> = ReadonlyArray<{ readonly epoch: number; readonly params: P }>;
 
 export interface PbtStarted<P extends Params = Params> {
   readonly type: 'pbtStarted';
   readonly dir: string;
-  /** The epoch it starts from: 0, or where a resumed run left off. */
+  /** Epochs every member has already done: 0, or where a resumed run left off. */
   readonly epoch: number;
   readonly members: ReadonlyArray<{ readonly member: number; readonly params: P }>;
   /** The metric that ranks members and which way is better (from the config). */
@@ -120,7 +120,7 @@ export interface PbtStarted<P extends Params = Params> {
 export interface PbtEpochEnd {
   readonly type: 'epochEnd';
   readonly member: number;
-  /** Global epoch (0-based) of this member. */
+  /** The member's epoch that ended, counted over the whole run (1 for its first). */
   readonly epoch: number;
   readonly metrics: Readonly<Record<string, number | undefined>>;
   /** The ranked metric. */
@@ -131,6 +131,7 @@ export interface PbtEpochEnd {
 export interface PbtMemberFailed {
   readonly type: 'memberFailed';
   readonly member: number;
+  /** The member's last epoch that finished before the failure. */
   readonly epoch: number;
   readonly error: string;
 }

@@ -4,7 +4,8 @@
  *
  * How it keeps the rules of {@link Storage}:
  * - WAL journal, so readers never block the writer; `busy_timeout` (option `busyTimeoutMs`) so a writer
- *   waits for another instead of failing; and every write is one `BEGIN IMMEDIATE` transaction, which
+ *   waits for another, with back-off (SQLite sleeps 1, 2, 5, 10, ... up to 100 ms between tries),
+ *   instead of failing; and every write is one `BEGIN IMMEDIATE` transaction, which
  *   takes the write lock *before* reading. A deferred transaction that reads and then writes cannot wait
  *   for the lock in WAL mode (SQLite returns "database is locked" at once, to avoid a deadlock): that is
  *   the error Optuna users meet, and the reason every read-then-write here starts immediate.
@@ -13,8 +14,17 @@
  * - Each transaction commits before the call returns: a process killed at any moment (kill -9) leaves
  *   every finished trial in the file, exactly once. `synchronous = NORMAL` (the default) survives a
  *   killed process; `synchronous: 'full'` also survives a power cut, at one fsync per write.
+ * - A process that holds the lock longer than `busyTimeoutMs` (suspended, stuck in a debugger) makes a
+ *   waiting write give up with a `STORAGE` error (`details.busy`): a report fails its trial, not the
+ *   study. Finishing a trial never fails for that reason: the outcome is kept in this process (its
+ *   reads show it) and written by the next write that gets the lock, the next heartbeat, or `close()`.
  * - Interrupted trials (rule 8): each running trial records the host name and pid of its process. On
- *   `openStudy`, a running trial of this host whose pid is not alive is marked failed `'interrupted'`.
+ *   `openStudy`, and then every `heartbeatMs` for the studies this storage opened (so a live process
+ *   sharing the file finds a dead peer without reopening), a running trial of this host whose pid is
+ *   not alive is marked failed `'interrupted'`; with `onStale: 'retry'` its parameters are also queued
+ *   again (`attrs.retryOf`, and `attrs.requeuedAs` on the old record), as the PostgreSQL storage does.
+ *   No beat is written: on one machine the operating system knows whether a process lives, so there is
+ *   no grace period, and a suspended process (alive) keeps its trials.
  *   Trials of other hosts are left alone: a SQLite file is for one machine (WAL does not work over a
  *   network file system). A pid reused by a new process after a crash would hide the crash until that
  *   process ends; it is rare enough that we accept it.
@@ -35,19 +45,24 @@ import {
   checkSameStudy,
   checkStudyName,
   finishFields,
+  freezeTrial,
   missingStudy,
   missingTrial,
   storageError,
 } from './rules.js';
-import { configError } from '../errors.js';
-import { studyFromRow, trialFromRow, type StudyRow, type TrialRow as BaseTrialRow } from './rows.js';
-import { booleanField, knownFields, nonEmptyString, nonNegativeInt, oneOf, requireObject } from '../validate.js';
+import { RxtrainError, configError } from '../errors.js';
+import { migrate } from './sqlite-schema.js';
 
-/** The schema this code reads and writes. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { studyFromRow, trialFromRow, type StudyRow, type TrialRow as BaseTrialRow } from './rows.js';
+import { booleanField, knownFields, nonEmptyString, nonNegativeInt, oneOf, positiveInt, requireObject } from '../validate.js';
 
 export interface SqliteStorageOptions {
-  /** How long a writer waits for another process's write lock, in ms (default 10 000). */
+  /**
+   * How long a write waits for another process's write lock, in ms, retrying with back-off (default
+   * 10 000). Past it the write throws a `STORAGE` error with `details.busy` (a report: its trial fails)
+   * or, when it finishes a trial, is kept and written later.
+   */
   readonly busyTimeoutMs?: number;
   /** `normal` (default) survives a killed process; `full` also a power cut. */
   readonly synchronous?: 'normal' | 'full';
@@ -55,46 +70,14 @@ export interface SqliteStorageOptions {
   readonly mustExist?: boolean;
   /** Whether the process `pid` on `host` still runs (for rule 8). Default: `kill(pid, 0)` on this host. */
   readonly isRunnerAlive?: (host: string, pid: number) => boolean;
+  /** How often this storage looks for dead processes' trials in the studies it opened, ms (default 5 000). */
+  readonly heartbeatMs?: number;
+  /** What happens to a dead process's trial: `'fail'` it (default), or fail it and queue its parameters again (`'retry'`). */
+  readonly onStale?: 'fail' | 'retry';
 }
 
 const KIND = 'sqlite';
 const WHERE = 'sqliteStorage()';
-
-const SCHEMA = `
-CREATE TABLE studies (
-  id          INTEGER PRIMARY KEY,
-  name        TEXT NOT NULL UNIQUE,
-  direction   TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
-  metric      TEXT,
-  created_at  REAL NOT NULL,
-  version     INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE trials (
-  study_id    INTEGER NOT NULL REFERENCES studies(id),
-  number      INTEGER NOT NULL,
-  state       TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'completed', 'pruned', 'failed')),
-  params      TEXT NOT NULL,
-  value       REAL,
-  started_at  REAL,
-  finished_at REAL,
-  error       TEXT,
-  attrs       TEXT,
-  host        TEXT,
-  pid         INTEGER,
-  seq         INTEGER NOT NULL,
-  PRIMARY KEY (study_id, number)
-) WITHOUT ROWID;
-CREATE INDEX trials_by_state ON trials (study_id, state, number);
-CREATE INDEX trials_by_seq ON trials (study_id, seq);
-CREATE TABLE intermediate (
-  study_id    INTEGER NOT NULL,
-  number      INTEGER NOT NULL,
-  step        INTEGER NOT NULL,
-  value       REAL NOT NULL,
-  PRIMARY KEY (study_id, number, step),
-  FOREIGN KEY (study_id, number) REFERENCES trials (study_id, number)
-) WITHOUT ROWID;
-`;
 
 interface TrialRow extends BaseTrialRow {
   host: string | null;
@@ -133,7 +116,7 @@ function defaultIsAlive(host: string, pid: number): boolean {
 export function sqliteStorage(path: string, options: SqliteStorageOptions = {}): Storage {
   nonEmptyString(WHERE, 'path', path);
   const opts = requireObject(WHERE, options, 'options');
-  knownFields(WHERE, opts, ['busyTimeoutMs', 'synchronous', 'mustExist', 'isRunnerAlive']);
+  knownFields(WHERE, opts, ['busyTimeoutMs', 'synchronous', 'mustExist', 'isRunnerAlive', 'heartbeatMs', 'onStale']);
   const busyTimeoutMs = opts.busyTimeoutMs === undefined ? 10_000 : nonNegativeInt(WHERE, 'busyTimeoutMs', opts.busyTimeoutMs);
   const synchronous = opts.synchronous === undefined ? 'normal' : oneOf(WHERE, 'synchronous', opts.synchronous, ['normal', 'full'] as const);
   const mustExist = opts.mustExist === undefined ? false : booleanField(WHERE, 'mustExist', opts.mustExist);
@@ -141,6 +124,8 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     throw configError(WHERE, 'isRunnerAlive', 'must be a function', opts.isRunnerAlive);
   }
   const isAlive = (options.isRunnerAlive ?? defaultIsAlive) as (host: string, pid: number) => boolean;
+  const heartbeatMs = opts.heartbeatMs === undefined ? 5_000 : positiveInt(WHERE, 'heartbeatMs', opts.heartbeatMs);
+  const onStale = opts.onStale === undefined ? 'fail' : oneOf(WHERE, 'onStale', opts.onStale, ['fail', 'retry'] as const);
 
   let db: Database.Database;
   try {
@@ -180,6 +165,9 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     setParams: db.prepare('UPDATE trials SET params = ? WHERE study_id = ? AND number = ?'),
     setAttrs: db.prepare('UPDATE trials SET attrs = ? WHERE study_id = ? AND number = ?'),
     finish: db.prepare('UPDATE trials SET state = ?, value = ?, error = ?, finished_at = ? WHERE study_id = ? AND number = ?'),
+    runners: db.prepare<[number], { number: number; host: string; pid: number }>(
+      "SELECT number, host, pid FROM trials WHERE study_id = ? AND state = 'running' AND pid IS NOT NULL ORDER BY number",
+    ),
     steps: db.prepare<[number, number], StepRow>('SELECT number, step, value FROM intermediate WHERE study_id = ? AND number = ? ORDER BY step'),
     step: db.prepare<[number, number, number], StepRow>('SELECT number, step, value FROM intermediate WHERE study_id = ? AND number = ? AND step = ?'),
     insertStep: db.prepare('INSERT INTO intermediate (study_id, number, step, value) VALUES (?, ?, ?, ?)'),
@@ -212,14 +200,48 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     try {
       return fn();
     } catch (err) {
+      if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code)) {
+        throw storageError(
+          `sqlite storage (${path}): another connection held the write lock for more than ${busyTimeoutMs} ms (busyTimeoutMs), so this write gave up (${err.message})`,
+          { path, sqliteCode: err.code, busy: true, busyTimeoutMs },
+          err,
+        );
+      }
       if (err instanceof Database.SqliteError) {
         throw storageError(`sqlite storage (${path}): ${err.message}`, { path, sqliteCode: err.code }, err);
       }
       throw err;
     }
   };
-  /** A write: BEGIN IMMEDIATE, so the lock is taken before anything is read. */
-  const write = <T>(fn: () => T): T => guard(() => db.transaction(fn).immediate());
+  // Trial outcomes this process could not write (the lock was held past busyTimeoutMs), by
+  // `${study id}:${number}`, with the record they make. Reads show them; every write carries them.
+  const pending = new Map<string, { id: number; n: number; record: FrozenTrial }>();
+  /** Write the pending outcomes (inside a write); returns the keys written or dropped. */
+  const writePending = (): string[] => {
+    const done = [...pending.keys()];
+    for (const { id, n, record } of pending.values()) {
+      // Only a running trial takes it (no one else ends a live process's trial; a file swapped under us might).
+      if (q.trial.get(id, n)?.state !== 'running') continue;
+      q.finish.run(record.state, record.value ?? null, record.error ?? null, record.finishedAt ?? null, id, n);
+      touch(id, n);
+    }
+    return done;
+  };
+  /** A write: BEGIN IMMEDIATE, so the lock is taken before anything is read. Pending outcomes go first. */
+  const write = <T>(fn: () => T): T =>
+    guard(() => {
+      let written: string[] = [];
+      const result = db.transaction(() => {
+        written = writePending();
+        return fn();
+      }).immediate();
+      for (const key of written) pending.delete(key);
+      return result;
+    });
+  const withPending = (id: number, trial: FrozenTrial | undefined): FrozenTrial | undefined => {
+    const p = trial && pending.get(`${id}:${trial.number}`);
+    return p && trial.state === 'running' ? p.record : trial;
+  };
   /** A consistent read of several statements. */
   const read = <T>(fn: () => T): T => guard(() => db.transaction(fn).deferred());
 
@@ -236,6 +258,51 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     if (!row) throw missingTrial(KIND, name, n);
     return trialFromRow(row, q.steps.all(id, n));
   };
+  /** Fail (and with onStale 'retry', queue again) the trials among `runners` whose process is gone. */
+  const interruptDead = (id: number, name: string, now: number, runners: ReadonlyArray<{ number: number; host: string | null; pid: number | null }>): FrozenTrial[] => {
+    const interrupted: FrozenTrial[] = [];
+    for (const t of runners) {
+      if (t.host === null || t.pid === null || isAlive(t.host, t.pid)) continue;
+      // Inside the write: is it still running (a peer's heartbeat may have been first)?
+      const row = q.trial.get(id, t.number);
+      if (row?.state !== 'running') continue;
+      q.finish.run('failed', null, 'interrupted', now, id, t.number);
+      if (onStale === 'retry') {
+        const old = row.attrs === null ? {} : (JSON.parse(row.attrs) as Record<string, unknown>);
+        const retry = q.nextNumber.get(id)!.next;
+        q.insertTrial.run(id, retry, 'waiting', row.params, null, JSON.stringify({ ...old, retryOf: t.number }), null, null);
+        touch(id, retry);
+        q.setAttrs.run(JSON.stringify({ ...old, requeuedAs: retry }), id, t.number);
+      }
+      touch(id, t.number);
+      interrupted.push(loadTrial(id, name, t.number));
+    }
+    return interrupted;
+  };
+  // The studies this storage opened, by id: its heartbeat looks after them.
+  const opened = new Map<number, string>();
+  /**
+   * The heartbeat: interrupt dead peers' trials, write pending outcomes. Reads first (never blocked in
+   * WAL), and a write only when there is something to write, without waiting for the lock (next beat).
+   */
+  const beat = (): void => {
+    if (closed) return;
+    try {
+      const dead = [...opened].map(([id, name]) => ({ id, name, runners: q.runners.all(id).filter((r) => !isAlive(r.host, r.pid)) }));
+      if (pending.size === 0 && dead.every((d) => d.runners.length === 0)) return;
+      db.pragma('busy_timeout = 0');
+      try {
+        write(() => dead.forEach((d) => interruptDead(d.id, d.name, Date.now(), d.runners)));
+      } finally {
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      }
+    } catch {
+      // Busy, or the file went away: the next beat tries again.
+    }
+  };
+  const timer = setInterval(beat, heartbeatMs);
+  timer.unref();
+
   return {
     kind: KIND,
 
@@ -250,14 +317,8 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         const study = studyFromRow(row);
         checkSameStudy(KIND, study, spec);
         ids.set(name, row.id);
-        const interrupted: FrozenTrial[] = [];
-        for (const t of q.running.all(row.id)) {
-          if (t.host === null || t.pid === null || isAlive(t.host, t.pid)) continue;
-          q.finish.run('failed', null, 'interrupted', now, row.id, t.number);
-          touch(row.id, t.number);
-          interrupted.push(loadTrial(row.id, name, t.number));
-        }
-        return { study, interrupted };
+        opened.set(row.id, name);
+        return { study, interrupted: interruptDead(row.id, name, now, q.running.all(row.id)) };
       });
     },
 
@@ -308,7 +369,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         const id = studyId(name);
         const row = Number.isInteger(n) ? q.trial.get(id, n) : undefined;
         if (!row) throw missingTrial(KIND, name, n);
-        checkRunning(KIND, name, n, row.state, 'report to');
+        checkRunning(KIND, name, n, pending.get(`${id}:${n}`)?.record.state ?? row.state, 'report to');
         const existing = Number.isInteger(step) ? q.step.get(id, n, step)?.value : undefined;
         if (checkReport(KIND, name, n, step, value, existing)) {
           q.insertStep.run(id, n, step, value);
@@ -319,13 +380,24 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     },
 
     finishTrial(name: string, n: number, outcome: TrialOutcome): FrozenTrial {
-      return write(() => {
+      try {
+        return write(() => {
+          const id = studyId(name);
+          const f = finishFields(KIND, name, loadTrial(id, name, n), outcome);
+          q.finish.run(f.state, f.value ?? null, f.error ?? null, f.finishedAt, id, n);
+          touch(id, n);
+          return loadTrial(id, name, n);
+        });
+      } catch (err) {
+        if (!(err instanceof RxtrainError && err.details.busy === true)) throw err;
+        // The lock is held elsewhere: keep the outcome (checked now, on what this process reads) and
+        // write it with the next write, so that ending a trial never fails for a busy database.
         const id = studyId(name);
-        const f = finishFields(KIND, name, loadTrial(id, name, n), outcome);
-        q.finish.run(f.state, f.value ?? null, f.error ?? null, f.finishedAt, id, n);
-        touch(id, n);
-        return loadTrial(id, name, n);
-      });
+        const trial = guard(() => withPending(id, loadTrial(id, name, n))!);
+        const record = freezeTrial({ ...trial, ...finishFields(KIND, name, trial, outcome) });
+        pending.set(`${id}:${n}`, { id, n, record });
+        return record;
+      }
     },
 
     setTrialAttrs(name: string, n: number, attrs: Readonly<Record<string, unknown>>): FrozenTrial {
@@ -340,43 +412,33 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     },
 
     getTrial(name: string, n: number): FrozenTrial | undefined {
-      return read(() => (Number.isInteger(n) ? refresh(studyId(name))[n] : undefined));
+      return read(() => {
+        const id = studyId(name);
+        return Number.isInteger(n) ? withPending(id, refresh(id)[n]) : undefined;
+      });
     },
 
     getTrials(name: string, states?: readonly TrialState[]): readonly FrozenTrial[] {
       return read(() => {
-        const trials = refresh(studyId(name));
+        const id = studyId(name);
+        const trials = pending.size === 0 ? refresh(id) : refresh(id).map((t) => withPending(id, t)!);
         return states ? trials.filter((t) => states.includes(t.state)) : [...trials];
       });
     },
 
     close(): void {
       if (closed) return;
-      closed = true;
-      db.close();
+      clearInterval(timer);
+      try {
+        // Last chance for outcomes still waiting for the lock (waits up to busyTimeoutMs). If it is
+        // still held, the trials stay running under this pid: interrupted once this process is gone.
+        if (pending.size > 0) write(() => undefined);
+      } catch {
+        // see above
+      } finally {
+        closed = true;
+        db.close();
+      }
     },
   };
-}
-
-function migrate(db: Database.Database, path: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === SQLITE_SCHEMA_VERSION) return;
-  if (version > SQLITE_SCHEMA_VERSION) {
-    throw storageError(
-      `sqlite storage: ${JSON.stringify(path)} has schema version ${version}, newer than this rxtrain's ${SQLITE_SCHEMA_VERSION}; upgrade rxtrain`,
-      { path, version, supported: SQLITE_SCHEMA_VERSION },
-    );
-  }
-  db.transaction(() => {
-    // Another process may have created the schema while we waited for the lock: look again.
-    const now = db.pragma('user_version', { simple: true }) as number;
-    if (now === SQLITE_SCHEMA_VERSION) return;
-    if (now !== 0) throw storageError(`sqlite storage: ${JSON.stringify(path)} has unknown schema version ${now}`, { path, version: now });
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (tables.n > 0) {
-      throw storageError(`sqlite storage: ${JSON.stringify(path)} is a SQLite database that rxtrain did not create`, { path });
-    }
-    db.exec(SCHEMA);
-    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-  }).immediate();
 }

@@ -30,7 +30,10 @@
  *    the caller can re-queue their parameters (the study's `onInterrupted: 'retry'`). Trials that are
  *    running in a live process (this one or another) are left alone. How a storage knows that a runner is
  *    gone is its own business: an in-memory storage lives and dies with its process, so it never has
- *    interrupted trials; SQLite records the host and pid of the process running each trial.
+ *    interrupted trials; SQLite records the host and pid of the process running each trial; PostgreSQL,
+ *    a heartbeat. Storages shared between processes (SQLite, PostgreSQL) also look for them while the
+ *    study stays open, on a timer (their `heartbeatMs`), and may queue their parameters again
+ *    themselves (their `onStale: 'retry'`, marking the old record `attrs.requeuedAs`).
  *
  * Methods are synchronous, as in Optuna: a trial's report and its pruning decision happen at the step
  * boundary, with nothing interleaved. Every method may throw an `RxtrainError` with code `STORAGE`.

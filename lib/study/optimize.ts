@@ -16,9 +16,10 @@
  */
 import { Observable, map, merge, take, timer, type Subscription } from 'rxjs';
 import type { Clock } from '../clock.js';
-import { RxtrainError } from '../errors.js';
+import { RxtrainError, configError } from '../errors.js';
 import type { FrozenTrial, Params, SearchSpaceLike } from '../search/types.js';
 import { knownFields, positiveInt, positiveNumber, requireObject } from '../validate.js';
+import { DEFAULT_MAX_CONSECUTIVE_FAILURES, failurePolicy } from './failure-policy.js';
 import type { Study } from './study.js';
 import type { StudyCompleted, StudyEvent } from './study-events.js';
 import type { Trial, TrialHandle } from './trial.js';
@@ -43,6 +44,17 @@ export interface OptimizeOptions {
   readonly timeout?: number;
   /** How many trials run at once (default 1). With `remoteWorkers()`: how many are queued or running at once. */
   readonly concurrency?: number;
+  /**
+   * End the study with an error after this many trials in a row failed (default 10; `Infinity`
+   * tolerates any number). A trial failed by a configuration error ends it at once, whatever this is.
+   */
+  readonly maxConsecutiveFailures?: number;
+  /**
+   * Fail a trial that runs longer than this many ms (default: no limit): its stream is unsubscribed
+   * (in a worker thread, the thread is freed), its `signal` aborted, and the study goes on. Not with
+   * `remoteWorkers()`: give it to the workers (`runWorker`, `rxtrain worker --trial-timeout`).
+   */
+  readonly trialTimeout?: number;
 }
 
 export interface Internals<P extends Params> {
@@ -61,10 +73,13 @@ export interface StartedTrial {
   readonly counts?: boolean;
 }
 
+/** How a trial ended, for the loop: its final record, and what failed it when this process knows. */
+export type OnEnded = (record: FrozenTrial, error?: unknown) => void;
+
 /** Where the loop's trials come from. */
 export interface TrialSource {
   /** Start the next trial, or `undefined` if there is none to start now. `onEnded` gets its final record. */
-  next(onEnded: (record: FrozenTrial) => void): StartedTrial | undefined;
+  next(onEnded: OnEnded): StartedTrial | undefined;
   /** Whether no further trial will come (a sampler that tried everything and nothing queued). */
   exhausted(): boolean;
   /**
@@ -74,17 +89,38 @@ export interface TrialSource {
   readonly wake?: Observable<unknown>;
   /** With `wake`: end the loop after this many ms with nothing to run (reason `'idle'`). */
   readonly idleMs?: number;
+  /**
+   * With `idleMs`: whether trials run elsewhere that may come back queued (a dead worker's trial is
+   * re-queued once its heartbeat is stale). The idle clock does not run meanwhile.
+   */
+  readonly busyElsewhere?: () => boolean;
+}
+
+/** What bounds the loop. */
+export interface LoopLimits {
+  readonly maxTrials: number;
+  readonly timeout: number;
+  readonly concurrency: number;
+  readonly maxConsecutiveFailures: number;
 }
 
 const WHERE = 'study.optimize()';
+/** How long the loop waits before asking again for a trial that a busy database refused, ms. */
+const BUSY_RETRY_MS = 250;
 
-export function parseOptimizeOptions(where: string, options: OptimizeOptions | undefined): { maxTrials: number; timeout: number; concurrency: number } {
+export function parseOptimizeOptions(where: string, options: OptimizeOptions | undefined): LoopLimits & { trialTimeout: number | undefined } {
   const o = requireObject(where, options ?? {}, 'options');
-  knownFields(where, o, ['trials', 'timeout', 'concurrency']);
+  knownFields(where, o, ['trials', 'timeout', 'concurrency', 'maxConsecutiveFailures', 'trialTimeout']);
+  const m = o.maxConsecutiveFailures;
+  if (m !== undefined && m !== Infinity && !(typeof m === 'number' && Number.isInteger(m) && m > 0)) {
+    throw configError(where, 'maxConsecutiveFailures', 'must be a positive integer, or Infinity to tolerate every failure', m);
+  }
   return {
     maxTrials: o.trials === undefined ? Infinity : positiveInt(where, 'trials', o.trials),
     timeout: o.timeout === undefined ? Infinity : positiveNumber(where, 'timeout', o.timeout),
     concurrency: o.concurrency === undefined ? 1 : positiveInt(where, 'concurrency', o.concurrency),
+    maxConsecutiveFailures: (m as number | undefined) ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    trialTimeout: o.trialTimeout === undefined ? undefined : positiveNumber(where, 'trialTimeout', o.trialTimeout),
   };
 }
 
@@ -94,7 +130,12 @@ export function runOptimize<P extends Params>(
   options: OptimizeOptions = {},
 ): Observable<StudyEvent> {
   const limits = parseOptimizeOptions(WHERE, options);
-  if (isRemoteWorkers(objective)) return trialLoop(internals.study, internals.clock, remoteSource(internals, objective), limits);
+  if (isRemoteWorkers(objective)) {
+    if (limits.trialTimeout !== undefined) {
+      throw configError(WHERE, 'trialTimeout', 'stops trials that run in this process; with remoteWorkers(), give it to the workers (runWorker({ trialTimeout }), rxtrain worker --trial-timeout)', limits.trialTimeout);
+    }
+    return trialLoop(internals.study, internals.clock, remoteSource(internals, objective), limits);
+  }
   if (typeof objective !== 'function') {
     throw new RxtrainError('INVALID_CONFIG', `${WHERE}: the objective must be a function of a trial (or remoteWorkers())`, { field: 'objective' });
   }
@@ -102,7 +143,7 @@ export function runOptimize<P extends Params>(
   const source: TrialSource = {
     next(onEnded) {
       const handle = internals.ask();
-      return { number: handle.trial.number, params: handle.trial.params, events: runTrial(study, clock, objective, handle, onEnded) };
+      return { number: handle.trial.number, params: handle.trial.params, events: runTrial(study, clock, objective, handle, onEnded, limits.trialTimeout) };
     },
     exhausted() {
       const { sampler } = study;
@@ -116,16 +157,19 @@ export function runOptimize<P extends Params>(
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
 export function trialLoop(
-  study: Pick<Study, 'direction' | 'best'> & { readonly metric?: string | undefined },
+  study: Pick<Study, 'name' | 'direction' | 'best'> & { readonly metric?: string | undefined },
   clock: Clock,
   source: TrialSource,
-  limits: { maxTrials: number; timeout: number; concurrency: number },
+  limits: LoopLimits,
 ): Observable<StudyEvent> {
   const { maxTrials, timeout, concurrency } = limits;
   return new Observable<StudyEvent>((subscriber) => {
     const start = clock.now();
     const running = new Map<number, Subscription>();
     const counts = { completed: 0, pruned: 0, failed: 0 };
+    const policy = failurePolicy(study.name, limits.maxConsecutiveFailures);
+    // Followed trials that died and were queued again: not results (each one's retry is).
+    let requeued = 0;
     let best: FrozenTrial | undefined;
     let started = 0;
     let reason: StudyCompleted['reason'] = 'trials';
@@ -133,6 +177,7 @@ export function trialLoop(
     let again = false;
     let idle = false;
     let waiting: Subscription | undefined;
+    let retry: Subscription | undefined;
     // Carried by trialStarted and newBest: a view of the events alone knows which way is better.
     const objective = { direction: study.direction, ...(study.metric !== undefined ? { metric: study.metric } : {}) };
 
@@ -156,7 +201,11 @@ export function trialLoop(
       return true;
     };
 
-    const onEnded = (record: FrozenTrial): void => {
+    const onEnded: OnEnded = (record, error) => {
+      if (record.state === 'failed' && record.attrs?.requeuedAs !== undefined) {
+        requeued++;
+        return;
+      }
       if (record.state === 'completed' && record.value !== undefined) {
         counts.completed++;
         if (best?.value === undefined || (study.direction === 'minimize' ? record.value < best.value : record.value > best.value)) {
@@ -173,6 +222,18 @@ export function trialLoop(
         }
       } else if (record.state === 'pruned') counts.pruned++;
       else counts.failed++;
+      const stop = policy.ended(record, error);
+      // Every trial that ended is stored already; the error carries the run's tally.
+      if (stop) subscriber.error(new RxtrainError(stop.code, stop.message, { ...stop.details, ...summary() }, { cause: stop.cause }));
+    };
+
+    const summary = () => {
+      const b = best;
+      return {
+        ...counts,
+        ...(requeued > 0 ? { requeued } : {}),
+        ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
+      };
     };
 
     /** Start one trial; false when the source has none now. */
@@ -215,17 +276,24 @@ export function trialLoop(
           }
         } while (again && !subscriber.closed);
       } catch (err) {
-        subscriber.error(err);
+        // A database busy past its timeout (another process holds its lock) fails a trial, never the
+        // study: try again to start one after a pause, with the event loop free meanwhile.
+        if (!(err instanceof RxtrainError && err.details.busy === true)) subscriber.error(err);
+        else retry ??= timer(BUSY_RETRY_MS).subscribe(() => {
+          retry = undefined;
+          fill();
+        });
       } finally {
         filling = false;
       }
-      if (subscriber.closed) return;
+      if (subscriber.closed || retry !== undefined) return;
       if (idle && source.wake && started < maxTrials && clock.now() - start < timeout) {
         // Nothing to start now: wait for news (a queued trial); with nothing running either, give up
         // after idleMs.
         if (waiting === undefined) {
           const wake = source.wake.pipe(map(() => 'wake' as const));
-          const giveUp = running.size === 0 && source.idleMs !== undefined ? [timer(source.idleMs).pipe(map(() => 'idle' as const))] : [];
+          const mayIdle = running.size === 0 && source.idleMs !== undefined && !(source.busyElsewhere?.() ?? false);
+          const giveUp = mayIdle ? [timer(source.idleMs!).pipe(map(() => 'idle' as const))] : [];
           waiting = merge(wake, ...giveUp)
             .pipe(take(1))
             .subscribe((why) => {
@@ -242,20 +310,14 @@ export function trialLoop(
     const finish = (why: StudyCompleted['reason']): void => {
       waiting?.unsubscribe();
       waiting = undefined;
-      const b = best;
-      subscriber.next({
-        type: 'studyCompleted',
-        reason: why,
-        ...counts,
-        ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
-        durationMs: clock.now() - start,
-      });
+      subscriber.next({ type: 'studyCompleted', reason: why, ...summary(), durationMs: clock.now() - start });
       subscriber.complete();
     };
 
     fill();
     return () => {
       waiting?.unsubscribe();
+      retry?.unsubscribe();
       for (const sub of running.values()) sub.unsubscribe();
       running.clear();
     };

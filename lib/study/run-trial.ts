@@ -2,15 +2,17 @@
  * One trial in this process: run the objective, forward its epochs (and learning-rate changes), tell the study how it ended, then
  * complete. (Split from optimize.ts, which schedules trials.)
  */
-import { Observable, isObservable, type Subscription } from 'rxjs';
+import { Observable, isObservable, timer, type Subscription } from 'rxjs';
 import { RxtrainError, describe } from '../errors.js';
 import type { Metrics } from '../events.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { Study } from './study.js';
 import type { StudyEvent } from './study-events.js';
 import type { TrialHandle } from './trial.js';
-import type { Objective, ObjectiveResult } from './optimize.js';
+import type { Objective, ObjectiveResult, OnEnded } from './optimize.js';
 import type { Clock } from '../clock.js';
+import { configErrorCode, type StoredFailure } from './failure-policy.js';
+import { errorMessage } from './study.js';
 
 /** The event that says how a finished trial ended. */
 export function endEvent(record: FrozenTrial, durationMs: number): StudyEvent {
@@ -30,25 +32,45 @@ export function endEvent(record: FrozenTrial, durationMs: number): StudyEvent {
   return { type: 'trialFailed', trial: record.number, error: record.error ?? 'failed', durationMs };
 }
 
+/**
+ * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in
+ * `metric`, or validation that does not run every epoch), so it ends the study (lib/study/failure-policy.ts).
+ */
+export function missingMetric(where: string, metric: string, epoch: number, metrics: object): RxtrainError {
+  return new RxtrainError(
+    'INVALID_CONFIG',
+    `${where}epoch ${epoch} has no metric '${metric}', the study's 'metric' (it has: ${Object.keys(metrics).join(', ')})`,
+    { field: 'metric', metric, epoch },
+  );
+}
+
+/**
+ * Run one trial of `study` with `objective`: forward its events, tell the study how it ended, then
+ * complete. `trialTimeout` (ms) fails it if it runs longer.
+ */
 export function runTrial<P extends Params>(
   study: Study<P>,
   clock: Clock,
   objective: Objective<P>,
   handle: TrialHandle<P>,
-  onEnded: (record: FrozenTrial) => void,
+  onEnded: OnEnded,
+  trialTimeout?: number,
 ): Observable<StudyEvent> {
   const { trial } = handle;
   return new Observable<StudyEvent>((subscriber) => {
     const t0 = clock.now();
     let told = false;
     let inner: Subscription | undefined;
+    let deadline: Subscription | undefined;
 
     const end = (result: number | 'pruned' | 'failed', error?: unknown): void => {
       if (told || subscriber.closed) return;
       told = true;
+      deadline?.unsubscribe();
       inner?.unsubscribe();
       let record: FrozenTrial;
       try {
+        storeConfigError(result, error);
         record = study.tell(trial, result, error);
       } catch (err) {
         // Someone else finished the trial meanwhile (its storage found this runner dead and failed or
@@ -68,8 +90,16 @@ export function runTrial<P extends Params>(
         return;
       }
       subscriber.next(endEvent(record, clock.now() - t0));
-      onEnded(record);
+      onEnded(record, result === 'failed' ? error : undefined);
       subscriber.complete();
+    };
+    // A follower in another process knows the trial by its record only: say there that the
+    // configuration failed it (before the failure is written, which it waits for).
+    const storeConfigError = (result: number | 'pruned' | 'failed', error: unknown): void => {
+      const code = result === 'failed' ? configErrorCode(error) : undefined;
+      if (code === undefined) return;
+      const failure: StoredFailure = { code, message: errorMessage(error) };
+      trial.setAttrs({ failure });
     };
     const safeRecord = (): FrozenTrial | undefined => {
       try {
@@ -78,6 +108,13 @@ export function runTrial<P extends Params>(
         return undefined;
       }
     };
+
+    if (trialTimeout !== undefined) {
+      deadline = timer(trialTimeout).subscribe(() => {
+        handle.abort('timeout');
+        end('failed', new RxtrainError('TRIAL_FAILED', `trial ${trial.number} timed out: it ran longer than trialTimeout (${trialTimeout} ms) and was stopped`, { trial: trial.number, trialTimeout }));
+      });
+    }
 
     let result: ObjectiveResult;
     try {
@@ -102,8 +139,7 @@ export function runTrial<P extends Params>(
             if (metric !== undefined) {
               value = (e.metrics as Readonly<Record<string, number | undefined>>)[metric];
               if (value === undefined) {
-                const known = Object.keys(e.metrics).join(', ');
-                end('failed', new RxtrainError('TRIAL_FAILED', `the epochEnd event of epoch ${e.epoch} has no metric '${metric}' (it has: ${known})`));
+                end('failed', missingMetric('the epochEnd event of ', metric, e.epoch, e.metrics));
                 return;
               }
               try {
@@ -130,7 +166,7 @@ export function runTrial<P extends Params>(
         complete: () => {
           if (pruned) return end('pruned');
           if (metric === undefined) {
-            return end('failed', new RxtrainError('TRIAL_FAILED', 'the objective returned a stream, but the study has no metric to read from it'));
+            return end('failed', new RxtrainError('INVALID_CONFIG', "the objective returned a stream, but the study has no 'metric' to read from it", { field: 'metric' }));
           }
           const epoch = restored !== undefined && values.has(restored) ? restored : lastEpoch;
           const value = epoch === undefined ? undefined : values.get(epoch);
@@ -147,6 +183,7 @@ export function runTrial<P extends Params>(
     }
 
     return () => {
+      deadline?.unsubscribe();
       inner?.unsubscribe();
       if (told) return;
       // Unsubscribed before the trial ended: stop it and record why. The subscriber is closed, so no

@@ -92,6 +92,11 @@ export interface StudyCompleted {
   readonly completed: number;
   readonly pruned: number;
   readonly failed: number;
+  /**
+   * Trials this run followed whose worker died, so that they were queued again (absent when none).
+   * They are not counted above: each one's retry is, once it ends.
+   */
+  readonly requeued?: number;
   /** The study's best completed trial (across all its trials), if any. */
   readonly best?: { readonly trial: number; readonly value: number; readonly params: Params };
   readonly durationMs: number;

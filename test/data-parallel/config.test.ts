@@ -39,6 +39,7 @@ t.test('a valid config makes an operator without starting any thread', async (t)
   const op = dataParallel(model, { optimizer: { name: 'adam', lr: 0.01 }, workers: 3, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], backend: 'cpu', imports: ['./x.ts'], clipNorm: 1, readEvery: 5, stepTimeoutMs: 1000 });
   t.type(op, 'function');
   const threads = (process.report.getReport() as unknown as { workers: unknown[] }).workers.length;
-  await new Promise((r) => setTimeout(r, 200));
+  // new Worker() would have started it synchronously; one turn of the event loop lets any deferred start happen.
+  await new Promise((r) => setImmediate(r));
   t.equal((process.report.getReport() as unknown as { workers: unknown[] }).workers.length, threads, 'no worker thread started');
 });

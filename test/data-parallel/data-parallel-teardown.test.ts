@@ -12,6 +12,7 @@ import { mlp } from '../../lib/models/mlp.js';
 import { epochs } from '../../operators/epochs.js';
 import { dataParallel } from '../../lib/data-parallel/data-parallel.js';
 import { Sabotage } from './fixtures/sabotage-layer.js';
+import { eventually } from '../eventually.js';
 
 await useBackend('wasm');
 const data = digits();
@@ -23,7 +24,7 @@ const baseline = count();
 const liveWorkers = (): number => count() - baseline;
 
 /** Resolves with the number of dataParallel's worker threads left: when none is, or after `ms`. */
-async function workersGone(ms = 5000): Promise<number> {
+async function workersGone(ms = 120_000): Promise<number> {
   const until = Date.now() + ms;
   while (liveWorkers() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   return liveWorkers();
@@ -56,7 +57,7 @@ t.test('the workers stop on unsubscribe, mid-epoch', async (t) => {
   let sourceEnded = false;
   const source = batches(data, { batchSize: 32, yieldMs: 50 }).pipe(finalize(() => (sourceEnded = true)));
   await lastValueFrom(source.pipe(epochs(1000), dataParallel(model, { optimizer: 'sgd' }), filter((e) => e.type === 'step'), take(4)));
-  await new Promise((r) => setTimeout(r, 100));
+  await eventually(() => sourceEnded, undefined, 'the batches to be unsubscribed');
   t.ok(sourceEnded, 'the batches were unsubscribed too');
   t.equal(await workersGone(), 0);
   model.dispose();

@@ -97,10 +97,10 @@ t.test('weights assigned and layers frozen in the main thread between epochs rea
   const r2 = new Recorder();
   const run = (m: tfl.LayersModel, step: ReturnType<typeof trainStep>) =>
     lastValueFrom(batches(flat, { batchSize: 600 }).pipe(epochs(2), step, toArray()));
-  // After epoch 0: new weights from another model (as restoreBest or a checkpoint load would), and the
+  // After epoch 1: new weights from another model (as restoreBest or a checkpoint load would), and the
   // first layer frozen (as unfreezeAt or freeze would). Epoch 1's gradients must be taken there.
   const between = (m: tfl.LayersModel) => (e: { type: string; epoch?: number }) => {
-    if (e.type !== 'epochBoundary' || e.epoch !== 0) return;
+    if (e.type !== 'epochBoundary' || e.epoch !== 1) return;
     m.setWeights(other.getWeights());
     m.layers[0]!.trainable = false;
   };
@@ -109,9 +109,9 @@ t.test('weights assigned and layers frozen in the main thread between epochs rea
   await run(one, tapped(one, trainStep(one, { optimizer: r1 })));
   await run(many, tapped(many, dataParallel(many, { workers: 2, optimizer: r2 })));
   t.equal(r2.steps.length, 6);
-  t.equal(r2.steps[5]!.size, 4, 'epoch 1 trains 2 layers (4 weights), not 3');
+  t.equal(r2.steps[5]!.size, 4, 'epoch 2 trains 2 layers (4 weights), not 3');
   const { gap } = gradientGap(one, { steps: r1.steps.slice(3, 6) } as Recorder, many, { steps: r2.steps.slice(3, 6) } as Recorder);
-  t.ok(gap < 1e-5, `epoch 1 gradients differ by ${gap.toExponential(2)}`);
+  t.ok(gap < 1e-5, `epoch 2 gradients differ by ${gap.toExponential(2)}`);
   for (const m of [one, many, other]) m.dispose();
 });
 
@@ -147,12 +147,12 @@ t.test("the events are trainStep's: runStart, step, epochBoundary with metrics; 
   t.type((events[0] as { time: number }).time, 'number');
   const steps = events.filter((e): e is StepEvent => e.type === 'step');
   t.equal(steps.length, 18, '9 batches (8 × 200 + 197) × 2 epochs');
-  t.same(steps.slice(0, 3).map((s) => [s.epoch, s.index, s.step, s.size]), [[0, 0, 1, 200], [0, 1, 2, 200], [0, 2, 3, 200]]);
-  t.match(steps[8], { type: 'step', epoch: 0, index: 8, step: 9, size: 197 });
+  t.same(steps.slice(0, 3).map((s) => [s.epoch, s.index, s.step, s.size]), [[1, 0, 1, 200], [1, 1, 2, 200], [1, 2, 3, 200]]);
+  t.match(steps[8], { type: 'step', epoch: 1, index: 8, step: 9, size: 197 });
   t.same(steps.filter((s) => s.loss !== undefined).map((s) => s.step), [3, 6, 9, 12, 15, 18]);
   t.ok(steps.every((s) => s.loss === undefined || (s.loss > 0 && Number.isFinite(s.loss))), 'batch losses');
   const ends = events.filter((e): e is EpochBoundary => e.type === 'epochBoundary');
-  t.same(ends.map((e) => [e.epoch, e.samples, e.steps]), [[0, 1797, 9], [1, 1797, 9]]);
+  t.same(ends.map((e) => [e.epoch, e.samples, e.steps]), [[1, 1797, 9], [2, 1797, 9]]);
   t.ok(ends[1]!.metrics!.loss < ends[0]!.metrics!.loss, 'the loss falls');
   t.ok(ends[1]!.metrics!.accuracy! > 0 && ends[1]!.metrics!.accuracy! <= 1);
   model.dispose();

@@ -5,6 +5,7 @@ import * as tfd from '@tensorflow/tfjs-data';
 import { firstValueFrom, lastValueFrom, take, toArray, map, timer, takeUntil } from 'rxjs';
 import { batches } from '../../lib/data/batches.js';
 import type { ArrayDataset } from '../../lib/data/types.js';
+import { eventually } from '../eventually.js';
 
 await tf.setBackend('cpu');
 
@@ -85,7 +86,7 @@ t.test('tf.data.Dataset source is pulled one batch at a time', async (t) => {
   t.equal(consumed.length, 20);
   t.ok(Math.max(...maxAhead) <= 5, `read ahead at most one batch (${Math.max(...maxAhead)} samples)`);
   t.ok(produced <= 21 * 5, `produced ${produced} samples for 100 consumed`);
-  await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => tf.memory().numTensors - before <= 10, undefined, 'the batch tensors to be freed');
   t.ok(tf.memory().numTensors - before <= 10, 'no batch tensors left behind (at most the read-ahead samples)');
 });
 

@@ -2,7 +2,7 @@ import t from 'tap';
 import { fromArrays } from '../../lib/data/from-arrays.js';
 import { applyNormalizer, fitNormalizer } from '../../lib/data/normalize.js';
 import { split } from '../../lib/data/split.js';
-import { wine } from '../../lib/data/bundled.js';
+import { iris, wine } from '../../lib/data/bundled.js';
 import { throwsWith } from './helpers.js';
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-5;
@@ -59,4 +59,21 @@ t.test('errors', async (t) => {
   const three = fitNormalizer(fromArrays([[1, 2, 3]], [0]), 'minmax');
   throwsWith(t, () => applyNormalizer(ds, three), 'SHAPE_MISMATCH', ['3 features', "'two' has 2"]);
   throwsWith(t, () => applyNormalizer(ds, null as never), 'INVALID_CONFIG', ["'stats'"]);
+});
+
+t.test('a non-finite value is refused, naming its row and column (it made NaN statistics)', async (t) => {
+  const data = iris();
+  for (const [bad, shown] of [[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity']] as const) {
+    const x = data.x.slice();
+    x[12 * 4 + 3] = bad;
+    for (const kind of ['standard', 'minmax'] as const) {
+      t.throws(() => fitNormalizer({ ...data, x }, kind), {
+        name: 'RxtrainError',
+        code: 'NON_FINITE',
+        message: new RegExp(`fitNormalizer\\(\\): 'iris' has a non-finite value \\(${shown}\\) at row 12, column 3 \\('petal width \\(cm\\)'\\)`),
+        details: { row: 12, column: 3 },
+      });
+    }
+  }
+  t.doesNotThrow(() => fitNormalizer(data, 'standard'));
 });

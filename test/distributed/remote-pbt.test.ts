@@ -25,9 +25,14 @@ t.test('PBT members train on two workers and give the in-process result', async 
   const dir = t.testdir({});
   const storage = memoryStorage();
   const s = study({ name: 'pbt', direction: 'maximize', metric: 'Q', storage, space: toySpace, sampler: randomSampler({ seed: 1 }) });
-  const workers = [0, 1].map(() => lastValueFrom(runWorker({ storage, study: 'pbt', objective: segmentObjective(() => toyMember()), idleMs: 200 }).pipe(toArray())));
+  // The workers run until the run ends (not until an idle time: between two ready times a busy machine
+  // can leave the queue empty for longer than any idle time, and workers gone would leave it waiting).
+  const ran = [0, 0];
+  const workers = ran.map((_, i) => runWorker({ storage, study: 'pbt', objective: segmentObjective(() => toyMember()) }).subscribe((e) => {
+    if (e.type === 'trialCompleted') ran[i]!++;
+  }));
   const remote = await lastValueFrom(pbt(toySpace, remotePbtMembers(s, { dir: join(dir, 'members') }), { ...base, checkpointDir: join(dir, 'ready') }).pipe(toArray()));
-  const ran = (await Promise.all(workers)).map((evs) => evs.filter((e) => e.type === 'trialCompleted').length);
+  for (const w of workers) w.unsubscribe();
   const local = await lastValueFrom(pbt(toySpace, () => toyMember(), base).pipe(toArray()));
 
   // Members train at once on the workers, so their events interleave differently: compare them sorted.

@@ -4,7 +4,7 @@
  * processes on PostgreSQL (test/distributed/postgres-workers.test.ts).
  */
 import t from 'tap';
-import { lastValueFrom, of, toArray, concat, delay } from 'rxjs';
+import { lastValueFrom, of, toArray, concat, delay, map } from 'rxjs';
 import { memoryStorage } from '../../lib/storage/memory-storage.js';
 import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { study } from '../../lib/study/study.js';
@@ -99,4 +99,19 @@ t.test('evolve runs its generations on remote workers', async (t) => {
   const local = study({ name: 'ev', direction: 'minimize', metric: 'val_loss', space: sp, sampler: randomSampler({ seed: 5 }) });
   const localPops = await lastValueFrom(evolve(sp, objective, { populationSize: 6, generations: 3, seed: 4, study: local }).pipe(toArray()));
   t.same(pops.map((p) => p.members.map((m) => m.params)), localPops.map((p) => p.members.map((m) => m.params)));
+});
+
+t.test('a study whose remote trials all fail stops: the driver after maxConsecutiveFailures, and so does the worker (issue 14 item 3)', async (t) => {
+  const storage = memoryStorage();
+  const s = study({ name: 'broken', direction: 'minimize', metric: 'val_loss', storage, space: sp, sampler: randomSampler({ seed: 3 }) });
+  const broken = () => concat(of(null).pipe(delay(1)), of(0)).pipe(map(() => { throw new TypeError('model is not a function'); }));
+  const worker = lastValueFrom(runWorker({ storage, study: 'broken', objective: broken, idleMs: 50, maxConsecutiveFailures: 4 }).pipe(toArray()));
+  await t.rejects(lastValueFrom(s.optimize(remoteWorkers(), { trials: 50, concurrency: 1, maxConsecutiveFailures: 3 })), {
+    code: 'TRIAL_FAILED',
+    message: /study "broken" stopped: its last 3 trials failed \(maxConsecutiveFailures: 3; .*\): "model is not a function" \(trials 0, 1, 2\)$/,
+  });
+  // The driver queued no more; the worker ran what was queued and stops at its own limit or idles out.
+  await worker.then(() => undefined, (err: Error) => t.match(err, { message: /its last \d trials failed/ }));
+  t.ok(s.trials().length <= 4, `${s.trials().length} trials ran`);
+  t.equal(s.trials(['completed']).length, 0);
 });

@@ -31,13 +31,13 @@ t.test('a maximising evolve run: the ★, the sort, the ring and the shading poi
   const populations: Population[] = await lastValueFrom(
     evolve(
       space({ x: uniform(-5, 5), y: uniform(-5, 5) }),
-      (trial) => of({ type: 'epochEnd', epoch: 0, metrics: { loss: 1, val_accuracy: accuracy(trial.params as never) } }),
+      (trial) => of({ type: 'epochEnd', epoch: 1, metrics: { loss: 1, val_accuracy: accuracy(trial.params as never) } }),
       { populationSize: 8, generations: 3, elitism: 1, seed: 4, direction: 'maximize', metric: 'val_accuracy' },
     ).pipe(monitorTap(monitor, { run: 'evolve' }), toArray()),
   );
   // A plain run in the same table, judged by val_loss (lower is better).
   await lastValueFrom(
-    from([0.9, 0.5, 0.7].map((v, epoch) => ({ type: 'epochEnd', epoch, metrics: { loss: v, val_loss: v } }))).pipe(monitorTap(monitor, { run: 'retrain', objective: { metric: 'val_loss' } })),
+    from([0.9, 0.5, 0.7].map((v, i) => ({ type: 'epochEnd', epoch: i + 1, metrics: { loss: v, val_loss: v } }))).pipe(monitorTap(monitor, { run: 'retrain', objective: { metric: 'val_loss' } })),
   );
   const members = populations.flatMap((p) => p.members.map((m) => ({ trial: m.trial, value: accuracy(m.params as never), generation: p.generation })));
   const top = [...members].sort((a, b) => b.value - a.value)[0]!;

@@ -43,7 +43,7 @@ t.test('a page on another port, and a sandboxed iframe in it, get nothing; the o
 
   const browser = await openPage(t);
   await browser.goto(`http://127.0.0.1:${attackerPort}/`);
-  await browser.waitForFunction(() => window.results.length === 2, undefined, { timeout: 30_000 });
+  await browser.waitForFunction(() => window.results.length === 2, undefined, { timeout: 120_000 });
   const results = (await browser.evaluate(() => window.results)) as Array<{ from: string; messages: string[]; code: number }>;
   const byFrom = new Map(results.map((r) => [r.from, r]));
   t.same(byFrom.get('frame')?.messages, [], 'the sandboxed iframe (Origin: null) received nothing');
@@ -53,7 +53,7 @@ t.test('a page on another port, and a sandboxed iframe in it, get nothing; the o
 
   // The monitor's own page connects and shows the run.
   await browser.goto(monitor.url);
-  await browser.waitForSelector('#status.open', { timeout: 20_000 });
-  await browser.waitForSelector('tr[data-key="secret-run"]', { timeout: 20_000 });
+  await browser.waitForSelector('#status.open', { timeout: 120_000 });
+  await browser.waitForSelector('tr[data-key="secret-run"]', { timeout: 120_000 });
   t.ok(await browser.evaluate(() => document.querySelector('tr[data-key="secret-run"]') !== null), "the monitor's own page reads the stream");
 });

@@ -31,7 +31,7 @@ t.test('the lineage view draws every exploit; the population view every generati
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(monitor.url);
-  await page.waitForSelector('#status.open', { timeout: 20_000 });
+  await page.waitForSelector('#status.open', { timeout: 120_000 });
 
   // The paper's toy (Jaderberg et al. 2017, Fig. 2) with 8 members: 2 exploits at each ready time.
   const events: PbtEvent[] = await lastValueFrom(
@@ -53,11 +53,11 @@ t.test('the lineage view draws every exploit; the population view every generati
   );
   t.equal(populations.length, 6);
 
-  await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, monitor.stats().published, { timeout: 30_000 });
-  await page.waitForSelector('#tab-lineage:not([hidden])', { timeout: 10_000 });
+  await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, monitor.stats().published, { timeout: 120_000 });
+  await page.waitForSelector('#tab-lineage:not([hidden])', { timeout: 120_000 });
   await page.click('#tab-lineage');
   await page
-    .waitForFunction((n: number) => document.querySelectorAll('#lineage path.exploit[data-n]').length >= n, exploits.length, { timeout: 10_000 })
+    .waitForFunction((n: number) => document.querySelectorAll('#lineage path.exploit[data-n]').length >= n, exploits.length, { timeout: 120_000 })
     .catch(async (err: Error) => {
       throw new Error(`${err.message}; page errors: ${pageErrors.join('; ')}; drawn: ${JSON.stringify(await page.evaluate(() => window.__rxtrain.drawn))}`);
     });
@@ -86,21 +86,21 @@ t.test('the lineage view draws every exploit; the population view every generati
   t.ok(row, 'member 3 has a row');
   await page.mouse.move(row!.x + row!.width / 2 + 40, row!.y + row!.height / 2);
   await page.waitForSelector('#lineage .tooltip:not([hidden])', { timeout: 5000 });
-  t.match(await page.textContent('#lineage .tooltip'), /member 3[\s\S]*its schedule:[\s\S]*from epoch 0: h0=/, 'the tooltip lists the schedule');
+  t.match(await page.textContent('#lineage .tooltip'), /member 3[\s\S]*its schedule:[\s\S]*from epoch 1: h0=/, 'the tooltip lists the schedule');
   await page.mouse.move(5, 5);
   // The members first in the table (by name, descending), for the screenshot.
   await page.click('th[data-sort="name"]');
   await page.click('th[data-sort="name"]');
   await page.waitForSelector('#trials tbody tr:first-child[data-key^="toy-pbt@"]', { timeout: 5000 });
   // And the table lists each member with its schedule.
-  await page.waitForSelector('tr[data-key="toy-pbt@3"]', { timeout: 10_000 });
-  t.match(await page.textContent('tr[data-key="toy-pbt@3"] td.params'), /^0: h0=/, "a member's row shows its schedule");
+  await page.waitForSelector('tr[data-key="toy-pbt@3"]', { timeout: 120_000 });
+  t.match(await page.textContent('tr[data-key="toy-pbt@3"] td.params'), /^1: h0=/, "a member's row shows its schedule");
   t.equal(await page.locator('tr[data-key="toy-pbt@3"] button').count(), 0, 'no stop button on a PBT member');
   await page.waitForTimeout(200);
   await page.screenshot({ path: screenshotPath('monitor-lineage.png') });
 
   await page.click('#tab-population');
-  await page.waitForFunction(() => document.querySelectorAll('#population g.generation').length === 6, undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#population g.generation').length === 6, undefined, { timeout: 120_000 });
   const gens = await page.evaluate(() =>
     [...document.querySelectorAll('#population g.generation')].map((g: any) => ({
       generation: Number(g.dataset.generation),

@@ -30,7 +30,7 @@ t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
   const t0 = Date.now();
   await page.goto(monitor.url);
   await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, total, { timeout: 120_000, polling: 100 });
-  await page.waitForFunction(() => window.__rxtrain.timings.draws > 0 && window.__rxtrain.timings.tableMs > 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__rxtrain.timings.draws > 0 && window.__rxtrain.timings.tableMs > 0, undefined, { timeout: 120_000 });
   const loadMs = Date.now() - t0;
   const full = await page.evaluate(() => window.__rxtrain.timings.maxChartMs as number);
   t.comment(`${total} records (${TRIALS} trials × ≤${EPOCHS} epochs) loaded and drawn in ${loadMs} ms; slowest full redraw ${full.toFixed(1)} ms`);
@@ -45,7 +45,7 @@ t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
     for (let n = 0; n < RUNNING; n++) monitor.publish('big', { type: 'epochEnd', trial: n, epoch: e, metrics: { loss: curve(n, e), val_loss: curve(n, e) * 1.1 }, value: curve(n, e) * 1.1 });
     await new Promise((r) => setTimeout(r, 50));
   }
-  await page.waitForFunction((n: number) => window.__rxtrain.stats().records >= n, monitor.stats().published, { timeout: 30_000 });
+  await page.waitForFunction((n: number) => window.__rxtrain.stats().records >= n, monitor.stats().published, { timeout: 120_000 });
   const timings = await page.evaluate(() => window.__rxtrain.timings as { maxChartMs: number; maxTableMs: number; draws: number });
   t.comment(`while 10 trials run: slowest chart redraw ${timings.maxChartMs.toFixed(1)} ms, slowest table update ${timings.maxTableMs.toFixed(1)} ms`);
   t.ok(timings.maxChartMs < 100, 'a live redraw takes well under a frame budget of 100 ms');
@@ -93,7 +93,7 @@ t.test('a PBT of 64 members × 2,000 epochs and an evolve of 100 generations × 
   await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, total, { timeout: 180_000, polling: 200 });
   const loadMs = Date.now() - t0;
   await page.click('#tab-lineage');
-  await page.waitForFunction((n: number) => window.__rxtrain.drawn.lineage.exploits === n, exploits, { timeout: 30_000 });
+  await page.waitForFunction((n: number) => window.__rxtrain.drawn.lineage.exploits === n, exploits, { timeout: 120_000 });
   const full = await page.evaluate(() => ({ ms: window.__rxtrain.timings.chartMs as number, drawn: window.__rxtrain.drawn.lineage, elements: document.querySelectorAll('#lineage svg *').length as number }));
   const counted = await page.evaluate(() => [...document.querySelectorAll('#lineage path.exploit[data-n]')].reduce((n: number, a: any) => n + Number(a.dataset.n), 0));
   t.comment(`${total} records loaded in ${loadMs} ms; lineage of ${MEMBERS} × ${EPOCHS} epochs, ${exploits} exploits drawn in ${full.ms.toFixed(0)} ms as ${full.drawn.arrows} arrows and arrow bundles, ${full.elements} SVG elements`);
@@ -107,14 +107,14 @@ t.test('a PBT of 64 members × 2,000 epochs and an evolve of 100 generations × 
     epoch(e);
     await new Promise((r) => setTimeout(r, 30));
   }
-  await page.waitForFunction((n: number) => window.__rxtrain.drawn.lineage.exploits === n, exploits, { timeout: 30_000 });
+  await page.waitForFunction((n: number) => window.__rxtrain.drawn.lineage.exploits === n, exploits, { timeout: 120_000 });
   const live = await page.evaluate(() => window.__rxtrain.timings.maxChartMs as number);
   t.comment(`while it runs: slowest lineage redraw ${live.toFixed(1)} ms`);
   t.ok(live < 250, 'a live redraw of the lineage stays interactive');
 
   await page.click('#tab-population');
   await page.selectOption('#view-run', 'big-evolve').catch(() => undefined);
-  await page.waitForFunction(() => window.__rxtrain.drawn.population.generations === 100, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__rxtrain.drawn.population.generations === 100, undefined, { timeout: 120_000 });
   const pop = await page.evaluate(() => ({ ms: window.__rxtrain.timings.chartMs as number, drawn: window.__rxtrain.drawn.population }));
   t.comment(`population of 100 generations × 100 members drawn in ${pop.ms.toFixed(0)} ms as ${pop.drawn.dots} dots`);
   t.ok(pop.drawn.dots <= 6100, 'downsampled to a bounded number of dots');

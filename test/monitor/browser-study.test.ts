@@ -30,7 +30,7 @@ t.test('a study on the dashboard: trials, parameters, pruning, best, stop one tr
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${monitor.url}?token=study-test`);
-  await page.waitForSelector('#status.open', { timeout: 20_000 });
+  await page.waitForSelector('#status.open', { timeout: 120_000 });
 
   const s = study({
     name: 'browser-study',
@@ -62,7 +62,7 @@ t.test('a study on the dashboard: trials, parameters, pruning, best, stop one tr
       .pipe(monitorTap(monitor, { run: 'search' }), toArray()),
   );
 
-  await page.waitForSelector('tr[data-key="search#0"] button.stop', { timeout: 60_000 });
+  await page.waitForSelector('tr[data-key="search#0"] button.stop', { timeout: 120_000 });
   await page.waitForFunction(() => document.querySelectorAll('#trials tbody tr').length >= 6, undefined, { timeout: 120_000 });
   t.match(await page.textContent('tr[data-key="search#1"] td.params'), /lr=[\d.e-]+ units=\d+/, 'parameters in the table');
   // Wait until trial 0 is the only one still running (the others finished or were pruned).
@@ -74,12 +74,12 @@ t.test('a study on the dashboard: trials, parameters, pruning, best, stop one tr
   const epochs0 = events.filter((e) => e.type === 'epochEnd' && (e as { trial?: number }).trial === 0).length;
   t.ok(epochs0 < 100_000, `trial 0 stopped after ${epochs0} of 100,000 epochs`);
   t.ok(events.some((e) => e.type === 'studyCompleted'), 'the study went on to the end');
-  await page.waitForSelector('tr[data-key="search#0"] .state.stopped', { timeout: 10_000 });
+  await page.waitForSelector('tr[data-key="search#0"] .state.stopped', { timeout: 120_000 });
   t.pass('the table shows trial 0 as stopped');
-  await page.waitForSelector('tr.best', { timeout: 10_000 });
+  await page.waitForSelector('tr.best', { timeout: 120_000 });
   t.match(await page.textContent('tr.best td:first-child'), /★/, 'the best trial is starred');
   const pruned = events.filter((e) => e.type === 'trialPruned').length;
-  if (pruned > 0) await page.waitForSelector('.state.pruned', { timeout: 10_000 });
+  if (pruned > 0) await page.waitForSelector('.state.pruned', { timeout: 120_000 });
   t.comment(`${pruned} trials pruned`);
   t.same(pageErrors, [], 'no errors in the page');
   await page.selectOption('#metric', 'val_accuracy');

@@ -40,28 +40,28 @@ t.test('history then live; reconnects with exponential back-off; a new server li
   const status: ConnectionStatus[] = [];
   const sub = connectMonitor(monitor.url, { scheduler: clock.scheduler, initialDelay: 100, factor: 2, maxDelay: 500, followRestarts: true, onStatus: (s) => status.push(s) }).subscribe((r) => got.push(r));
   t.teardown(() => sub.unsubscribe());
-  await eventually(() => got.length === 1, 5000, 'history');
+  await eventually(() => got.length === 1, undefined, 'history');
   monitor.publish('a', { type: 'epochEnd', epoch: 1 });
-  await eventually(() => got.length === 2, 5000, 'live');
+  await eventually(() => got.length === 2, undefined, 'live');
 
   await monitor.close();
-  await eventually(() => clock.pending.length === 1, 5000, 'a retry to be scheduled');
+  await eventually(() => clock.pending.length === 1, undefined, 'a retry to be scheduled');
   for (let i = 0; i < 4; i++) {
     clock.runNext(); // nothing listens on the port: the attempt fails and the next one is scheduled
-    await eventually(() => clock.pending.length === 1, 5000, `retry ${i + 2}`);
+    await eventually(() => clock.pending.length === 1, undefined, `retry ${i + 2}`);
   }
   t.same(clock.delays, [100, 200, 400, 500, 500], 'delays double up to maxDelay');
 
   monitor = await startMonitor({ port });
   monitor.publish('b', { type: 'runStart' });
   clock.runNext();
-  await eventually(() => got.length === 3, 5000, 'records from the new server');
+  await eventually(() => got.length === 3, undefined, 'records from the new server');
   t.match(got[2], { seq: 1, run: 'b', event: { type: 'runStart' } }, 'seq restarts with a new server instance');
   t.ok(status.some((s) => s.state === 'closed' && s.retryInMs === 400));
   t.equal(status.at(-1)?.state, 'open');
 
   await monitor.close();
-  await eventually(() => clock.pending.length === 1, 5000, 'retry after a good connection');
+  await eventually(() => clock.pending.length === 1, undefined, 'retry after a good connection');
   t.equal(clock.delays.at(-1), 100, 'a successful connection resets the back-off');
   sub.unsubscribe();
   t.equal(clock.pending.length, 1);
@@ -72,9 +72,9 @@ t.test('unsubscribing closes the socket', async (t) => {
   const monitor = await startMonitor();
   t.teardown(() => monitor.close());
   const sub = connectMonitor(monitor.url).subscribe();
-  await eventually(() => monitor.stats().clients === 1, 5000, 'connected');
+  await eventually(() => monitor.stats().clients === 1, undefined, 'connected');
   sub.unsubscribe();
-  await eventually(() => monitor.stats().clients === 0, 5000, 'disconnected');
+  await eventually(() => monitor.stats().clients === 0, undefined, 'disconnected');
 });
 
 t.test('maxRetries: gives up with an error that names the URL', async (t) => {

@@ -29,7 +29,7 @@ export function rawClient(url: string, headers: Record<string, string> = {}): Pr
       }
     }
   });
-  const until = (pred: (m: ServerMessage) => boolean, ms = 5000): Promise<ServerMessage> =>
+  const until = (pred: (m: ServerMessage) => boolean, ms = 120_000): Promise<ServerMessage> =>
     new Promise((resolve, reject) => {
       const found = messages.find(pred);
       if (found) return resolve(found);
@@ -43,13 +43,6 @@ export function rawClient(url: string, headers: Record<string, string> = {}): Pr
   });
 }
 
-/** Wait until `check()` is true (polling), or fail after `ms`. */
-export async function eventually(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { eventually } from '../eventually.js';
 
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));

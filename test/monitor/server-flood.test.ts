@@ -32,8 +32,8 @@ async function flood(monitor: Monitor, ws: WebSocket, frame: string, total: numb
     let written = false;
     for (let i = 0; i < 5000 && sent < total; i++, sent++) ws.send(frame, i === 4999 || sent === total - 1 ? () => (written = true) : undefined);
     // The batch is on its way once the client's socket took it; the server may stop reading us first.
-    await eventually(() => written || dropped() || ws.readyState !== WebSocket.OPEN, 120_000, 'the batch to be written or the client dropped');
-    await eventually(() => monitor.stats().received >= sent || dropped(), 120_000, 'the server to read the batch');
+    await eventually(() => written || dropped() || ws.readyState !== WebSocket.OPEN, undefined, 'the batch to be written or the client dropped');
+    await eventually(() => monitor.stats().received >= sent || dropped(), undefined, 'the server to read the batch');
   }
   return sent;
 }
@@ -78,7 +78,7 @@ t.test('a flood of refused messages closes the connection (1008) after a bounded
   void c.closed.then((x) => (closed = x));
   const errors = (): ServerMessage[] => c.messages.filter((m) => m.type === 'error');
   for (let i = 0; i < 1000; i++) c.ws.send('{"type":"nope"}');
-  await eventually(() => closed !== undefined || errors().length === 1000, 20_000, 'the close or every refusal');
+  await eventually(() => closed !== undefined || errors().length === 1000, undefined, 'the close or every refusal');
   t.ok(closed, 'closed by the server');
   if (!closed) c.ws.terminate();
   t.equal(closed?.code, CLOSE_POLICY, 'with 1008 (policy violation)');
@@ -91,7 +91,7 @@ t.test('a flood of refused messages closes the connection (1008) after a bounded
   polite.ws.send('not json');
   t.equal((await polite.until((m) => m.type === 'error')).type, 'error');
   monitor.publish('a', { type: 'epochEnd', epoch: 0 });
-  await eventually(() => polite.records.length === 1, 5000, 'a record');
+  await eventually(() => polite.records.length === 1, undefined, 'a record');
   polite.ws.close();
 });
 
@@ -110,7 +110,7 @@ t.test('a control client that reads may send commands in a burst', async (t) => 
   const c = await rawClient(`${monitor.wsUrl}?token=k`);
   await c.until((m) => m.type === 'hello');
   for (let i = 0; i < 500; i++) c.ws.send(JSON.stringify({ type: 'setLearningRate', run: 'r', lr: 0.001 * (i + 1) }));
-  await eventually(() => c.messages.filter((m) => m.type === 'ack').length === 500, 20_000, 'every ack');
+  await eventually(() => c.messages.filter((m) => m.type === 'ack').length === 500, undefined, 'every ack');
   t.equal(monitor.stats().dropped, 0, 'not dropped');
   c.ws.close();
 });

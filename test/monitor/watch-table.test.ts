@@ -10,15 +10,15 @@ t.test('builds rows of runs and trials with state, epoch, metric, best and param
   const table = watchTable('val_accuracy');
   table.apply(rec('s', { type: 'trialStarted', trial: 0, params: { lr: 0.01, units: 32 }, time: 0 }));
   table.apply(rec('s', { type: 'trialStarted', trial: 1, params: { lr: 0.1, units: 8 }, time: 0 }));
-  table.apply(rec('s', { type: 'epochEnd', trial: 0, epoch: 0, metrics: { loss: 1, val_accuracy: 0.8 } }));
-  table.apply(rec('s', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_accuracy: 0.7 } }));
-  table.apply(rec('s', { type: 'epochEnd', trial: 1, epoch: 0, metrics: { loss: 2, val_accuracy: 0.2 } }));
+  table.apply(rec('s', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_accuracy: 0.8 } }));
+  table.apply(rec('s', { type: 'epochEnd', trial: 0, epoch: 2, metrics: { loss: 1, val_accuracy: 0.7 } }));
+  table.apply(rec('s', { type: 'epochEnd', trial: 1, epoch: 1, metrics: { loss: 2, val_accuracy: 0.2 } }));
   table.apply(rec('s', { type: 'trialPruned', trial: 1, durationMs: 1 }));
   table.apply(rec('s', { type: 'trialCompleted', trial: 0, value: 0.7, params: {}, durationMs: 1 }));
   table.apply(rec('s', { type: 'newBest', trial: 0, value: 0.7, params: {} }));
   table.apply(rec('r', { type: 'runStart', backend: 'cpu', trainableParams: 1, time: 0 }));
-  table.apply(rec('r', { type: 'epochEnd', epoch: 0, metrics: { loss: 1, val_accuracy: 0.5 } }));
-  table.apply(rec('r', { type: 'stopped', epoch: 0, source: 'monitor', reason: 'x' }));
+  table.apply(rec('r', { type: 'epochEnd', epoch: 1, metrics: { loss: 1, val_accuracy: 0.5 } }));
+  table.apply(rec('r', { type: 'stopped', epoch: 1, source: 'monitor', reason: 'x' }));
   t.same(
     table.rows().map((r) => [r.key, r.state, r.epoch, r.metric, r.best]),
     [
@@ -38,15 +38,15 @@ t.test("without --metric each row shows its run's objective, named, with its dir
   // An evolve run that maximises val_accuracy, and a plain run beside it.
   table.apply(rec('e', { type: 'generationStarted', generation: 0, members: [], direction: 'maximize', metric: 'val_accuracy' }));
   table.apply(rec('e', { type: 'trialStarted', trial: 0, params: { lr: 0.1 }, time: 0 }));
-  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 0, metrics: { loss: 1, val_loss: 0.9, val_accuracy: 0.6 }, value: 0.6 }));
-  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_loss: 0.8, val_accuracy: 0.9 }, value: 0.9 }));
+  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_loss: 0.9, val_accuracy: 0.6 }, value: 0.6 }));
+  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 2, metrics: { loss: 1, val_loss: 0.8, val_accuracy: 0.9 }, value: 0.9 }));
   table.apply(rec('e', { type: 'trialCompleted', trial: 0, value: 0.9, params: {}, durationMs: 1 }));
   table.apply(rec('e', { type: 'newBest', trial: 0, value: 0.9, params: {}, direction: 'maximize', metric: 'val_accuracy' }));
   table.apply(rec('e', { type: 'trialStarted', trial: 1, params: { lr: 0.2 }, time: 0 }));
-  table.apply(rec('e', { type: 'epochEnd', trial: 1, epoch: 0, metrics: { loss: 1, val_loss: 0.7, val_accuracy: 0.5 }, value: 0.5 }));
+  table.apply(rec('e', { type: 'epochEnd', trial: 1, epoch: 1, metrics: { loss: 1, val_loss: 0.7, val_accuracy: 0.5 }, value: 0.5 }));
   table.apply(rec('r', { type: 'runStart', backend: 'cpu', trainableParams: 1, time: 0 }));
-  table.apply(rec('r', { type: 'epochEnd', epoch: 0, metrics: { loss: 0.4, val_loss: 0.3 } }));
-  table.apply(rec('r', { type: 'epochEnd', epoch: 1, metrics: { loss: 0.5, val_loss: 0.35 } }));
+  table.apply(rec('r', { type: 'epochEnd', epoch: 1, metrics: { loss: 0.4, val_loss: 0.3 } }));
+  table.apply(rec('r', { type: 'epochEnd', epoch: 2, metrics: { loss: 0.5, val_loss: 0.35 } }));
   t.same(
     table.rows().map((r) => [r.key, r.metricName, r.direction, r.metric, r.best]),
     [
@@ -101,12 +101,12 @@ t.test('rxtrain watch prints a live table from a monitor', async (t) => {
   const monitor = await startMonitor();
   t.teardown(() => monitor.close());
   monitor.publish('search', { type: 'trialStarted', trial: 0, params: { lr: 0.5 }, time: 0 });
-  monitor.publish('search', { type: 'epochEnd', trial: 0, epoch: 0, metrics: { loss: 1, val_loss: 0.25 } });
+  monitor.publish('search', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_loss: 0.25 } });
   const bin = new URL('../../bin/rxtrain.ts', import.meta.url).pathname;
   const child = spawn(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', bin, 'watch', monitor.url], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   while (!/search #0\s+running\s+1\s+val_loss ↓\s+0\.2500/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   child.kill('SIGINT');
   await new Promise((r) => child.once('exit', r));
@@ -160,8 +160,8 @@ t.test('rxtrain watch: an unreachable monitor gives up after --retries attempts,
 t.test('PBT members get a row each, with their current parameters', (t) => {
   const table = watchTable('Q');
   table.apply(rec('p', { type: 'pbtStarted', dir: '/x', epoch: 0, members: [{ member: 0, params: { h0: 1 } }, { member: 1, params: { h0: 0.5 } }] }));
-  table.apply(rec('p', { type: 'epochEnd', member: 0, epoch: 0, metrics: { Q: 0.4 }, value: 0.4 }));
-  table.apply(rec('p', { type: 'epochEnd', member: 1, epoch: 0, metrics: { Q: 0.9 }, value: 0.9 }));
+  table.apply(rec('p', { type: 'epochEnd', member: 0, epoch: 1, metrics: { Q: 0.4 }, value: 0.4 }));
+  table.apply(rec('p', { type: 'epochEnd', member: 1, epoch: 1, metrics: { Q: 0.9 }, value: 0.9 }));
   table.apply(rec('p', { type: 'exploit', member: 0, donor: 1, epoch: 1, value: 0.4, donorValue: 0.9, checkpoint: 'c' }));
   table.apply(rec('p', { type: 'explore', member: 0, epoch: 1, oldParams: { h0: 1 }, fromParams: { h0: 0.5 }, newParams: { h0: 0.6 } }));
   table.apply(rec('p', { type: 'pbtCompleted', epoch: 1, best: { member: 1, value: 0.9, params: { h0: 0.5 }, schedule: [] }, members: [{ member: 0, value: 0.4, params: { h0: 0.6 }, schedule: [] }, { member: 1, value: 0.9, params: { h0: 0.5 }, schedule: [] }] }));

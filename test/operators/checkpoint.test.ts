@@ -10,6 +10,7 @@ import { checkpoint } from '../../operators/checkpoint.js';
 import { loadModel } from '../../lib/io/save-load.js';
 import type { TrainEvent } from '../../lib/events.js';
 import { epochEnd, step, ofEvents } from './decision-helpers.js';
+import { eventually } from '../eventually.js';
 
 await tf.setBackend('cpu');
 
@@ -112,7 +113,7 @@ t.test('unsubscribing mid-save frees every snapshot once the write settles', asy
   t.equal(tf.memory().numTensors, before + 2 * model.weights.length, 'two snapshots held');
   sub.unsubscribe();
   t.equal(tf.memory().numTensors, before + model.weights.length, 'the waiting one is freed at once');
-  await new Promise((r) => setTimeout(r, 200));
+  await eventually(() => tf.memory().numTensors === before, undefined, 'the snapshot being written to be freed');
   t.equal(tf.memory().numTensors, before, 'the one being written is freed when the write settles');
   t.same(seen, [], 'nothing is emitted after unsubscribe');
   model.dispose();

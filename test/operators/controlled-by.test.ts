@@ -9,7 +9,7 @@ import { epochEnd, scheduler, step } from './decision-helpers.js';
 
 await tf.setBackend('cpu');
 
-const values: Record<string, TrainEvent> = { a: step(0, 0), b: epochEnd(0, {}), c: step(1, 0), d: epochEnd(1, {}), e: step(2, 0) };
+const values: Record<string, TrainEvent> = { a: step(1, 0), b: epochEnd(1, {}), c: step(2, 0), d: epochEnd(2, {}), e: step(3, 0) };
 
 t.test('stop: emits stopped and completes at once, unsubscribing the training', (t) => {
   scheduler(t).run(({ cold, hot, expectObservable, expectSubscriptions }) => {
@@ -17,6 +17,7 @@ t.test('stop: emits stopped and completes at once, unsubscribing the training', 
     const commands = hot<MonitorCommand>('---x-y', { x: { type: 'stop', run: 'other' }, y: { type: 'stop', run: 'r', reason: 'enough' } });
     expectObservable(src.pipe(controlledBy(commands, { run: 'r' }))).toBe('a-b-c(s|)', {
       ...values,
+      // Stopped inside epoch 2: the last epoch that finished is 1.
       s: { type: 'stopped', epoch: 1, source: 'monitor', reason: 'enough' },
     });
     expectSubscriptions(src.subscriptions).toBe('^----!');
@@ -25,11 +26,20 @@ t.test('stop: emits stopped and completes at once, unsubscribing the training', 
   t.end();
 });
 
+t.test('stop inside the first epoch: stopped.epoch is 0 (no epoch finished)', (t) => {
+  scheduler(t).run(({ cold, hot, expectObservable }) => {
+    const src = cold<TrainEvent>('a-b-|', values);
+    const commands = hot<MonitorCommand>('-x', { x: { type: 'stop', run: 'r' } });
+    expectObservable(src.pipe(controlledBy(commands, { run: 'r' }))).toBe('a(x|)', { ...values, x: { type: 'stopped', epoch: 0, source: 'monitor', reason: 'stopped from the monitor' } });
+  });
+  t.end();
+});
+
 t.test('trial-targeted commands reach only that trial', (t) => {
   scheduler(t).run(({ cold, hot, expectObservable }) => {
     const src = cold<TrainEvent>('a-b-c-|', values);
     const commands = hot<MonitorCommand>('-x-y', { x: { type: 'stop', run: 's', trial: 2 }, y: { type: 'stop', run: 's', trial: 3 } });
-    expectObservable(src.pipe(controlledBy(commands, { run: 's', trial: 3 }))).toBe('a-b(z|)', { ...values, z: { type: 'stopped', epoch: 0, source: 'monitor', reason: 'stopped from the monitor' } });
+    expectObservable(src.pipe(controlledBy(commands, { run: 's', trial: 3 }))).toBe('a-b(z|)', { ...values, z: { type: 'stopped', epoch: 1, source: 'monitor', reason: 'stopped from the monitor' } });
   });
   t.end();
 });
@@ -41,7 +51,7 @@ t.test('setLearningRate: applied after the next epochEnd, announced by lrChange'
     const commands = hot<MonitorCommand>('---x', { x: { type: 'setLearningRate', run: 'r', lr: 0.001 } });
     expectObservable(src.pipe(controlledBy(commands, { run: 'r', optimizer: opt }))).toBe('a-b-c-(dl)e-|', {
       ...values,
-      l: { type: 'lrChange', epoch: 2, from: 0.01, to: 0.001, source: 'monitor' },
+      l: { type: 'lrChange', epoch: 3, from: 0.01, to: 0.001, source: 'monitor' },
     });
   });
   t.equal(getLearningRate(opt), 0.001);

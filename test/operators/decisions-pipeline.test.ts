@@ -27,6 +27,7 @@ import { checkpoint } from '../../operators/checkpoint.js';
 import { jsonlLog } from '../../operators/jsonl-log.js';
 import { csvLog } from '../../operators/csv-log.js';
 import { progressBar } from '../../operators/progress-bar.js';
+import { eventually } from '../eventually.js';
 
 await tf.setBackend('cpu');
 const root = mkdtempSync(join(tmpdir(), 'rxtrain-pipeline-'));
@@ -84,7 +85,8 @@ t.test('unsubscribing early frees everything the operators held', async (t) => {
   const before = tf.memory().numTensors;
   const { run$, dispose } = pipeline(join(root, 'early'), 60);
   await firstValueFrom(run$.pipe(filter((e) => e.type === 'epochEnd' && e.epoch === 1)));
-  await new Promise((r) => setTimeout(r, 300)); // a checkpoint write still in flight frees its snapshot when it settles
   dispose();
+  // A checkpoint write still in flight frees its snapshot when it settles.
+  await eventually(() => tf.memory().numTensors === before, undefined, 'every tensor to be freed');
   t.equal(tf.memory().numTensors, before, 'no tensor left behind');
 });

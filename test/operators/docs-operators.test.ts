@@ -34,9 +34,10 @@ const files = blocks.map((_, i) => join(dir, `example-${i}.ts`));
 blocks.forEach(({ code }, i) => writeFileSync(files[i]!, code));
 const runner = join(dir, 'run-all.ts');
 writeFileSync(runner, files.map((f, i) => `console.log('@@start ${i}');\nawait import(${JSON.stringify(f)});\nconsole.log('@@done ${i}');\n`).join(''));
-const r = spawnSync(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', runner], {
-  cwd: repo, encoding: 'utf8', timeout: 240_000, env: { ...process.env, RXTRAIN_BACKEND: 'cpu' },
-});
+// Each example runs on the backend it asks for (useBackend('auto'): wasm here), not a forced cpu: the
+// terminateOnNaN example once failed on wasm only.
+const { RXTRAIN_BACKEND: _, ...env } = process.env;
+const r = spawnSync(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', runner], { cwd: repo, encoding: 'utf8', timeout: 240_000, env });
 const done = new Set([...r.stdout.matchAll(/^@@done (\d+)$/gm)].map((m) => Number(m[1])));
 const stderr = r.stderr.split('\n').filter((l) => !/tfjs-node|^=+$|^Hi, looks/.test(l)).join('\n').trim().slice(-2000);
 blocks.forEach(({ section }, i) => {

@@ -34,7 +34,8 @@ t.test('on a batch source, each epoch reads the flag anew', async (t) => {
   const held = lastValueFrom(source.pipe(toArray()));
   let done = false;
   void held.then(() => (done = true));
-  await new Promise((r) => setTimeout(r, 20));
+  // The source is synchronous: unheld, it would have completed before this macrotask turn.
+  await new Promise((r) => setImmediate(r));
   t.equal(done, false, 'held while paused');
   flag.next(false);
   t.same(await held, [1, 2]);

@@ -15,10 +15,10 @@ t.test('not a TTY: one line per epoch and per decision, nothing for steps; event
   const stream = fakeStream(false);
   const events: TrainEvent[] = [
     step(0, 0, 0.5),
-    epochEnd(0, { loss: 0.5, val_loss: 0.61234, lr: 0.0001 }),
-    { type: 'lrChange', epoch: 1, from: 0.1, to: 0.01, source: 'reduceLROnPlateau' },
-    { type: 'checkpoint', epoch: 0, path: 'ckpt', monitor: 'val_loss', value: 0.61234 },
-    { type: 'stopped', epoch: 1, source: 'earlyStopping', reason: 'val_loss did not improve', restoredEpoch: 0 },
+    epochEnd(1, { loss: 0.5, val_loss: 0.61234, lr: 0.0001 }),
+    { type: 'lrChange', epoch: 2, from: 0.1, to: 0.01, source: 'reduceLROnPlateau' },
+    { type: 'checkpoint', epoch: 1, path: 'ckpt', monitor: 'val_loss', value: 0.61234 },
+    { type: 'stopped', epoch: 2, source: 'earlyStopping', reason: 'val_loss did not improve', restoredEpoch: 1 },
   ];
   t.same(await lastValueFrom(of(...events).pipe(progressBar({ stream, total: 3 }), toArray())), events);
   t.same(stream.out, [
@@ -34,15 +34,15 @@ t.test('on a TTY: a live line redrawn at most every 100 ms by the injected clock
   const clock = manualClock(1000);
   const events = new Subject<TrainEvent>();
   const sub = events.pipe(progressBar({ stream, clock })).subscribe();
-  events.next(step(0, 0, 0.9));
+  events.next(step(1, 0, 0.9));
   clock.advance(50);
-  events.next(step(0, 1));
+  events.next(step(1, 1));
   clock.advance(60);
-  events.next(step(0, 2, 0.8));
+  events.next(step(1, 2, 0.8));
   t.same(stream.out, [`${clear}epoch 1 step 1  loss 0.9000`, `${clear}epoch 1 step 3  loss 0.8000`]);
-  events.next(epochEnd(0, { loss: 0.7 }));
+  events.next(epochEnd(1, { loss: 0.7 }));
   t.equal(stream.out.at(-1), `${clear}epoch 1  0.1s  loss 0.7000\n`, 'the summary replaces the live line');
-  events.next(step(1, 4));
+  events.next(step(2, 4));
   t.equal(stream.out.at(-1), `${clear}epoch 2 ██████████░░░░░░░░░░ 5/10`, 'a bar once the steps per epoch are known');
   sub.unsubscribe();
   t.equal(stream.out.at(-1), clear, 'teardown clears the half-drawn line');

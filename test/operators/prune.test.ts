@@ -48,8 +48,8 @@ t.test('errors name the missing metric; a NaN fails the stream', async (t) => {
       (err: unknown) => err,
     );
   t.match(await failure([epochEnd(0, { val_loss: 0.5 }), epochEnd(1, { val_accuracy: 0.5 })]), {
-    code: 'TRIAL_FAILED',
-    message: "prune(): epoch 1 has no metric 'val_loss' (it has: loss, val_accuracy)",
+    code: 'INVALID_CONFIG',
+    message: "prune(): epoch 1 has no metric 'val_loss', the study's 'metric' (it has: loss, val_accuracy)",
   });
   t.match(await failure([epochEnd(0, { val_loss: NaN })]), {
     code: 'NON_FINITE',

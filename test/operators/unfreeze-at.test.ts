@@ -21,23 +21,23 @@ type Ev = { readonly type: string; readonly epoch?: number };
 t.test('marbles: the unfrozen event follows the end of epoch - 1, once per subscription', async (t) => {
   new TestScheduler((a, b) => t.same(a, b)).run(({ cold, expectObservable }) => {
     const layer = fakeLayer('body');
-    const events = { s: { type: 'runStart' }, a: end(0), b: end(1), c: end(2) };
+    const events = { s: { type: 'runStart' }, a: end(1), b: end(2), c: end(3) };
     const source = cold<Ev>('s-a-b-----c|', events);
     // Seen downstream with the layer's state at that moment.
-    const seen = source.pipe(unfreezeAt(2, [layer]), map((e) => ({ ...e, trainable: layer.trainable })));
+    const seen = source.pipe(unfreezeAt(3, [layer]), map((e) => ({ ...e, trainable: layer.trainable })));
     expectObservable(seen).toBe('s-a-(bu)--c|', {
       s: { type: 'runStart', trainable: false },
-      a: { type: 'epochEnd', epoch: 0, trainable: false },
-      b: { type: 'epochEnd', epoch: 1, trainable: false },
-      u: { type: 'unfrozen', epoch: 2, layers: ['body'], trainable: true },
-      c: { type: 'epochEnd', epoch: 2, trainable: true },
+      a: { type: 'epochEnd', epoch: 1, trainable: false },
+      b: { type: 'epochEnd', epoch: 2, trainable: false },
+      u: { type: 'unfrozen', epoch: 3, layers: ['body'], trainable: true },
+      c: { type: 'epochEnd', epoch: 3, trainable: true },
     });
   });
   new TestScheduler((a, b) => t.same(a, b)).run(({ cold, expectObservable }) => {
-    const source = cold<Ev>('-a-----b|', { a: { type: 'epochBoundary', epoch: 0 }, b: { type: 'epochBoundary', epoch: 1 } });
-    expectObservable(source.pipe(unfreezeAt(0, [fakeLayer('x')]))).toBe('ua-----b|', { u: { type: 'unfrozen', epoch: 0, layers: ['x'] }, a: { type: 'epochBoundary', epoch: 0 }, b: { type: 'epochBoundary', epoch: 1 } });
-    expectObservable(source.pipe(unfreezeAt(1, [fakeLayer('x')]))).toBe('-(au)--b|', { u: { type: 'unfrozen', epoch: 1, layers: ['x'] }, a: { type: 'epochBoundary', epoch: 0 }, b: { type: 'epochBoundary', epoch: 1 } });
-    expectObservable(source.pipe(unfreezeAt(5, [fakeLayer('x')]))).toBe('-a-----b|', { a: { type: 'epochBoundary', epoch: 0 }, b: { type: 'epochBoundary', epoch: 1 } });
+    const source = cold<Ev>('-a-----b|', { a: { type: 'epochBoundary', epoch: 1 }, b: { type: 'epochBoundary', epoch: 2 } });
+    expectObservable(source.pipe(unfreezeAt(1, [fakeLayer('x')]))).toBe('ua-----b|', { u: { type: 'unfrozen', epoch: 1, layers: ['x'] }, a: { type: 'epochBoundary', epoch: 1 }, b: { type: 'epochBoundary', epoch: 2 } });
+    expectObservable(source.pipe(unfreezeAt(2, [fakeLayer('x')]))).toBe('-(au)--b|', { u: { type: 'unfrozen', epoch: 2, layers: ['x'] }, a: { type: 'epochBoundary', epoch: 1 }, b: { type: 'epochBoundary', epoch: 2 } });
+    expectObservable(source.pipe(unfreezeAt(5, [fakeLayer('x')]))).toBe('-a-----b|', { a: { type: 'epochBoundary', epoch: 1 }, b: { type: 'epochBoundary', epoch: 2 } });
   });
 });
 
@@ -52,8 +52,8 @@ t.test('in a training run: the body stays bit-exact until the epoch, then trains
   const log: string[] = [];
   await lastValueFrom(
     train(model, data, { epochs: 5, batchSize: 32, optimizer, seed: 1 }).pipe(
-      unfreezeAt(3, body.slice(-1)),
-      unfreezeAt(4, body),
+      unfreezeAt(4, body.slice(-1)),
+      unfreezeAt(5, body),
       tap((e) => {
         if (e.type === 'epochEnd') log.push(`end ${e.epoch} ${snapshot() === initial ? 'same' : 'moved'} trainable ${model.trainableWeights.length}`);
         if (e.type === 'unfrozen') log.push(`unfrozen ${e.epoch} ${e.layers.join(',')}`);
@@ -62,13 +62,13 @@ t.test('in a training run: the body stays bit-exact until the epoch, then trains
     ),
   );
   t.same(log, [
-    'end 0 same trainable 2',
     'end 1 same trainable 2',
     'end 2 same trainable 2',
-    `unfrozen 3 ${body[1]!.name}`,
-    'end 3 same trainable 4',
-    `unfrozen 4 ${body.map((l) => l.name).join(',')}`,
-    'end 4 moved trainable 6',
+    'end 3 same trainable 2',
+    `unfrozen 4 ${body[1]!.name}`,
+    'end 4 same trainable 4',
+    `unfrozen 5 ${body.map((l) => l.name).join(',')}`,
+    'end 5 moved trainable 6',
   ]);
   optimizer.dispose();
   t.equal(tf.memory().numTensors, before, 'no tensor leaks');
@@ -76,7 +76,7 @@ t.test('in a training run: the body stays bit-exact until the epoch, then trains
 });
 
 t.test('arguments are checked when called', async (t) => {
-  t.throws(() => unfreezeAt(-1, [fakeLayer('a')]), { code: 'INVALID_CONFIG', message: /'epoch' must be an integer ≥ 0/ });
+  t.throws(() => unfreezeAt(0, [fakeLayer('a')]), { code: 'INVALID_CONFIG', message: /'epoch' must be a positive integer/ });
   t.throws(() => unfreezeAt(1, []), { code: 'INVALID_CONFIG', message: /'layers' must be a non-empty array/ });
   t.throws(() => unfreezeAt(1, [{} as Layer]), { code: 'INVALID_CONFIG', message: /'layers\[0\]' must be a tfjs-layers layer/ });
 });

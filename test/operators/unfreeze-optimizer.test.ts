@@ -75,7 +75,7 @@ function maxDiff(a: tfl.LayersModel, b: tfl.LayersModel): number {
   return d;
 }
 
-/** Which layers (by index) train in each epoch. */
+/** Which layers (by index) train in each epoch (1 for the first). */
 type Schedule = (epoch: number) => readonly number[];
 
 /**
@@ -85,7 +85,7 @@ type Schedule = (epoch: number) => readonly number[];
 function reference(model: tfl.LayersModel, config: OptimizerConfig, schedule: Schedule, nEpochs = EPOCHS, lrAt?: (epoch: number) => number): void {
   const weights = model.layers.flatMap((l, li) => l.weights.map((w) => ({ layer: li, v: w.read() as tf.Variable })));
   const opts = weights.map(() => makeOptimizer(config));
-  for (let epoch = 0; epoch < nEpochs; epoch++) {
+  for (let epoch = 1; epoch <= nEpochs; epoch++) {
     if (lrAt) for (const o of opts) setLearningRate(o, lrAt(epoch));
     const trained = new Set(schedule(epoch));
     const vars = weights.filter((w) => trained.has(w.layer)).map((w) => w.v);
@@ -135,19 +135,19 @@ for (const [label, config] of configs) {
       config,
       (s) =>
         s.pipe(
-          unfreezeAt(2, body.slice(-1)), // the second body layer (3→3) from epoch 2
-          unfreezeAt(3, body), // the first (4→3) from epoch 3
+          unfreezeAt(3, body.slice(-1)), // the second body layer (3→3) from epoch 3
+          unfreezeAt(4, body), // the first (4→3) from epoch 4
           tap((e) => {
             if (e.type === 'epochBoundary') counts.push(tf.memory().numTensors);
-            if (e.type === 'epochBoundary' && e.epoch === 1) {
-              // Frozen for epochs 0 and 1: bit-for-bit the initial weights.
+            if (e.type === 'epochBoundary' && e.epoch === 2) {
+              // Frozen for epochs 1 and 2: bit-for-bit the initial weights.
               t.same(values(model).slice(0, 4), bodyAt2, 'the frozen body did not move');
             }
           }),
         ),
     );
     t.equal(events.filter((e) => e.type === 'unfrozen').length, 2);
-    reference(ref, config, (epoch) => (epoch < 2 ? [2] : epoch < 3 ? [1, 2] : [0, 1, 2]));
+    reference(ref, config, (epoch) => (epoch < 3 ? [2] : epoch < 4 ? [1, 2] : [0, 1, 2]));
     t.ok(maxDiff(model, ref) < 1e-5, `every weight as with per-variable optimizers (max difference ${maxDiff(model, ref)})`);
     t.notSame(values(model).slice(0, 2), bodyAt2.slice(0, 2), 'the first body layer trained after unfreezing');
     t.equal(counts[4], counts[3], 'no tensors leak from one epoch to the next');
@@ -168,19 +168,19 @@ t.test('adam: freezing mid-run leaves the frozen layers bit-exact; the head keep
     s.pipe(
       tap((e) => {
         if (e.type !== 'epochBoundary') return;
-        if (e.epoch === 1) {
-          freeze(model, bodyLayers); // epochs 2 and 3: the head alone
+        if (e.epoch === 2) {
+          freeze(model, bodyLayers); // epochs 3 and 4: the head alone
           frozenAt2 = values(model).slice(0, 4);
         }
-        if (e.epoch === 3) {
+        if (e.epoch === 4) {
           frozenAt3 = values(model).slice(0, 4);
-          unfreeze(model, [bodyLayers[1]!]); // epoch 4: the second body layer again, with its moments
+          unfreeze(model, [bodyLayers[1]!]); // epoch 5: the second body layer again, with its moments
         }
       }),
     ),
   );
   t.same(frozenAt3, frozenAt2, 'the body did not move while frozen');
-  reference(ref, config, (epoch) => (epoch < 2 ? [0, 1, 2] : epoch < 4 ? [2] : [1, 2]));
+  reference(ref, config, (epoch) => (epoch < 3 ? [0, 1, 2] : epoch < 5 ? [2] : [1, 2]));
   t.ok(maxDiff(model, ref) < 1e-5, `every weight as with per-variable optimizers (max difference ${maxDiff(model, ref)})`);
   model.dispose();
   ref.dispose();
@@ -196,7 +196,7 @@ t.test("a caller's optimizer instance keeps each variable's state across runs, a
   unfreeze(model);
   setLearningRate(opt, 0.02);
   await run(model, opt, (s) => s, 2); // a second run: the body joins, after the head's slots
-  reference(ref, { name: 'adam', lr: 0.05 }, (epoch) => (epoch < 2 ? [2] : [0, 1, 2]), 4, (epoch) => (epoch < 2 ? 0.05 : 0.02));
+  reference(ref, { name: 'adam', lr: 0.05 }, (epoch) => (epoch < 3 ? [2] : [0, 1, 2]), 4, (epoch) => (epoch < 3 ? 0.05 : 0.02));
   t.ok(maxDiff(model, ref) < 1e-5, `every weight as with per-variable optimizers (max difference ${maxDiff(model, ref)})`);
   const state = await opt.getWeights();
   state[0]!.tensor.dispose(); // getWeights makes a new iteration scalar; the rest are the optimizer's
@@ -215,9 +215,9 @@ t.test('with clipNorm: the same per-variable state', async (t) => {
   const ref = twin(model);
   const body = freeze(model, { upTo: -1 });
   await lastValueFrom(
-    batches(set, { batchSize: BATCH, shuffle: false }).pipe(epochs(3), trainStep(model, { optimizer: { name: 'momentum', lr: 0.05 }, loss: 'meanSquaredError', clipNorm: 1e6 }), unfreezeAt(1, body), toArray()),
+    batches(set, { batchSize: BATCH, shuffle: false }).pipe(epochs(3), trainStep(model, { optimizer: { name: 'momentum', lr: 0.05 }, loss: 'meanSquaredError', clipNorm: 1e6 }), unfreezeAt(2, body), toArray()),
   );
-  reference(ref, { name: 'momentum', lr: 0.05 }, (epoch) => (epoch < 1 ? [2] : [0, 1, 2]), 3);
+  reference(ref, { name: 'momentum', lr: 0.05 }, (epoch) => (epoch < 2 ? [2] : [0, 1, 2]), 3);
   t.ok(maxDiff(model, ref) < 1e-5, `max difference ${maxDiff(model, ref)}`);
   model.dispose();
   ref.dispose();

@@ -42,3 +42,17 @@ t.test('bad arguments', async (t) => {
   t.throws(() => pool.run({ module: '' }), /option 'module' must be a non-empty string/);
   t.throws(() => pool.run({ module: tasks, exports: 'x' } as never), /'exports' is not a known option/);
 });
+
+t.test('a hung task gives its thread back: cancelled, it is terminated after cancelGraceMs and replaced', async (t) => {
+  const one = workerPool({ size: 1, backend: 'cpu', cancelGraceMs: 200 });
+  t.teardown(() => one.close());
+  const before = await firstValueFrom(one.run<number>({ module: tasks, export: 'thread' }));
+  // The task's first event arrives, then its thread spins: take(1) unsubscribes, which cancels it.
+  t.same(await firstValueFrom(one.run({ module: tasks, export: 'spin' })), { n: 0 });
+  // Queued behind the hung task: each runs once the pool has replaced its only worker.
+  const later = await Promise.all([2, 3, 4].map((x) => firstValueFrom(one.run<number>({ module: tasks, export: 'square', input: x }))));
+  t.same(later, [4, 9, 16], 'every later task completes');
+  const after = await firstValueFrom(one.run<number>({ module: tasks, export: 'thread' }));
+  t.not(after, before, 'on a new thread');
+  t.throws(() => workerPool({ cancelGraceMs: 0 }), /workerPool\(\): option 'cancelGraceMs' must be a positive integer/);
+});

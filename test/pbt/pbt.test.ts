@@ -12,6 +12,7 @@ import { toyMember, toySpace, type ToyParams } from '../../lib/pbt/toy.js';
 import type { PbtCompleted, PbtEvent, PbtMember } from '../../lib/pbt/types.js';
 import { space, uniform, logUniform, int, choice, when } from '../../lib/search/space.js';
 import { createRandom } from '../../lib/random.js';
+import { eventually } from '../eventually.js';
 
 await useBackend('cpu');
 
@@ -66,10 +67,11 @@ t.test('a stopped run resumes from its last ready time and ends as an uninterrup
     const sub = pbt(toySpace, () => toyMember(), { ...base, checkpointDir: dir }).subscribe((e) => {
       if (e.type === 'epochEnd' && e.epoch === 13 && e.member === 2) {
         sub.unsubscribe();
-        setTimeout(resolve, 50);
+        resolve();
       }
     });
   });
+  await eventually(() => tf.memory().numTensors === before, undefined, 'the members to be disposed');
   t.equal(tf.memory().numTensors, before, 'stopping disposed the members');
   const events = await lastValueFrom(pbt(toySpace, () => toyMember(), { ...base, checkpointDir: dir }).pipe(toArray()));
   t.match(events[0], { type: 'pbtStarted', epoch: 12 }, 'it resumes at the last ready time');

@@ -59,6 +59,6 @@ t.test('the same seed repeats exactly; lineage events say who copied whom', asyn
   t.match(first, { member: Number, donor: Number, epoch: 4 });
   t.not(first.member, first.donor);
   const end = a.at(-1) as PbtCompleted<ToyParams>;
-  t.ok(end.best.schedule.length > 1 && end.best.schedule[0]!.epoch === 0, 'the best member has an inherited hyperparameter schedule');
+  t.ok(end.best.schedule.length > 1 && end.best.schedule[0]!.epoch === 1, 'the best member has an inherited hyperparameter schedule');
   t.ok(end.best.schedule.every((s, i, all) => i === 0 || s.epoch > all[i - 1]!.epoch), 'its epochs increase');
 });

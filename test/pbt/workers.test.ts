@@ -13,6 +13,7 @@ import type { PbtEvent } from '../../lib/pbt/types.js';
 import { space, logUniform } from '../../lib/search/space.js';
 import { workerPool } from '../../lib/parallel/worker-pool.js';
 import digitsMember, { toy } from './fixtures/members.js';
+import { eventually } from '../eventually.js';
 
 await useBackend('cpu');
 
@@ -118,7 +119,7 @@ t.test('unsubscribing stops the workers', async (t) => {
     });
   });
   t.equal(threads.length - started, 2, 'two workers had started');
-  for (let i = 0; i < 100 && running() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => running() === 0, undefined, 'the worker threads to end').catch(() => undefined);
   t.equal(running(), 0, 'none is running after unsubscribe');
 });
 
@@ -175,6 +176,6 @@ t.test('a run in workers, stopped and started again on its folder, ends as an un
   t.match(events[0], { type: 'pbtStarted', epoch: 6 }, 'it resumes at the last ready time');
   const end = events.at(-1) as Extract<PbtEvent, { type: 'pbtCompleted' }>;
   t.same(end.members, full.members, 'same values, parameters and schedules as an uninterrupted run in this thread');
-  for (let i = 0; i < 100 && running() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => running() === 0, undefined, 'the worker threads to end').catch(() => undefined);
   t.equal(running(), 0, 'no worker left running');
 });

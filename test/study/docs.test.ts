@@ -24,7 +24,12 @@ t.test('every ts block of docs/studies.md runs', async (t) => {
     writeFileSync(file, code);
     if (!named) outputs.push(run(file));
   });
-  const [first, training, byHand, workers, storage, resume] = outputs;
+  const [first, policy, timeouts, training, byHand, workers, storage, resume] = outputs;
+  t.match(policy, /^INVALID_CONFIG 1 trial ran$/m, 'a metric typo ends the study at its first trial');
+  t.match(policy, /no metric 'val_los', the study's 'metric' \(it has: loss, val_loss\)/);
+  t.match(policy, /^\d+ completed, \d+ failed$/m, 'NaN trials do not end the study');
+  t.match(timeouts, /no epoch for 100 ms/, 'the RxJS timeout pattern fails a slow trial');
+  t.match(timeouts, /completed/);
   t.match(first, /^best \d/m, 'a first search');
   const best = Number(/^best ([\d.e-]+)/m.exec(first!)?.[1]);
   t.ok(best < 1, `quadratic best ${best}`);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { NEVER, Observable, firstValueFrom, lastValueFrom, of, take, toArray } from 'rxjs';
+import { NEVER, Observable, firstValueFrom, lastValueFrom, of, take, tap, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { study } from '../../lib/study/study.js';
 import type { StudyEvent } from '../../lib/study/study-events.js';
@@ -71,7 +71,7 @@ t.test('stream objectives: epochs are reported, the value is the last epoch', as
   const s = study({ ...base(), metric: 'val_loss' });
   const streams = [
     () => of(epochEnd(0, { val_loss: 0.9 }), { type: 'step' }, epochEnd(1, { val_loss: 0.4 })),
-    () => of(epochEnd(0, { loss: 1 })),
+    () => of(epochEnd(1, { val_loss: 0.7 })),
     () => of(epochEnd(0, { val_loss: 0.8 }), epochEnd(1, { val_loss: NaN }), epochEnd(2, { val_loss: 0.1 })),
     () => of(epochEnd(0, { val_loss: 0.3 }), epochEnd(1, { val_loss: 0.2 }), { type: 'pruned', trial: 3, epoch: 1, value: 0.2 }),
     () => of({ type: 'runStart' }),
@@ -81,22 +81,32 @@ t.test('stream objectives: epochs are reported, the value is the last epoch', as
   const events = await run(s.optimize((trial) => streams[trial.number]!(), { trials: streams.length }));
   t.same(events.filter((e) => e.type !== 'trialStarted').map(brief), [
     'epoch 0/0=0.9', 'epoch 0/1=0.4', 'done 0=0.4', 'best 0=0.4',
-    "failed 1: the epochEnd event of epoch 0 has no metric 'val_loss' (it has: loss)",
+    'epoch 1/1=0.7', 'done 1=0.7',
     'epoch 2/0=0.8', 'failed 2: trial 2 reported NaN at step 1: intermediate values must be finite',
     'epoch 3/0=0.3', 'epoch 3/1=0.2', 'pruned 3@1=0.2',
     'failed 4: the objective stream completed without an epochEnd event',
     'epoch 5/0=0.35', 'epoch 5/1=0.5', 'done 5=0.35', 'best 5=0.35',
     'failed 6: shape mismatch',
-    'end trials 2/1/4 best=5',
+    'end trials 3/1/3 best=5',
   ]);
   t.same(s.trials()[0]?.intermediate, [[0, 0.9], [1, 0.4]], 'the study reports each epoch');
   t.same(s.trials()[2]?.intermediate, [[0, 0.8]]);
   const epoch = events.find((e) => e.type === 'epochEnd');
   t.same(epoch, { type: 'epochEnd', trial: 0, epoch: 0, metrics: { loss: 0, val_loss: 0.9 }, value: 0.9 });
 
+  // The study's metric missing from an epoch, or no metric at all, is the configuration's fault: it
+  // ends the study (test/study/failure-policy.test.ts).
+  const typo = study({ ...base(), name: 'typo', metric: 'val_loss' });
+  await t.rejects(run(typo.optimize(() => of(epochEnd(0, { loss: 1 })), { trials: 3 })), {
+    code: 'INVALID_CONFIG',
+    message: /trial 0 failed with a configuration error, which every trial would repeat: the epochEnd event of epoch 0 has no metric 'val_loss', the study's 'metric' \(it has: loss\)$/,
+  });
   const noMetric = study({ ...base(), name: 'no-metric' });
-  const ev = await run(noMetric.optimize(() => of(epochEnd(0, { val_loss: 1 })), { trials: 1 }));
-  t.same(ev.filter((e) => e.type === 'trialFailed').map(brief), ['failed 0: the objective returned a stream, but the study has no metric to read from it']);
+  const ev: StudyEvent[] = [];
+  await t.rejects(run(noMetric.optimize(() => of(epochEnd(0, { val_loss: 1 })), { trials: 1 }).pipe(tap((e) => ev.push(e)))), {
+    code: 'INVALID_CONFIG',
+    message: /the objective returned a stream, but the study has no 'metric' to read from it$/,
+  });
   t.same(ev.filter((e) => e.type === 'epochEnd').map(brief), ['epoch 0/0=undefined'], 'epochs still flow');
 });
 

@@ -66,7 +66,7 @@ t.test('shapes that do not fit are errors that say why', async (t) => {
   t.doesNotThrow(() => checkFits(base, sample));
   t.throws(() => checkFits(base, iris()), { code: 'SHAPE_MISMATCH', message: /takes samples of shape \[64\] but 'iris' has samples of shape \[4\]/ });
   const five = replaceHead(base, 5);
-  t.throws(() => checkFits(five, sample), { code: 'SHAPE_MISMATCH', message: /the model has 5 classes but 'digits' has 10: replace its head \(replaceHead\(model, 10\)\)/ });
+  t.throws(() => checkFits(five, sample), { code: 'SHAPE_MISMATCH', message: /checkFits\(\): the model has 5 classes but 'digits' has 10 \(0, 1, 2, .*\): give it 10 outputs \(mlp\(\{classes: 10\}\), or replaceHead\(model, 10\) for a pre-trained model\)/ });
   t.doesNotThrow(() => checkFits(five, keepClasses(sample, [0, 1, 2])), 'fewer classes than outputs fit');
   convOnly.dispose();
   single.dispose();

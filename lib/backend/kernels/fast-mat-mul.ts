@@ -2,14 +2,15 @@
  * `BatchMatMul` and `_FusedMatMul` (matMul + bias + activation) for the wasm backend, replacing the
  * stock kernels' slow path: a transposed operand is transposed explicitly and a batch of `a` against
  * one `b` becomes more rows, so the product runs on XNNPACK (mat-mul-operands.ts says why), with any
- * bias and activation fused as before. A `b` with a batch of its own, or non-float32 operands, still go
- * to the stock kernel.
+ * bias fused as before and the activation applied apart (nan-propagating.ts). A `b` with a batch of
+ * its own, or non-float32 operands, still go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm, giveAs, runStock } from './wasm-ops.js';
 import { fastOperands, releaseOperands } from './mat-mul-operands.js';
+import { withSeparateActivation } from './nan-propagating.js';
 
-function fastMatMul(kernelName: typeof tf.BatchMatMul | typeof tf._FusedMatMul): tf.KernelConfig {
+function fastMatMul(kernelName: typeof tf.BatchMatMul | typeof tf._FusedMatMul): tf.KernelFunc {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo => {
     const wasm = asWasm(backend);
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -25,8 +26,9 @@ function fastMatMul(kernelName: typeof tf.BatchMatMul | typeof tf._FusedMatMul):
       releaseOperands(wasm, ops);
     }
   };
-  return { kernelName, backendName: 'wasm', kernelFunc };
+  return kernelFunc as tf.KernelFunc;
 }
 
-export const batchMatMulConfig: tf.KernelConfig = fastMatMul(tf.BatchMatMul);
-export const fusedMatMulConfig: tf.KernelConfig = fastMatMul(tf._FusedMatMul);
+export const batchMatMulConfig: tf.KernelConfig = { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: fastMatMul(tf.BatchMatMul) };
+/** Its activation runs apart from the product, so that NaN survives a relu (nan-propagating.ts). */
+export const fusedMatMulConfig: tf.KernelConfig = withSeparateActivation(tf._FusedMatMul, fastMatMul(tf._FusedMatMul));

@@ -49,7 +49,7 @@ export function applyLineage(m, run, e, series, setState) {
       const l = m.lineages.get(run);
       if (!l || typeof e.member !== 'number' || typeof e.trial === 'number') return false;
       const x = memberOf(l, e.member);
-      x.epoch = Math.max(x.epoch, e.epoch + 1);
+      x.epoch = Math.max(x.epoch, e.epoch);
       if (typeof e.value === 'number') x.value = e.value;
       l.maxEpoch = Math.max(l.maxEpoch, x.epoch);
       l.version++;

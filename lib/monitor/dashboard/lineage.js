@@ -128,11 +128,11 @@ export function createLineageView(container) {
     line(`member ${member}${shown.best === member ? ' ★ best' : ''} · epoch ${epoch} of ${x.epoch}${x.value !== undefined ? ` · value ${fmtNum(x.value)}` : ''}`, 'tip-head');
     if (inForce) line(`in force: ${fmtParams(inForce.params)}`);
     line('its schedule:', 'tip-sub');
-    for (const s of x.schedule.slice(-8)) line(`  from epoch ${s.epoch}: ${fmtParams(s.params)}`);
+    for (const s of x.schedule.slice(-8)) line(`  from epoch ${s.epoch + 1}: ${fmtParams(s.params)}`);
     if (x.schedule.length > 8) line(`  (${x.schedule.length - 8} earlier steps)`);
     const copies = shown.exploits.filter((e) => e.member === member);
-    if (copies.length) line(`copied: ${copies.slice(-6).map((e) => `member ${e.donor} at ${e.epoch}`).join(', ')}${copies.length > 6 ? ` (+${copies.length - 6} earlier)` : ''}`);
-    if (x.inherited && x.inherited.length) line(`its final weights' schedule: ${x.inherited.slice(-6).map((s) => `${s.epoch}: ${fmtParams(s.params)}`).join(' · ')}`);
+    if (copies.length) line(`copied: ${copies.slice(-6).map((e) => `member ${e.donor} after epoch ${e.epoch}`).join(', ')}${copies.length > 6 ? ` (+${copies.length - 6} earlier)` : ''}`);
+    if (x.inherited && x.inherited.length) line(`its final weights' schedule: ${x.inherited.slice(-6).map((s) => `from ${s.epoch}: ${fmtParams(s.params)}`).join(' · ')}`);
     tip.hidden = false;
     const tx = Math.min(px + 14, box.width - tip.offsetWidth - 4);
     const ty = py + 14 + tip.offsetHeight > box.height ? py - tip.offsetHeight - 8 : py + 14;
@@ -239,7 +239,7 @@ export function createLineageView(container) {
           continue;
         }
         const k = `${px}|${e.donor}|${e.member}`;
-        const about = `epoch ${e.epoch}: member ${e.member} (${fmtNum(e.value)}) copied member ${e.donor} (${fmtNum(e.donorValue)})`;
+        const about = `after epoch ${e.epoch}: member ${e.member} (${fmtNum(e.value)}) copied member ${e.donor} (${fmtNum(e.donorValue)})`;
         const a = arrows.get(k);
         if (a) {
           a.n++;
@@ -259,7 +259,7 @@ export function createLineageView(container) {
         const f = l.failures[failuresDrawn];
         const x = X(f.epoch), y = Y(f.member);
         const el = svgEl('path', { d: `M${x - 4},${y - 4}l8,8m0,-8l-8,8`, class: 'failure' }, gMarks);
-        svgTitle(el, `member ${f.member} failed at epoch ${f.epoch}: ${f.error}`);
+        svgTitle(el, `member ${f.member} failed after epoch ${f.epoch}: ${f.error}`);
       }
       return { members: l.members.size, arrows: arrows.size + (bulk ? gArrows.querySelectorAll('path.exploit.bulk').length : 0), exploits: l.exploits.length };
     },

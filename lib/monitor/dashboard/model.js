@@ -78,14 +78,14 @@ export function createModel(hooks) {
       case 'trialStarted': { const s = get(run, trial); s.params = e.params; setState(s, 'running'); break; }
       case 'epochEnd': {
         const s = get(run, trial, member);
-        s.epoch = Math.max(s.epoch, e.epoch + 1);
+        s.epoch = Math.max(s.epoch, e.epoch);
         let fresh = false;
         for (const [name, v] of Object.entries(e.metrics || {})) {
           if (typeof v !== 'number') continue;
           if (!m.metricNames.has(name)) { m.metricNames.add(name); fresh = true; }
           let pts = s.metrics.get(name);
           if (!pts) s.metrics.set(name, (pts = []));
-          pts.push([e.epoch + 1, v]);
+          pts.push([e.epoch, v]);
         }
         if (typeof e.value === 'number') s.value = e.value;
         if (fresh) hooks.onMetrics();

@@ -62,7 +62,8 @@ export function createRunViews(m, $) {
     scheduleText(s) {
       const x = m.lineages.get(s.run)?.members.get(s.member);
       if (!x || x.schedule.length === 0) return fmtParams(s.params);
-      const steps = x.schedule.map((e) => `${e.epoch}: ${fmtParams(e.params)}`);
+      // The lineage keeps where each setting starts (epochs done); the table says from which epoch.
+      const steps = x.schedule.map((e) => `${e.epoch + 1}: ${fmtParams(e.params)}`);
       return steps.length > 4 ? `${steps[0]} … ${steps.slice(-3).join(' → ')} (${steps.length} steps)` : steps.join(' → ');
     },
   };

@@ -1,0 +1,68 @@
+/**
+ * The SQLite storage's schema, versioned with `PRAGMA user_version`: a file written by a newer schema
+ * is refused rather than misread. (Split from sqlite-storage.ts.)
+ */
+import type Database from 'better-sqlite3';
+import { storageError } from './rules.js';
+
+/** The schema this code reads and writes. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE studies (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  direction   TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
+  metric      TEXT,
+  created_at  REAL NOT NULL,
+  version     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE trials (
+  study_id    INTEGER NOT NULL REFERENCES studies(id),
+  number      INTEGER NOT NULL,
+  state       TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'completed', 'pruned', 'failed')),
+  params      TEXT NOT NULL,
+  value       REAL,
+  started_at  REAL,
+  finished_at REAL,
+  error       TEXT,
+  attrs       TEXT,
+  host        TEXT,
+  pid         INTEGER,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (study_id, number)
+) WITHOUT ROWID;
+CREATE INDEX trials_by_state ON trials (study_id, state, number);
+CREATE INDEX trials_by_seq ON trials (study_id, seq);
+CREATE TABLE intermediate (
+  study_id    INTEGER NOT NULL,
+  number      INTEGER NOT NULL,
+  step        INTEGER NOT NULL,
+  value       REAL NOT NULL,
+  PRIMARY KEY (study_id, number, step),
+  FOREIGN KEY (study_id, number) REFERENCES trials (study_id, number)
+) WITHOUT ROWID;
+`;
+
+export function migrate(db: Database.Database, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === SQLITE_SCHEMA_VERSION) return;
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw storageError(
+      `sqlite storage: ${JSON.stringify(path)} has schema version ${version}, newer than this rxtrain's ${SQLITE_SCHEMA_VERSION}; upgrade rxtrain`,
+      { path, version, supported: SQLITE_SCHEMA_VERSION },
+    );
+  }
+  db.transaction(() => {
+    // Another process may have created the schema while we waited for the lock: look again.
+    const now = db.pragma('user_version', { simple: true }) as number;
+    if (now === SQLITE_SCHEMA_VERSION) return;
+    if (now !== 0) throw storageError(`sqlite storage: ${JSON.stringify(path)} has unknown schema version ${now}`, { path, version: now });
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (tables.n > 0) {
+      throw storageError(`sqlite storage: ${JSON.stringify(path)} is a SQLite database that rxtrain did not create`, { path });
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  }).immediate();
+}
