@@ -18,8 +18,9 @@ t.teardown(() => (pgSkip ? undefined : dropSchemas()));
 
 /** The states of `pid`'s rxtrain sessions (its storage names them `rxtrain <host>:<pid>:...`). */
 async function sessions(client: pg.Client, pid: number): Promise<string[]> {
-  const { rows } = await client.query<{ state: string }>(`SELECT state FROM pg_stat_activity WHERE application_name LIKE $1`, [`rxtrain %:${pid}:%`]);
-  return rows.map((r) => r.state);
+  const { rows } = await client.query<{ state: string; query: string }>(`SELECT state, query FROM pg_stat_activity WHERE application_name LIKE $1`, [`rxtrain %:${pid}:%`]);
+  // 'locking': idle in a transaction whose last statement locked the study row (the code before the fix).
+  return rows.map((r) => (r.state === 'idle in transaction' && r.query.includes('UPDATE rxtrain_studies') ? 'locking' : r.state));
 }
 
 /** The trial `pid` runs now, if any. */
@@ -71,9 +72,9 @@ t.test('a worker frozen mid-transaction does not stop the others, and its trial 
   let midTransaction = false;
   let trialOfW0: number | undefined;
   for (let i = 0; i < 200 && !midTransaction; i++) {
-    if (!(await sessions(client, w0.child.pid!)).includes('idle in transaction')) continue;
+    if (!(await sessions(client, w0.child.pid!)).includes('locking')) continue;
     w0.child.kill('SIGSTOP');
-    midTransaction = (await sessions(client, w0.child.pid!)).includes('idle in transaction');
+    midTransaction = (await sessions(client, w0.child.pid!)).includes('locking');
     trialOfW0 = await runningTrial(client, schema, w0.child.pid!);
     if (!midTransaction || trialOfW0 === undefined) w0.child.kill('SIGCONT');
   }
@@ -84,7 +85,7 @@ t.test('a worker frozen mid-transaction does not stop the others, and its trial 
     w0.child.kill('SIGCONT');
     await w0.waitFor(/^started /);
   }
-  t.comment(midTransaction ? `w0 frozen idle in a transaction, in trial ${trialOfW0}` : `w0 never sat idle in a transaction in 200 looks: frozen anyway, in trial ${trialOfW0}`);
+  t.comment(midTransaction ? `w0 frozen idle in a transaction holding the study row, in trial ${trialOfW0}` : `w0 never sat idle in a transaction in 200 looks: frozen anyway, in trial ${trialOfW0}`);
   const frozenAt = Date.now();
 
   // The others go on reporting, and one of them takes w0's trial again once its heartbeat is stale.
@@ -124,12 +125,14 @@ t.test('a worker frozen mid-transaction does not stop the others, and its trial 
 
 t.test('a call that gets no answer fails its trial, and the trial is queued again, not lost', { skip: pgSkip }, async (t) => {
   const schema = freshSchema();
-  const storage = postgresStorage(PG_URL, { schema, heartbeatMs: 200, staleAfterMs: 5000, timeoutMs: 1500 });
+  const storage = postgresStorage(PG_URL, { schema, heartbeatMs: 200, staleAfterMs: 10_000, timeoutMs: 4000 });
   t.teardown(() => storage.close());
   const s = study({ name: 'cut', direction: 'minimize', storage, space: { params: [{ name: 'x', distribution: { kind: 'float', low: 0, high: 1, log: false } }], isActive: () => true }, sampler: { name: 'half', sample: () => ({ x: 0.5 }) } });
   const admin = new pg.Client({ connectionString: PG_URL });
+  admin.on('error', () => {});
   await admin.connect();
   t.teardown(() => admin.end());
+  let released: Promise<unknown> | undefined;
   const events = await lastValueFrom(
     s
       .optimize(
@@ -138,23 +141,24 @@ t.test('a call that gets no answer fails its trial, and the trial is queued agai
           // Someone else holds the trial's row (a user's open transaction, a stuck tool) past the timeout.
           await admin.query('BEGIN');
           await admin.query(`SELECT 1 FROM "${schema}".rxtrain_trials WHERE number = 0 FOR UPDATE`);
-          trial.report(1, 0.5); // no answer within 1500 ms: this trial fails
+          trial.report(1, 0.5); // no answer within 4000 ms: this trial fails
           return 0.5;
         },
         { trials: 1 },
       )
       .pipe(
         tap((e) => {
-          if (e.type === 'trialFailed') void admin.query('ROLLBACK');
+          if (e.type === 'trialFailed') released = admin.query('ROLLBACK');
         }),
         toArray(),
       ),
   );
-  t.match(events.find((e) => e.type === 'trialFailed'), { trial: 0, error: /1500 ms|lock timeout/ }, 'the trial failed, and the study did not');
+  t.match(events.find((e) => e.type === 'trialFailed'), { trial: 0, error: /4000 ms|lock timeout/ }, 'the trial failed, and the study did not');
+  await released;
   // The failure and the retry are written once the row is free (the storage's thread keeps them till then).
   const requeued = (): boolean => storage.getTrial('cut', 0)?.attrs?.requeuedAs !== undefined;
   if (!requeued()) await firstValueFrom(storage.watch('cut').pipe(filter(requeued)));
   const [old, retry] = storage.getTrials('cut');
-  t.match(old, { state: 'failed', error: /1500 ms|lock timeout/, attrs: { requeuedAs: 1 } }, 'failed, and queued again');
+  t.match(old, { state: 'failed', error: /4000 ms|lock timeout/, attrs: { requeuedAs: 1 } }, 'failed, and queued again');
   t.match(retry, { number: 1, state: 'waiting', params: { x: 0.5 }, attrs: { retryOf: 0 } });
 });
