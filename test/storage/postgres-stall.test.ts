@@ -125,7 +125,9 @@ t.test('a worker frozen mid-transaction does not stop the others, and its trial 
 
 t.test('a call that gets no answer fails its trial, and the trial is queued again, not lost', { skip: pgSkip }, async (t) => {
   const schema = freshSchema();
-  const storage = postgresStorage(PG_URL, { schema, heartbeatMs: 200, staleAfterMs: 10_000, timeoutMs: 4000 });
+  // timeoutMs bounds every call, the storage's start included: long enough for a thread to start on a
+  // busy machine (4 s was not), while the blocked report below waits for it whatever its length.
+  const storage = postgresStorage(PG_URL, { schema, heartbeatMs: 200, staleAfterMs: 30_000, timeoutMs: 15_000 });
   t.teardown(() => storage.close());
   const s = study({ name: 'cut', direction: 'minimize', storage, space: { params: [{ name: 'x', distribution: { kind: 'float', low: 0, high: 1, log: false } }], isActive: () => true }, sampler: { name: 'half', sample: () => ({ x: 0.5 }) } });
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -141,7 +143,7 @@ t.test('a call that gets no answer fails its trial, and the trial is queued agai
           // Someone else holds the trial's row (a user's open transaction, a stuck tool) past the timeout.
           await admin.query('BEGIN');
           await admin.query(`SELECT 1 FROM "${schema}".rxtrain_trials WHERE number = 0 FOR UPDATE`);
-          trial.report(1, 0.5); // no answer within 4000 ms: this trial fails
+          trial.report(1, 0.5); // no answer within 15000 ms: this trial fails
           return 0.5;
         },
         { trials: 1 },
@@ -153,12 +155,12 @@ t.test('a call that gets no answer fails its trial, and the trial is queued agai
         toArray(),
       ),
   );
-  t.match(events.find((e) => e.type === 'trialFailed'), { trial: 0, error: /4000 ms|lock timeout/ }, 'the trial failed, and the study did not');
+  t.match(events.find((e) => e.type === 'trialFailed'), { trial: 0, error: /15000 ms|lock timeout/ }, 'the trial failed, and the study did not');
   await released;
   // The failure and the retry are written once the row is free (the storage's thread keeps them till then).
   const requeued = (): boolean => storage.getTrial('cut', 0)?.attrs?.requeuedAs !== undefined;
   if (!requeued()) await firstValueFrom(storage.watch('cut').pipe(filter(requeued)));
   const [old, retry] = storage.getTrials('cut');
-  t.match(old, { state: 'failed', error: /4000 ms|lock timeout/, attrs: { requeuedAs: 1 } }, 'failed, and queued again');
+  t.match(old, { state: 'failed', error: /15000 ms|lock timeout/, attrs: { requeuedAs: 1 } }, 'failed, and queued again');
   t.match(retry, { number: 1, state: 'waiting', params: { x: 0.5 }, attrs: { retryOf: 0 } });
 });
