@@ -45,9 +45,10 @@ t.test('trials: N gives N results when a worker dies, with workers that idle out
   await victim.waitFor(/^started 0 /);
   victim.child.kill('SIGKILL');
   const killedAt = Date.now();
-  // Nothing is queued now and trial 0 still looks alive: a worker that idles out after 0.3 s must wait
-  // for it to be declared dead (1.5 s) and run its retry.
-  const survivor = startWorker(['--storage', PG_URL, '--schema', schema, '--study', 'retries', '--objective', hangFirst, ...grace, '--idle-exit', '0.3']);
+  // Nothing is queued now and trial 0 still looks alive: a worker that idles out after 1 s, less than the
+  // 1.5 s grace, must wait for it to be declared dead and run its retry. (0.3 s was shorter than the
+  // driver's gap between two trials on a busy machine: the worker left before the next was queued.)
+  const survivor = startWorker(['--storage', PG_URL, '--schema', schema, '--study', 'retries', '--objective', hangFirst, ...grace, '--idle-exit', '1']);
   t.teardown(() => survivor.child.kill('SIGKILL'));
   const idledOut = survivor.exited.then((exit) => {
     throw new Error(`the surviving worker exited (${JSON.stringify(exit)}) before the driver had its 3 results: ${survivor.lines.join(' | ')}`);
