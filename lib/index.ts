@@ -54,6 +54,7 @@ export { study } from './study/study.js';
 export type { Study, StudyConfig, ParamsOf } from './study/study.js';
 export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
+export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.js';

@@ -1,9 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
-import { missingMetric } from '../lib/study/run-trial.js';
 import type { Metrics } from '../lib/events.js';
-import type { PrunedEvent } from '../lib/study/study-events.js';
-import type { Trial } from '../lib/study/trial.js';
+import { missingMetric, type PrunedEvent, type Trial } from '../lib/study/index.js';
 
 const where = 'prune()';
 

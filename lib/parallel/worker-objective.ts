@@ -5,7 +5,7 @@
  */
 import { identity, type Observable } from 'rxjs';
 import type { Params } from '../search/types.js';
-import type { Objective } from '../study/optimize.js';
+import type { Objective } from '../study/index.js';
 import { prune } from '../../operators/prune.js';
 import { configError } from '../errors.js';
 import { booleanField, knownFields, nonEmptyString, requireObject } from '../validate.js';

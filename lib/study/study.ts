@@ -17,7 +17,7 @@ import { finiteNumber, knownFields, nonEmptyString, oneOf, requireObject } from 
 import { makeTrial, type Trial, type TrialHandle } from './trial.js';
 import { runOptimize, type Objective, type OptimizeOptions } from './optimize.js';
 import type { StudyEvent } from './study-events.js';
-import type { RemoteWorkers } from '../distributed/remote-source.js';
+import type { TrialSource } from './trial-source.js';
 
 /** The parameter type a space yields: inferred from `rxtrain`'s `SearchSpace<P>`, else {@link Params}. */
 export type ParamsOf<S> = S extends { validate(params: unknown): params is infer P extends Params } ? P : Params;
@@ -69,10 +69,11 @@ export interface Study<P extends Params = Params> {
   /** The completed trial with the best value (the lowest number among equals), if any. */
   best(): FrozenTrial | undefined;
   /**
-   * Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. With
-   * `remoteWorkers()`, worker processes run them and this call queues and follows them.
+   * Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. Given a
+   * {@link TrialSource} instead (`remoteWorkers()`: worker processes run the trials, this call queues and
+   * follows them), the trials come from the source.
    */
-  optimize(objective: Objective<P> | RemoteWorkers, options?: OptimizeOptions): Observable<StudyEvent>;
+  optimize(objective: Objective<P> | TrialSource<P>, options?: OptimizeOptions): Observable<StudyEvent>;
 }
 
 const WHERE = 'study()';
@@ -187,8 +188,8 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
       return best;
     },
 
-    optimize(objective: Objective<P> | RemoteWorkers, options?: OptimizeOptions): Observable<StudyEvent> {
-      return runOptimize<P>({ study: self, space, clock, ask: askHandle }, objective, options);
+    optimize(objective: Objective<P> | TrialSource<P>, options?: OptimizeOptions): Observable<StudyEvent> {
+      return runOptimize<P>({ study: self, space, clock, ask: askHandle, handle: (claimed) => makeTrial<P>(ctx, claimed) }, objective, options);
     },
   };
 
