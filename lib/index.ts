@@ -101,8 +101,8 @@ export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, Known
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';
-export { workerObjective } from './parallel/worker-objective.js';
-export type { WorkerObjectiveConfig, WorkerTrialInput } from './parallel/worker-objective.js';
+export { workerObjective } from './distributed/worker-objective.js';
+export type { WorkerObjectiveConfig, WorkerTrialInput } from './distributed/worker-objective.js';
 
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';

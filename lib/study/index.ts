@@ -3,7 +3,7 @@
  * operators, ...) may import from lib/study. Everything else in this folder is the study's own.
  * test/architecture/import-rules.test.ts keeps it so.
  */
-export { study, errorMessage } from './study.js';
+export { study } from './study.js';
 export type { Study, StudyConfig, ParamsOf } from './study.js';
 export type { Trial } from './trial.js';
 export { parseOptimizeOptions } from './optimize.js';
@@ -23,4 +23,4 @@ export type {
   StudyCompleted,
   PrunedEvent,
 } from './study-events.js';
-export { missingMetric } from './run-trial.js';
+export { trialPruning } from './trial-pruning.js';

@@ -3,7 +3,7 @@
  * complete. (Split from optimize.ts, which schedules trials.)
  */
 import { Observable, isObservable, timer, type Subscription } from 'rxjs';
-import { RxtrainError, describe } from '../errors.js';
+import { RxtrainError, describe, errorMessage } from '../errors.js';
 import type { Metrics } from '../events.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { Study } from './study.js';
@@ -13,7 +13,6 @@ import type { Objective, ObjectiveResult } from './optimize.js';
 import type { OnEnded } from './trial-source.js';
 import type { Clock } from '../clock.js';
 import { configErrorCode, type StoredFailure } from './failure-policy.js';
-import { errorMessage } from './study.js';
 
 /**
  * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in

@@ -6,7 +6,7 @@
  * lives in its storage, so a study reopened by name (after a crash, in another process) carries on.
  */
 import type { Observable } from 'rxjs';
-import { RxtrainError, configError, describe } from '../errors.js';
+import { RxtrainError, configError, errorMessage } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { hashSeed } from '../random.js';
@@ -82,12 +82,6 @@ const FIELDS = ['name', 'direction', 'metric', 'storage', 'space', 'sampler', 'p
 function requireMethods(field: string, value: unknown, methods: readonly string[], what: string): void {
   const ok = value !== null && typeof value === 'object' && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
   if (!ok) throw configError(WHERE, field, `must be ${what} (with ${methods.map((m) => `${m}()`).join(', ')})`, value);
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (error === undefined) return 'failed';
-  return typeof error === 'string' ? error : describe(error);
 }
 
 /**
