@@ -55,7 +55,7 @@ export type { Study, StudyConfig, ParamsOf } from './study/study.js';
 export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
 export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
-export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
+export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.js';
 export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
@@ -86,7 +86,7 @@ export type { Ensemble, EnsembleConfig, EnsembleManifest, Combine, BaggingConfig
 export { evolve } from './evolve/index.js';
 export type { EvolveConfig, EvolveAttrs, Population, Member, MemberEvent, MemberOrigin, CrossoverKind, SelectionKind } from './evolve/index.js';
 export { pbt, layersMember, saveOptimizerState, loadOptimizerState, toyMember, toyQ, toySpace } from './pbt/index.js';
-export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, PbtModuleObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
+export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, PbtModuleObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtNewBest, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
 
 // The live monitor: WebSocket server, dashboard, client
 export { startMonitor } from './monitor/start-monitor.js';
@@ -96,7 +96,8 @@ export { connectMonitor } from './monitor/connect-monitor.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
-export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent } from './monitor/protocol.js';
+export type { RunObjective } from './monitor/objective.js';
 
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
 export { workerPool } from './parallel/worker-pool.js';

@@ -65,7 +65,8 @@ export function blockingRpc(entry: URL, data: Record<string, unknown>, options: 
   // the same message twice (Set iteration visits entries added during it).
   events.port1.on('message', (m: unknown) => [...listeners].forEach((l) => l(m)));
 
-  const fail = (message: string): RxtrainError => new RxtrainError(options.code, `${options.what}: ${message}`, {});
+  // `unanswered`: the bridge failed, not the operation (which may still run, or have run).
+  const fail = (message: string): RxtrainError => new RxtrainError(options.code, `${options.what}: ${message}`, { unanswered: true });
 
   return {
     call<T>(op: string, args: readonly unknown[]): T {

@@ -7,5 +7,5 @@ export { toyMember, toyQ, toySpace } from './toy.js';
 export type { ToyMemberConfig, ToyParams } from './toy.js';
 export type {
   PbtConfig, PbtMember, PbtMemberInput, PbtModuleObjective, MemberEpochEnd, PbtObjective, ExploreConfig, ParamSchedule, PbtEvent,
-  PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtExploit, PbtExplore, PbtCompleted,
+  PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtNewBest, PbtExploit, PbtExplore, PbtCompleted,
 } from './types.js';

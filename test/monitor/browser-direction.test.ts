@@ -10,7 +10,7 @@ import type { Population } from '../../lib/evolve/types.js';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { space, uniform } from '../../lib/search/space.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
-import { openPage, skipWithoutChromium } from './chromium.js';
+import { openDashboard, skipWithoutChromium } from './chromium.js';
 
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,29 +22,25 @@ const accuracy = (p: { x: number; y: number }): number => 1 / (1 + (p.x - 1) ** 
 t.test('a maximising evolve run: the ★, the sort, the ring and the shading point at the highest', { skip }, async (t) => {
   const monitor = await startMonitor();
   t.teardown(() => monitor.close());
-  const page = await openPage(t);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(monitor.url);
-  await page.waitForSelector('#status.open', { timeout: 20_000 });
+  const { page, pageErrors } = await openDashboard(t, monitor.url);
 
   const populations: Population[] = await lastValueFrom(
     evolve(
       space({ x: uniform(-5, 5), y: uniform(-5, 5) }),
-      (trial) => of({ type: 'epochEnd', epoch: 0, metrics: { loss: 1, val_accuracy: accuracy(trial.params as never) } }),
+      (trial) => of({ type: 'epochEnd', epoch: 1, metrics: { loss: 1, val_accuracy: accuracy(trial.params as never) } }),
       { populationSize: 8, generations: 3, elitism: 1, seed: 4, direction: 'maximize', metric: 'val_accuracy' },
     ).pipe(monitorTap(monitor, { run: 'evolve' }), toArray()),
   );
   // A plain run in the same table, judged by val_loss (lower is better).
   await lastValueFrom(
-    from([0.9, 0.5, 0.7].map((v, epoch) => ({ type: 'epochEnd', epoch, metrics: { loss: v, val_loss: v } }))).pipe(monitorTap(monitor, { run: 'retrain', objective: { metric: 'val_loss' } })),
+    from([0.9, 0.5, 0.7].map((v, i) => ({ type: 'epochEnd', epoch: i + 1, metrics: { loss: v, val_loss: v } }))).pipe(monitorTap(monitor, { run: 'retrain', objective: { metric: 'val_loss' } })),
   );
   const members = populations.flatMap((p) => p.members.map((m) => ({ trial: m.trial, value: accuracy(m.params as never), generation: p.generation })));
   const top = [...members].sort((a, b) => b.value - a.value)[0]!;
 
-  await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, monitor.stats().published, { timeout: 30_000 });
+  await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n, monitor.stats().published, { timeout: 120_000 });
   // The ★: on the highest trial, and only there among the search's rows.
-  await page.waitForSelector(`tr[data-key="evolve#${top.trial}"].best`, { timeout: 10_000 });
+  await page.waitForSelector(`tr[data-key="evolve#${top.trial}"].best`, { timeout: 120_000 });
   const rows = await page.evaluate(() =>
     [...document.querySelectorAll('#trials tbody tr')].map((tr: any) => ({
       key: tr.dataset.key,
@@ -66,7 +62,7 @@ t.test('a maximising evolve run: the ★, the sort, the ring and the shading poi
 
   // The ring: each generation's highest member, and "higher is better" from generation 0.
   await page.click('#tab-population');
-  await page.waitForFunction(() => document.querySelectorAll('#population g.generation').length === 3, undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#population g.generation').length === 3, undefined, { timeout: 120_000 });
   const gens = await page.evaluate(() => ({
     title: [...document.querySelectorAll('#population .axis-title')].map((e: any) => e.textContent).join(' | '),
     rings: [...document.querySelectorAll('#population g.generation')].map((g: any) => Number(g.querySelector('.member.best')?.dataset.trial)),
@@ -77,7 +73,7 @@ t.test('a maximising evolve run: the ★, the sort, the ring and the shading poi
 
   // The shading: in the parameters view the highest line is the darkest, and darker means higher.
   await page.click('#tab-parallel');
-  await page.waitForFunction(() => (window.__rxtrain.drawn.parallel?.lines.length ?? 0) > 0, undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => (window.__rxtrain.drawn.parallel?.lines.length ?? 0) > 0, undefined, { timeout: 120_000 });
   const lines: { value: number; lightness: number; best: boolean }[] = await page.evaluate(() => window.__rxtrain.drawn.parallel.lines);
   const byValue = [...lines].sort((a, b) => b.value - a.value);
   t.equal(byValue[0]?.value, top.value, 'the view shows the search (the run with parameters)');

@@ -14,7 +14,7 @@ import type { PbtEvent } from '../../lib/pbt/types.js';
 import { space, uniform } from '../../lib/search/space.js';
 import { useBackend } from '../../lib/index.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
-import { openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { openDashboard, screenshotPath, skipWithoutChromium } from './chromium.js';
 
 // The page's own globals, inside page functions (this project compiles without the DOM types; the
 // page's CSP forbids evaluating strings, so page code is passed as functions).
@@ -27,11 +27,7 @@ t.test('the lineage view draws every exploit; the population view every generati
   await useBackend('cpu');
   const monitor = await startMonitor();
   t.teardown(() => monitor.close());
-  const page = await openPage(t);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(monitor.url);
-  await page.waitForSelector('#status.open', { timeout: 120_000 });
+  const { page, pageErrors } = await openDashboard(t, monitor.url);
 
   // The paper's toy (Jaderberg et al. 2017, Fig. 2) with 8 members: 2 exploits at each ready time.
   const events: PbtEvent[] = await lastValueFrom(

@@ -33,3 +33,13 @@ export async function openPage(t: { teardown(fn: () => unknown): void }): Promis
   t.teardown(() => context.close());
   return context.pages()[0] ?? (await context.newPage());
 }
+
+/** A page on a monitor's dashboard, live: its errors are collected in `pageErrors`. */
+export async function openDashboard(t: { teardown(fn: () => unknown): void }, url: string): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await openPage(t);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('#status.open', { timeout: 120_000 });
+  return { page, pageErrors };
+}

@@ -107,6 +107,8 @@ t.test('valid messages from a client that never reads: dropped after a bounded n
 t.test('a control client that reads may send commands in a burst', async (t) => {
   const monitor = await startMonitor({ token: 'k' });
   t.teardown(() => monitor.close());
+  // A run that has sent events (commands to an unknown run are refused).
+  monitor.publish('r', { type: 'runStart', backend: 'cpu', trainableParams: 1, time: 0 });
   const c = await rawClient(`${monitor.wsUrl}?token=k`);
   await c.until((m) => m.type === 'hello');
   for (let i = 0; i < 500; i++) c.ws.send(JSON.stringify({ type: 'setLearningRate', run: 'r', lr: 0.001 * (i + 1) }));

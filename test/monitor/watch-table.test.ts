@@ -38,15 +38,15 @@ t.test("without --metric each row shows its run's objective, named, with its dir
   // An evolve run that maximises val_accuracy, and a plain run beside it.
   table.apply(rec('e', { type: 'generationStarted', generation: 0, members: [], direction: 'maximize', metric: 'val_accuracy' }));
   table.apply(rec('e', { type: 'trialStarted', trial: 0, params: { lr: 0.1 }, time: 0 }));
-  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 0, metrics: { loss: 1, val_loss: 0.9, val_accuracy: 0.6 }, value: 0.6 }));
-  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_loss: 0.8, val_accuracy: 0.9 }, value: 0.9 }));
+  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 1, val_loss: 0.9, val_accuracy: 0.6 }, value: 0.6 }));
+  table.apply(rec('e', { type: 'epochEnd', trial: 0, epoch: 2, metrics: { loss: 1, val_loss: 0.8, val_accuracy: 0.9 }, value: 0.9 }));
   table.apply(rec('e', { type: 'trialCompleted', trial: 0, value: 0.9, params: {}, durationMs: 1 }));
   table.apply(rec('e', { type: 'newBest', trial: 0, value: 0.9, params: {}, direction: 'maximize', metric: 'val_accuracy' }));
   table.apply(rec('e', { type: 'trialStarted', trial: 1, params: { lr: 0.2 }, time: 0 }));
-  table.apply(rec('e', { type: 'epochEnd', trial: 1, epoch: 0, metrics: { loss: 1, val_loss: 0.7, val_accuracy: 0.5 }, value: 0.5 }));
+  table.apply(rec('e', { type: 'epochEnd', trial: 1, epoch: 1, metrics: { loss: 1, val_loss: 0.7, val_accuracy: 0.5 }, value: 0.5 }));
   table.apply(rec('r', { type: 'runStart', backend: 'cpu', trainableParams: 1, time: 0 }));
-  table.apply(rec('r', { type: 'epochEnd', epoch: 0, metrics: { loss: 0.4, val_loss: 0.3 } }));
-  table.apply(rec('r', { type: 'epochEnd', epoch: 1, metrics: { loss: 0.5, val_loss: 0.35 } }));
+  table.apply(rec('r', { type: 'epochEnd', epoch: 1, metrics: { loss: 0.4, val_loss: 0.3 } }));
+  table.apply(rec('r', { type: 'epochEnd', epoch: 2, metrics: { loss: 0.5, val_loss: 0.35 } }));
   t.same(
     table.rows().map((r) => [r.key, r.metricName, r.direction, r.metric, r.best]),
     [

@@ -73,3 +73,13 @@ t.test('config errors name the field', (t) => {
   t.throws(() => controlledBy(new (class { subscribe() {} })() as never, { run: '' }), { message: /'run'/ });
   t.end();
 });
+
+t.test('a command stream that errors (the monitor went away) leaves the run alone', (t) => {
+  scheduler(t).run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+    const src = cold<TrainEvent>('a-b-c-d-|', values);
+    const commands = hot<MonitorCommand>('--#');
+    expectObservable(src.pipe(controlledBy(commands, { run: 'r' }))).toBe('a-b-c-d-|', values);
+    expectSubscriptions(src.subscriptions).toBe('^-------!');
+  });
+  t.end();
+});

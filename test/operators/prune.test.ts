@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Observable, lastValueFrom, of, toArray } from 'rxjs';
+import { Observable, Subject, lastValueFrom, of, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { prune } from '../../operators/prune.js';
 import { study } from '../../lib/study/study.js';
@@ -70,16 +70,23 @@ t.test('upstream errors pass through; unsubscribing reaches upstream', (t) => {
   t.end();
 });
 
-t.test('each subscription keeps its own state', async (t) => {
+t.test('one operator subscribed twice: each subscription reports and stops on its own', async (t) => {
   const s = make();
-  const a = s.ask();
-  const b = s.ask();
-  const op = prune(a);
-  const opB = prune(b);
-  const ev = await lastValueFrom(of(epochEnd(0, { val_loss: 2 })).pipe(op, toArray()));
-  t.same(ev.map((e) => e.type), ['epochEnd', 'pruned']);
-  const evB = await lastValueFrom(of(epochEnd(0, { val_loss: 0.5 }), epochEnd(1, { val_loss: 0.4 })).pipe(opB, toArray()));
-  t.same(evB.map((e) => e.type), ['epochEnd', 'epochEnd']);
+  const trial = s.ask();
+  const op = prune(trial);
+  // Two subscriptions at once: a first that runs on, a second that is pruned at its first epoch.
+  const first = new Subject<ReturnType<typeof epochEnd>>();
+  const seenFirst: string[] = [];
+  let firstDone = false;
+  op(first).subscribe({ next: (e) => seenFirst.push(e.type), complete: () => (firstDone = true) });
+  first.next(epochEnd(1, { val_loss: 0.5 }));
+  const second = await lastValueFrom(of(epochEnd(2, { val_loss: 2 }), epochEnd(3, { val_loss: 0.1 })).pipe(op, toArray()));
+  t.same(second.map((e) => e.type), ['epochEnd', 'pruned'], 'the second is pruned at its first epoch and never sees epoch 3');
+  t.equal(firstDone, false, "the second's pruning did not complete the first");
+  first.next(epochEnd(4, { val_loss: 0.4 }));
+  first.complete();
+  t.same(seenFirst, ['epochEnd', 'epochEnd'], 'the first went on through its own epochs');
+  t.same(trial.record().intermediate, [[1, 0.5], [2, 2], [4, 0.4]], 'both reported to the trial, in order');
 });
 
 t.test('inside optimize: a pruned trial is recorded pruned and its training stops', async (t) => {

@@ -54,7 +54,7 @@ t.test('in threads too, a study that cannot succeed stops (issue 14 item 3)', as
 
   const typo = make('typo', 'val_acc');
   const a = await outcome(typo.optimize(workerObjective(pool, { module }), { trials: 6 }));
-  t.match(a.error, { code: 'INVALID_CONFIG', message: /trial 0 failed with a configuration error.*prune\(\): epoch 0 has no metric 'val_acc', the study's 'metric' \(it has: loss, accuracy, val_loss, val_accuracy, lr\)/ });
+  t.match(a.error, { code: 'INVALID_CONFIG', message: /trial 0 failed with a configuration error.*prune\(\): epoch 1 has no metric 'val_acc', the study's 'metric' \(it has: loss, accuracy, val_loss, val_accuracy, lr\)/ });
   t.equal(typo.trials().length, 1, 'a metric typo stops the study at its first trial');
 
   const zero = make('zero');

@@ -8,6 +8,8 @@ export interface Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves with the first line (printed from now on, or already) matching `pattern`. */
   waitFor(pattern: RegExp): Promise<string>;
+  /** Resolves once `ok()` holds, checked now and after each line it prints. */
+  until(ok: () => boolean): Promise<void>;
   /** Write one line to its stdin. */
   send(line: string): void;
 }
@@ -17,6 +19,7 @@ export function startChild(script: string, args: readonly string[]): Child {
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  const checks: Array<{ ok: () => boolean; resolve: () => void }> = [];
   let buffer = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     buffer += chunk;
@@ -29,6 +32,12 @@ export function startChild(script: string, args: readonly string[]): Child {
         if (w.pattern.test(line)) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve(line);
+        }
+      }
+      for (const c of [...checks]) {
+        if (c.ok()) {
+          checks.splice(checks.indexOf(c), 1);
+          c.resolve();
         }
       }
     }
@@ -44,6 +53,7 @@ export function startChild(script: string, args: readonly string[]): Child {
       const seen = lines.find((l) => pattern.test(l));
       return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
     },
+    until: (ok) => (ok() ? Promise.resolve() : new Promise((resolve) => checks.push({ ok, resolve }))),
     send: (line) => void child.stdin!.write(`${line}\n`),
   };
 }
