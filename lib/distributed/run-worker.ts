@@ -1,7 +1,9 @@
 /**
  * A worker process's loop: claim the study's waiting trials one by one (never one another worker
  * claimed), run each with the objective, report its epochs and its end to the storage, and wait for
- * more when the queue is empty. `rxtrain worker` is this function behind a command line.
+ * more when the queue is empty. `rxtrain worker` is this function behind a command line. Built on the
+ * study's public surface: it opens the study and optimizes it with a trial source that claims queued
+ * trials (lib/study/trial-source.ts).
  */
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../clock.js';
