@@ -13,7 +13,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startChild, type Child } from '../test/storage/child.js';
+import { startChild, type Child } from '../test/child-process.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {

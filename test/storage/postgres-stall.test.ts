@@ -11,7 +11,7 @@ import { filter, firstValueFrom, lastValueFrom, tap, toArray } from 'rxjs';
 import { postgresStorage } from '../../lib/storage/postgres/postgres-storage.js';
 import { study } from '../../lib/study/study.js';
 import { PG_URL, pgSkip, freshSchema, dropSchemas } from './postgres-helpers.js';
-import { startChild, type Child } from './child.js';
+import { startChild, type Child } from '../child-process.js';
 
 const reporter = fileURLToPath(new URL('./fixtures/pg-reporter.ts', import.meta.url));
 t.teardown(() => (pgSkip ? undefined : dropSchemas()));

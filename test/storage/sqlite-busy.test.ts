@@ -11,7 +11,7 @@ import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { study } from '../../lib/study/study.js';
 import type { StudyEvent } from '../../lib/study/study-events.js';
 import type { SearchSpaceLike } from '../../lib/search/types.js';
-import { startChild } from './child.js';
+import { startChild } from '../child-process.js';
 import { RxtrainError } from '../../lib/errors.js';
 
 const holder = fileURLToPath(new URL('./fixtures/sqlite-lock-holder.ts', import.meta.url));

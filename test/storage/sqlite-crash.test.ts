@@ -3,62 +3,19 @@
  * several processes writing to one study at once.
  */
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { study } from '../../lib/study/study.js';
 import type { SearchSpaceLike } from '../../lib/search/types.js';
+import { startChild, type Child } from '../child-process.js';
 
 const worker = fileURLToPath(new URL('./fixtures/sqlite-study-worker.ts', import.meta.url));
 const space: SearchSpaceLike = { params: [{ name: 'x', distribution: { kind: 'float', low: 0, high: 100, log: false } }], isActive: () => true };
 
-interface Run {
-  child: ChildProcess;
-  lines: string[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves when a line matching `pattern` has been printed. */
-  waitFor(pattern: RegExp): Promise<void>;
-}
-
-function startWorker(db: string, total: number, concurrency: number, sleepMs: number, steps: number, goFile?: string): Run {
-  const args = [worker, db, String(total), String(concurrency), String(sleepMs), String(steps), ...(goFile ? [goFile] : [])];
-  const child = spawn(process.execPath, ['--import=tsx', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const stderr: string[] = [];
-  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
-  let buffer = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    let i;
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      lines.push(line);
-      for (const w of [...waiters]) {
-        if (w.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    lines,
-    stderr,
-    exited,
-    waitFor: (pattern) =>
-      lines.some((l) => pattern.test(l)) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve })),
-  };
+function startWorker(db: string, total: number, concurrency: number, sleepMs: number, steps: number, goFile?: string): Child {
+  return startChild(worker, [db, String(total), String(concurrency), String(sleepMs), String(steps), ...(goFile ? [goFile] : [])]);
 }
 
 t.test('kill -9 mid-study, then resume', async (t) => {

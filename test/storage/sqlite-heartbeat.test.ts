@@ -10,7 +10,7 @@ import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { study } from '../../lib/study/study.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import type { FrozenTrial, SearchSpaceLike } from '../../lib/search/types.js';
-import { startChild } from './child.js';
+import { startChild } from '../child-process.js';
 
 const worker = fileURLToPath(new URL('./fixtures/sqlite-study-worker.ts', import.meta.url));
 const space: SearchSpaceLike = { params: [{ name: 'x', distribution: { kind: 'float', low: 0, high: 100, log: false } }], isActive: () => true };

@@ -1,4 +1,4 @@
-/** A child process whose stdout lines the test can wait for (the SQLite busy and heartbeat tests). */
+/** A child Node process whose stdout lines a test can wait for (storage and distributed tests). */
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Child {
@@ -6,19 +6,26 @@ export interface Child {
   readonly lines: string[];
   readonly stderr: string[];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves with the first line (printed from now on, or already) matching `pattern`. */
-  waitFor(pattern: RegExp): Promise<string>;
+  /** Resolves with the `count`-th line (printed from now on, or already) matching `pattern`. */
+  waitFor(pattern: RegExp, count?: number): Promise<string>;
   /** Resolves once `ok()` holds, checked now and after each line it prints. */
   until(ok: () => boolean): Promise<void>;
   /** Write one line to its stdin. */
   send(line: string): void;
 }
 
-export function startChild(script: string, args: readonly string[]): Child {
-  const child = spawn(process.execPath, ['--import=tsx', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export interface ChildOptions {
+  /** Node's own arguments, before the script. Default `['--import=tsx']`. */
+  readonly nodeArgs?: readonly string[];
+  /** Sees each stdout line as it arrives, before any wait is checked. */
+  readonly onLine?: (line: string) => void;
+}
+
+/** Start `node [nodeArgs] script ...args` with piped stdio. */
+export function startChild(script: string, args: readonly string[], options: ChildOptions = {}): Child {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--import=tsx']), script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const stderr: string[] = [];
-  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   const checks: Array<{ ok: () => boolean; resolve: () => void }> = [];
   let buffer = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -28,12 +35,7 @@ export function startChild(script: string, args: readonly string[]): Child {
       const line = buffer.slice(0, i);
       buffer = buffer.slice(i + 1);
       lines.push(line);
-      for (const w of [...waiters]) {
-        if (w.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
-      }
+      options.onLine?.(line);
       for (const c of [...checks]) {
         if (c.ok()) {
           checks.splice(checks.indexOf(c), 1);
@@ -44,16 +46,18 @@ export function startChild(script: string, args: readonly string[]): Child {
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const until = (ok: () => boolean): Promise<void> => (ok() ? Promise.resolve() : new Promise((resolve) => checks.push({ ok, resolve })));
+  const matching = (pattern: RegExp): string[] => lines.filter((l) => pattern.test(l));
   return {
     child,
     lines,
     stderr,
     exited,
-    waitFor: (pattern) => {
-      const seen = lines.find((l) => pattern.test(l));
-      return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
+    waitFor: async (pattern, count = 1) => {
+      await until(() => matching(pattern).length >= count);
+      return matching(pattern)[count - 1]!;
     },
-    until: (ok) => (ok() ? Promise.resolve() : new Promise((resolve) => checks.push({ ok, resolve }))),
+    until,
     send: (line) => void child.stdin!.write(`${line}\n`),
   };
 }
