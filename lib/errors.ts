@@ -54,3 +54,10 @@ export function describe(value: unknown): string {
   const ctor = (value as object).constructor?.name;
   return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
 }
+
+/** The message to record for what failed something: an Error's message, a string as it is, else a description. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (error === undefined) return 'failed';
+  return typeof error === 'string' ? error : describe(error);
+}

@@ -54,6 +54,7 @@ export { study } from './study/study.js';
 export type { Study, StudyConfig, ParamsOf } from './study/study.js';
 export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
+export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.js';
@@ -101,8 +102,8 @@ export type { RunObjective } from './monitor/objective.js';
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';
-export { workerObjective } from './parallel/worker-objective.js';
-export type { WorkerObjectiveConfig, WorkerTrialInput } from './parallel/worker-objective.js';
+export { workerObjective } from './distributed/worker-objective.js';
+export type { WorkerObjectiveConfig, WorkerTrialInput } from './distributed/worker-objective.js';
 
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';

@@ -1,11 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
-import { configError } from '../lib/errors.js';
-import { missingMetric } from '../lib/study/run-trial.js';
-import type { Metrics } from '../lib/events.js';
-import type { PrunedEvent } from '../lib/study/study-events.js';
-import type { Trial } from '../lib/study/trial.js';
-
-const where = 'prune()';
+import type { OperatorFunction } from 'rxjs';
+import { trialPruning, type PrunedEvent, type Trial } from '../lib/study/index.js';
 
 /**
  * Report each epoch to the trial's study and stop the run when the study's pruner says so.
@@ -34,40 +28,5 @@ const where = 'prune()';
  * @returns An operator that passes events through, and completes after the epoch the trial is pruned at.
  */
 export function prune<E extends { readonly type: string }>(trial: Trial): OperatorFunction<E, E | PrunedEvent> {
-  if (trial === null || typeof trial !== 'object' || typeof trial.report !== 'function' || typeof trial.shouldPrune !== 'function') {
-    throw configError(where, 'trial', 'must be a Trial (from study.ask() or an optimize objective)', trial);
-  }
-  const metric = trial.metric;
-  if (metric === undefined) {
-    throw configError(where, 'trial', `belongs to study ${JSON.stringify(trial.study)}, which has no 'metric' to report`);
-  }
-  return (source) =>
-    new Observable<E | PrunedEvent>((subscriber) => {
-      const upstream = source.subscribe({
-        next: (e) => {
-          // A synchronous source may call next after we completed, before we could unsubscribe it.
-          if (subscriber.closed) return;
-          if (e.type !== 'epochEnd') return subscriber.next(e);
-          const { epoch, metrics } = e as unknown as { epoch: number; metrics: Metrics };
-          const value = (metrics as Readonly<Record<string, number | undefined>>)[metric];
-          let pruned: boolean;
-          try {
-            if (value === undefined) throw missingMetric(`${where}: `, metric, epoch, metrics);
-            trial.report(epoch, value, metrics as Readonly<Record<string, number | undefined>>);
-            pruned = trial.shouldPrune();
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          subscriber.next(e);
-          if (pruned) {
-            subscriber.next({ type: 'pruned', trial: trial.number, epoch, value });
-            subscriber.complete();
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-      return () => upstream.unsubscribe();
-    });
+  return trialPruning<E>(trial);
 }

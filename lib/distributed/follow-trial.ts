@@ -7,8 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../events.js';
 import type { FrozenTrial } from '../search/types.js';
 import type { Storage } from '../storage/storage.js';
-import type { StudyEvent } from '../study/study-events.js';
-import { endEvent } from '../study/run-trial.js';
+import { endEvent, type StudyEvent } from '../study/index.js';
 
 export function followTrial(
   storage: Storage & Required<Pick<Storage, 'watch'>>,

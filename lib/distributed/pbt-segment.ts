@@ -11,7 +11,7 @@ import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
 import type { Params } from '../search/types.js';
 import type { PbtMember, PbtObjective } from '../pbt/types.js';
-import type { Objective } from '../study/optimize.js';
+import type { Objective } from '../study/index.js';
 
 /** What a segment trial carries in `attrs.pbt`. */
 export interface PbtSegment {

@@ -18,7 +18,7 @@ import { EMPTY, Observable, defer, mergeMap, of, throwError } from 'rxjs';
 import { systemClock, type Clock } from '../clock.js';
 import { RxtrainError, configError } from '../errors.js';
 import type { FrozenTrial, Params } from '../search/types.js';
-import type { Study } from '../study/study.js';
+import type { Study } from '../study/index.js';
 import type { PbtObjective } from '../pbt/types.js';
 import { nonEmptyString, knownFields, requireObject } from '../validate.js';
 import { followable } from './remote-source.js';

@@ -1,5 +1,5 @@
 /**
- * `remoteWorkers()`: the objective that says "worker processes run the trials". `study.optimize` then
+ * `remoteWorkers()`: the trial source that says "worker processes run the trials". `study.optimize` then
  * keeps `concurrency` trials queued or running: it samples parameters, queues them as waiting trials in
  * the study's storage, and follows each until a worker (`rxtrain worker`, or `runWorker`) has finished
  * it. Trials already queued (by `study.enqueue`, `evolve`'s generations, or a re-queued retry) are
@@ -10,12 +10,11 @@ import type { Clock } from '../clock.js';
 import { configError } from '../errors.js';
 import type { Params } from '../search/types.js';
 import type { Storage } from '../storage/storage.js';
-import type { Internals, OnEnded, TrialSource } from '../study/optimize.js';
-import type { StudyEvent } from '../study/study-events.js';
+import type { OnEnded, StudyEvent, TrialFeed, TrialRun, TrialSource } from '../study/index.js';
 import { followTrial } from './follow-trial.js';
 
-/** The marker objective of a study whose trials run in other processes. */
-export interface RemoteWorkers {
+/** The trial source of a study whose trials run in other processes. */
+export interface RemoteWorkers extends TrialSource {
   readonly kind: 'remoteWorkers';
 }
 
@@ -29,15 +28,12 @@ export interface RemoteWorkers {
  * s.optimize(remoteWorkers(), { trials: 60, concurrency: 6 }).subscribe(console.log);
  * // meanwhile, on each machine: npx rxtrain worker --storage <url> --study mlp --objective ./trial.js
  * ```
- * @returns The objective to pass to `study.optimize` (or `evolve`). The study's storage must be one that
- *   can follow trials (`postgresStorage`, or `memoryStorage` with workers in the same process).
+ * @returns The source to pass to `study.optimize` (or `evolve`) in place of an objective. The study's
+ *   storage must be one that can follow trials (`postgresStorage`, or `memoryStorage` with workers in
+ *   the same process).
  */
 export function remoteWorkers(): RemoteWorkers {
-  return Object.freeze({ kind: 'remoteWorkers' as const });
-}
-
-export function isRemoteWorkers(x: unknown): x is RemoteWorkers {
-  return x !== null && typeof x === 'object' && (x as { kind?: unknown }).kind === 'remoteWorkers';
+  return Object.freeze({ kind: 'remoteWorkers' as const, open: remoteFeed });
 }
 
 export function followable(where: string, storage: Storage): Storage & Required<Pick<Storage, 'watch'>> {
@@ -51,8 +47,11 @@ export function followable(where: string, storage: Storage): Storage & Required<
   return storage as Storage & Required<Pick<Storage, 'watch'>>;
 }
 
-export function remoteSource<P extends Params>(internals: Internals<P>, _marker: RemoteWorkers): TrialSource {
-  const { study, space, clock } = internals;
+function remoteFeed(run: TrialRun): TrialFeed {
+  const { study, space, clock } = run;
+  if (run.trialTimeout !== undefined) {
+    throw configError('study.optimize()', 'trialTimeout', 'stops trials that run in this process; with remoteWorkers(), give it to the workers (runWorker({ trialTimeout }), rxtrain worker --trial-timeout)', run.trialTimeout);
+  }
   const storage = followable('study.optimize(remoteWorkers())', study.storage);
   // The trials this run follows; a queued trial is taken by the first run that sees it. The retry of a
   // followed trial is followed in that trial's slot (followChain), never taken as a new one.
@@ -66,7 +65,7 @@ export function remoteSource<P extends Params>(internals: Internals<P>, _marker:
       let record = trials.find((t) => t.state === 'waiting' && free(t));
       if (record === undefined) {
         const params: Params = space.params.length > 0 ? study.sampler.sample(space, trials, { direction: study.direction, trialNumber: trials.length }) : {};
-        record = study.enqueue(params as P);
+        record = study.enqueue(params);
       }
       return {
         number: record.number,

@@ -1,7 +1,9 @@
 /**
  * A worker process's loop: claim the study's waiting trials one by one (never one another worker
  * claimed), run each with the objective, report its epochs and its end to the storage, and wait for
- * more when the queue is empty. `rxtrain worker` is this function behind a command line.
+ * more when the queue is empty. `rxtrain worker` is this function behind a command line. Built on the
+ * study's public surface: it opens the study and optimizes it with a trial source that claims queued
+ * trials (lib/study/trial-source.ts).
  */
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../clock.js';
@@ -9,11 +11,7 @@ import { configError } from '../errors.js';
 import { hashSeed } from '../random.js';
 import type { Params, Pruner, Sampler, SearchSpaceLike } from '../search/types.js';
 import type { Storage } from '../storage/storage.js';
-import { study as openStudy } from '../study/study.js';
-import { makeTrial } from '../study/trial.js';
-import { parseOptimizeOptions, trialLoop, type Objective, type OptimizeOptions, type TrialSource } from '../study/optimize.js';
-import { runTrial } from '../study/run-trial.js';
-import type { StudyEvent } from '../study/study-events.js';
+import { parseOptimizeOptions, study as openStudy, type Objective, type OptimizeOptions, type StudyEvent, type TrialSource } from '../study/index.js';
 import { finiteNumber, knownFields, nonEmptyString, nonNegativeInt, requireObject } from '../validate.js';
 import { followable } from './remote-source.js';
 
@@ -74,12 +72,14 @@ export function runWorker<P extends Params = Params>(config: RunWorkerConfig<P>)
   const objective = c.objective as Objective<P>;
   if (c.pruner !== undefined && typeof (c.pruner as Pruner).shouldPrune !== 'function') throw configError(WHERE, 'pruner', 'must be a Pruner', c.pruner);
   const pruner = c.pruner as Pruner | undefined;
-  const { trialTimeout, ...limits } = parseOptimizeOptions(WHERE, {
-    concurrency: c.concurrency,
-    trials: c.trials,
-    maxConsecutiveFailures: c.maxConsecutiveFailures,
-    trialTimeout: c.trialTimeout,
-  } as OptimizeOptions);
+  const options = {
+    ...(c.concurrency !== undefined ? { concurrency: c.concurrency } : {}),
+    ...(c.trials !== undefined ? { trials: c.trials } : {}),
+    ...(c.maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures: c.maxConsecutiveFailures } : {}),
+    ...(c.trialTimeout !== undefined ? { trialTimeout: c.trialTimeout } : {}),
+  } as OptimizeOptions;
+  // Checked here too, so that a bad option names runWorker(), the function that was called.
+  parseOptimizeOptions(WHERE, options);
   const idleMs = c.idleMs === undefined ? undefined : nonNegativeInt(WHERE, 'idleMs', c.idleMs);
   const seed = c.seed === undefined ? hashSeed(name) : finiteNumber(WHERE, 'seed', c.seed);
   const clock = (c.clock ?? systemClock) as Clock;
@@ -99,19 +99,20 @@ export function runWorker<P extends Params = Params>(config: RunWorkerConfig<P>)
     seed,
     clock,
   });
-  const ctx = { study: name, direction: record.direction, metric: record.metric, seed, storage, pruner };
-  const source: TrialSource = {
-    next(onEnded) {
-      const claimed = storage.claimWaitingTrial(name, clock.now());
-      if (claimed === undefined) return undefined;
-      const handle = makeTrial<P>(ctx, claimed);
-      return { number: claimed.number, params: claimed.params, events: runTrial(s as never, clock, objective, handle, onEnded, trialTimeout) };
-    },
-    exhausted: () => false,
-    wake: storage.watch(name),
-    ...(idleMs !== undefined ? { idleMs } : {}),
-    // A trial running elsewhere is re-queued if its runner died: wait for it before idling out.
-    busyElsewhere: () => storage.getTrials(name, ['running']).length > 0,
+  // Only queued trials, claimed one at a time; run here as the study runs its own.
+  const claimQueued: TrialSource = {
+    open: (run) => ({
+      next(onEnded) {
+        const claimed = storage.claimWaitingTrial(name, clock.now());
+        if (claimed === undefined) return undefined;
+        return { number: claimed.number, params: claimed.params, events: run.run(objective as Objective, claimed, onEnded) };
+      },
+      exhausted: () => false,
+      wake: storage.watch(name),
+      ...(idleMs !== undefined ? { idleMs } : {}),
+      // A trial running elsewhere is re-queued if its runner died: wait for it before idling out.
+      busyElsewhere: () => storage.getTrials(name, ['running']).length > 0,
+    }),
   };
-  return trialLoop(s, clock, source, limits);
+  return s.optimize(claimQueued, options);
 }

@@ -17,12 +17,10 @@ import type { PbtObjective } from '../pbt/types.js';
 import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
 import type { Params, Pruner } from '../search/types.js';
-import type { Objective } from '../study/optimize.js';
-import type { StudyEvent } from '../study/study-events.js';
-import { prune } from '../../operators/prune.js';
+import { trialPruning, type Objective, type StudyEvent } from '../study/index.js';
 import { postgresStorage } from '../storage/postgres/postgres-storage.js';
 import { runWorker } from './run-worker.js';
-import type { WorkerTrialInput } from '../parallel/worker-objective.js';
+import type { WorkerTrialInput } from './worker-objective.js';
 import type { BackendName } from '../backend/use-backend.js';
 
 export interface WorkerCommandOptions {
@@ -83,7 +81,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
   let closePool: (() => Promise<void>) | undefined;
   if (concurrency > 1) {
     const { workerPool } = await import('../parallel/worker-pool.js');
-    const { workerObjective } = await import('../parallel/worker-objective.js');
+    const { workerObjective } = await import('./worker-objective.js');
     const pool = workerPool({ size: concurrency, ...(o.backend ? { backend: o.backend } : {}) });
     closePool = () => pool.close();
     objective = workerObjective(pool, { module: url, export: exportName });
@@ -101,7 +99,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
     const train = fn as (input: WorkerTrialInput) => unknown;
     objective = (trial) => {
       const result = train({ params: trial.params, number: trial.number, seed: trial.seed, study: trial.study });
-      return (isObservable(result) ? (result as Observable<{ readonly type: string }>).pipe(prune(trial)) : result) as ReturnType<Objective>;
+      return (isObservable(result) ? (result as Observable<{ readonly type: string }>).pipe(trialPruning(trial)) : result) as ReturnType<Objective>;
     };
     let factory: Promise<PbtObjective> | undefined;
     segments = (trial) =>

@@ -15,7 +15,7 @@ import { classIdsOf } from '../data/one-hot.js';
 import type { ArrayDataset } from '../data/types.js';
 import { predictAll } from '../evaluate.js';
 import { finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
-import { classCount } from '../transfer/check-fits.js';
+import { classCount } from '../check-model-data.js';
 import { ensemble, type Ensemble } from './ensemble.js';
 import { trainMembers, type MemberTraining } from './train-members.js';
 

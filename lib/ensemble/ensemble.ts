@@ -13,7 +13,7 @@ import { toArrayDataset } from '../data/batches.js';
 import { classIdsOf } from '../data/one-hot.js';
 import type { ArrayDataset } from '../data/types.js';
 import { loadModel, saveModel } from '../io/save-load.js';
-import { modelSignature } from '../transfer/check-fits.js';
+import { modelSignature } from '../check-model-data.js';
 
 /**
  * How members' outputs combine: the mean of their class probabilities, a vote of their predicted

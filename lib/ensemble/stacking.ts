@@ -13,7 +13,7 @@ import type { ArrayDataset } from '../data/types.js';
 import { mlp } from '../models/mlp.js';
 import { train } from '../train.js';
 import { finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
-import { classCount } from '../transfer/check-fits.js';
+import { classCount } from '../check-model-data.js';
 import { ensemble, stackFeatures, type Ensemble } from './ensemble.js';
 import { trainMembers, type MemberJob, type MemberTraining } from './train-members.js';
 

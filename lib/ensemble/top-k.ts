@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { RxtrainError, configError } from '../errors.js';
 import { loadModel, saveModel } from '../io/save-load.js';
 import type { FrozenTrial } from '../search/types.js';
-import type { Trial } from '../study/trial.js';
+import type { Trial } from '../study/index.js';
 import { nonEmptyString, positiveInt } from '../validate.js';
 import { ensemble, type Combine, type Ensemble } from './ensemble.js';
 

@@ -1,7 +1,7 @@
 /** Validation of {@link EvolveConfig}: every error names the field. */
 import { configError } from '../errors.js';
 import type { Direction, Params } from '../search/types.js';
-import type { Study } from '../study/study.js';
+import type { Study } from '../study/index.js';
 import { finiteNumber, knownFields, nonEmptyString, nonNegativeInt, numberInRange, oneOf, positiveInt, positiveNumber, requireObject } from '../validate.js';
 import type { CrossoverKind } from './crossover.js';
 import type { SelectionKind } from './selection.js';

@@ -12,10 +12,7 @@ import { configError } from '../errors.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { SearchSpace } from '../search/space.js';
 import { randomSampler } from '../search/samplers/random-sampler.js';
-import { study as makeStudy, type Study } from '../study/study.js';
-import type { Objective } from '../study/optimize.js';
-import { isRemoteWorkers, type RemoteWorkers } from '../distributed/remote-source.js';
-import type { StudyEvent } from '../study/study-events.js';
+import { endEvent, isTrialSource, study as makeStudy, type Objective, type Study, type StudyEvent, type TrialSource } from '../study/index.js';
 import { resolveEvolveConfig } from './config.js';
 import { planGeneration, rank, type PlannedMember } from './breed.js';
 import type { EvolveConfig, Member, MemberEvent, Population } from './types.js';
@@ -50,11 +47,11 @@ const WHERE = 'evolve()';
  *   a generation starts when every member of the previous one has ended. Completes after the last.
  *   Unsubscribing cancels the running members (recorded failed `'cancelled'`; a resume reruns them).
  */
-export function evolve<P extends Params>(space: SearchSpace<P>, objective: Objective<P> | RemoteWorkers, config: EvolveConfig<P>): Observable<Population<P>> {
+export function evolve<P extends Params>(space: SearchSpace<P>, objective: Objective<P> | TrialSource<P>, config: EvolveConfig<P>): Observable<Population<P>> {
   if (space === null || typeof space !== 'object' || typeof space.sample !== 'function' || typeof space.problems !== 'function') {
     throw configError(WHERE, 'space', 'must be a search space from space({...})', space);
   }
-  if (typeof objective !== 'function' && !isRemoteWorkers(objective)) {
+  if (typeof objective !== 'function' && !isTrialSource(objective)) {
     throw configError(WHERE, 'objective', 'must be a function of a trial (or remoteWorkers(), with a study whose storage workers share)', objective);
   }
   const c = resolveEvolveConfig(config);
@@ -205,11 +202,9 @@ function storedMembers(trials: readonly FrozenTrial[], g: number): Map<number, F
   return out;
 }
 
-/** Send a finished trial's end event and complete. */
+/** Send a finished trial's end event (none for one still queued or running) and complete. */
 function replayEnd(subject: ReplaySubject<MemberEvent>, r: FrozenTrial): void {
   const durationMs = r.finishedAt !== undefined && r.startedAt !== undefined ? r.finishedAt - r.startedAt : 0;
-  if (r.state === 'completed' && r.value !== undefined) subject.next({ type: 'trialCompleted', trial: r.number, value: r.value, params: r.params, durationMs });
-  else if (r.state === 'pruned') subject.next({ type: 'trialPruned', trial: r.number, ...(r.value !== undefined ? { value: r.value } : {}), durationMs });
-  else if (r.state === 'failed') subject.next({ type: 'trialFailed', trial: r.number, error: r.error ?? 'failed', durationMs });
+  if (r.state !== 'waiting' && r.state !== 'running') subject.next(endEvent(r, durationMs));
   subject.complete();
 }

@@ -4,8 +4,7 @@
  */
 import type { Observable } from 'rxjs';
 import type { Direction, Params } from '../search/types.js';
-import type { Study } from '../study/study.js';
-import type { TrialCompleted, TrialEpochEnd, TrialFailed, TrialLrChange, TrialPruned, TrialStarted } from '../study/study-events.js';
+import type { Study, TrialCompleted, TrialEpochEnd, TrialFailed, TrialLrChange, TrialPruned, TrialStarted } from '../study/index.js';
 import type { CrossoverKind } from './crossover.js';
 import type { SelectionKind } from './selection.js';
 

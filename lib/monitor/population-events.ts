@@ -6,7 +6,7 @@
  */
 import type { Observable } from 'rxjs';
 import type { Population } from '../evolve/types.js';
-import type { NewBest } from '../study/study-events.js';
+import type { NewBest } from '../study/index.js';
 import type { GenerationStarted } from './protocol.js';
 
 /** Whether a stream value is an `evolve()` population (not a `{type}` event). */

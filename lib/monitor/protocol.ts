@@ -11,7 +11,7 @@ import type { TrainEvent } from '../events.js';
 import type { MemberOrigin } from '../evolve/types.js';
 import type { PbtEvent } from '../pbt/types.js';
 import type { Direction, Params } from '../search/types.js';
-import type { StudyEvent, PrunedEvent } from '../study/study-events.js';
+import type { StudyEvent, PrunedEvent } from '../study/index.js';
 import type { RunObjective } from './objective.js';
 
 /** Bumped on any incompatible change of the frames below. */

@@ -10,9 +10,9 @@
  * ignored). All state lives in the subscription, so each subscriber runs its own loop over the same
  * study, as another worker would.
  *
- * The same loop schedules trials that run elsewhere: with `remoteWorkers()` as the objective, a slot
- * queues a trial and follows it while worker processes run it (lib/distributed/), and a worker process
- * runs the loop over the trials it claims. What differs is the {@link TrialSource}.
+ * The same loop schedules trials that run elsewhere: given a {@link TrialSource} instead of an
+ * objective (`remoteWorkers()`, or a worker process's `runWorker`), it takes its trials from the
+ * source's feed. What differs is the feed; the study knows nothing else about where trials run.
  */
 import { Observable, map, merge, take, timer, type Subscription } from 'rxjs';
 import type { Clock } from '../clock.js';
@@ -24,7 +24,7 @@ import type { Study } from './study.js';
 import type { StudyCompleted, StudyEvent } from './study-events.js';
 import type { Trial, TrialHandle } from './trial.js';
 import { runTrial } from './run-trial.js';
-import { isRemoteWorkers, remoteSource, type RemoteWorkers } from '../distributed/remote-source.js';
+import { isTrialSource, type OnEnded, type TrialFeed, type TrialRun, type TrialSource } from './trial-source.js';
 
 /**
  * What an objective gives back for a trial: its value (or a Promise of it), `'pruned'` when it stopped
@@ -62,38 +62,8 @@ export interface Internals<P extends Params> {
   readonly space: SearchSpaceLike;
   readonly clock: Clock;
   readonly ask: () => TrialHandle<P>;
-}
-
-/** One trial as the loop sees it: its events (ending with how it ended), and whether it counts toward `trials`. */
-export interface StartedTrial {
-  readonly number: number;
-  readonly params: Params;
-  readonly events: Observable<StudyEvent>;
-  /** Default true; a re-queued retry that a remote driver follows does not count. */
-  readonly counts?: boolean;
-}
-
-/** How a trial ended, for the loop: its final record, and what failed it when this process knows. */
-export type OnEnded = (record: FrozenTrial, error?: unknown) => void;
-
-/** Where the loop's trials come from. */
-export interface TrialSource {
-  /** Start the next trial, or `undefined` if there is none to start now. `onEnded` gets its final record. */
-  next(onEnded: OnEnded): StartedTrial | undefined;
-  /** Whether no further trial will come (a sampler that tried everything and nothing queued). */
-  exhausted(): boolean;
-  /**
-   * When `next()` has nothing now: an Observable that emits when it may have (a worker waiting for
-   * queued trials). Without it, the loop ends when nothing is running.
-   */
-  readonly wake?: Observable<unknown>;
-  /** With `wake`: end the loop after this many ms with nothing to run (reason `'idle'`). */
-  readonly idleMs?: number;
-  /**
-   * With `idleMs`: whether trials run elsewhere that may come back queued (a dead worker's trial is
-   * re-queued once its heartbeat is stale). The idle clock does not run meanwhile.
-   */
-  readonly busyElsewhere?: () => boolean;
+  /** The handle of a trial claimed from the storage. */
+  readonly handle: (claimed: FrozenTrial) => TrialHandle<P>;
 }
 
 /** What bounds the loop. */
@@ -108,6 +78,10 @@ const WHERE = 'study.optimize()';
 /** How long the loop waits before asking again for a trial that a busy database refused, ms. */
 const BUSY_RETRY_MS = 250;
 
+/**
+ * Validate `optimize()`'s options as `where` (a function that takes them to pass on, as `runWorker`
+ * does, names itself in the errors).
+ */
 export function parseOptimizeOptions(where: string, options: OptimizeOptions | undefined): LoopLimits & { trialTimeout: number | undefined } {
   const o = requireObject(where, options ?? {}, 'options');
   knownFields(where, o, ['trials', 'timeout', 'concurrency', 'maxConsecutiveFailures', 'trialTimeout']);
@@ -126,24 +100,26 @@ export function parseOptimizeOptions(where: string, options: OptimizeOptions | u
 
 export function runOptimize<P extends Params>(
   internals: Internals<P>,
-  objective: Objective<P> | RemoteWorkers,
+  objective: Objective<P> | TrialSource<P>,
   options: OptimizeOptions = {},
 ): Observable<StudyEvent> {
-  const limits = parseOptimizeOptions(WHERE, options);
-  if (isRemoteWorkers(objective)) {
-    if (limits.trialTimeout !== undefined) {
-      throw configError(WHERE, 'trialTimeout', 'stops trials that run in this process; with remoteWorkers(), give it to the workers (runWorker({ trialTimeout }), rxtrain worker --trial-timeout)', limits.trialTimeout);
-    }
-    return trialLoop(internals.study, internals.clock, remoteSource(internals, objective), limits);
-  }
+  const { trialTimeout, ...limits } = parseOptimizeOptions(WHERE, options);
+  const { study, space, clock } = internals;
+  const run: TrialRun<P> = {
+    study,
+    space,
+    clock,
+    trialTimeout,
+    run: (fn, claimed, onEnded) => runTrial(study, clock, fn, internals.handle(claimed), onEnded, trialTimeout),
+  };
+  if (isTrialSource(objective)) return trialLoop(study, clock, objective.open(run), limits);
   if (typeof objective !== 'function') {
     throw new RxtrainError('INVALID_CONFIG', `${WHERE}: the objective must be a function of a trial (or remoteWorkers())`, { field: 'objective' });
   }
-  const { study, clock } = internals;
-  const source: TrialSource = {
+  const feed: TrialFeed = {
     next(onEnded) {
       const handle = internals.ask();
-      return { number: handle.trial.number, params: handle.trial.params, events: runTrial(study, clock, objective, handle, onEnded, limits.trialTimeout) };
+      return { number: handle.trial.number, params: handle.trial.params, events: runTrial(study, clock, objective, handle, onEnded, trialTimeout) };
     },
     exhausted() {
       const { sampler } = study;
@@ -152,14 +128,14 @@ export function runOptimize<P extends Params>(
       return !trials.some((t) => t.state === 'waiting') && sampler.isExhausted(internals.space, trials);
     },
   };
-  return trialLoop(study, clock, source, limits);
+  return trialLoop(study, clock, feed, limits);
 }
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
-export function trialLoop(
+function trialLoop(
   study: Pick<Study, 'name' | 'direction' | 'best'> & { readonly metric?: string | undefined },
   clock: Clock,
-  source: TrialSource,
+  source: TrialFeed,
   limits: LoopLimits,
 ): Observable<StudyEvent> {
   const { maxTrials, timeout, concurrency } = limits;

@@ -3,34 +3,16 @@
  * complete. (Split from optimize.ts, which schedules trials.)
  */
 import { Observable, isObservable, timer, type Subscription } from 'rxjs';
-import { RxtrainError, describe } from '../errors.js';
+import { RxtrainError, describe, errorMessage } from '../errors.js';
 import type { Metrics } from '../events.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { Study } from './study.js';
-import type { StudyEvent } from './study-events.js';
+import { endEvent, type StudyEvent } from './study-events.js';
 import type { TrialHandle } from './trial.js';
-import type { Objective, ObjectiveResult, OnEnded } from './optimize.js';
+import type { Objective, ObjectiveResult } from './optimize.js';
+import type { OnEnded } from './trial-source.js';
 import type { Clock } from '../clock.js';
 import { configErrorCode, type StoredFailure } from './failure-policy.js';
-import { errorMessage } from './study.js';
-
-/** The event that says how a finished trial ended. */
-export function endEvent(record: FrozenTrial, durationMs: number): StudyEvent {
-  if (record.state === 'completed') {
-    return { type: 'trialCompleted', trial: record.number, value: record.value!, params: record.params, durationMs };
-  }
-  if (record.state === 'pruned') {
-    const last = record.intermediate[record.intermediate.length - 1];
-    return {
-      type: 'trialPruned',
-      trial: record.number,
-      ...(last ? { step: last[0] } : {}),
-      ...(record.value !== undefined ? { value: record.value } : {}),
-      durationMs,
-    };
-  }
-  return { type: 'trialFailed', trial: record.number, error: record.error ?? 'failed', durationMs };
-}
 
 /**
  * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in

@@ -1,9 +1,10 @@
 /**
  * What `study.optimize()` emits: plain data, one discriminated union, so events can be logged, sent to
  * the monitor or stored as they are. Every event but `studyCompleted` names its trial by number.
+ * {@link endEvent} makes a finished trial's last event from its record, wherever the trial ran.
  */
 import type { Metrics } from '../events.js';
-import type { Direction, Params } from '../search/types.js';
+import type { Direction, FrozenTrial, Params } from '../search/types.js';
 
 /** A trial got its parameters and its objective was started. */
 export interface TrialStarted {
@@ -103,6 +104,27 @@ export interface StudyCompleted {
 }
 
 export type StudyEvent = TrialStarted | TrialEpochEnd | TrialLrChange | TrialPruned | TrialCompleted | TrialFailed | NewBest | StudyCompleted;
+
+/**
+ * The event that says how a finished trial ended, from its record: the one place that builds it, for
+ * trials run here, followed in another process, or replayed from the storage.
+ */
+export function endEvent(record: FrozenTrial, durationMs: number): TrialCompleted | TrialPruned | TrialFailed {
+  if (record.state === 'completed') {
+    return { type: 'trialCompleted', trial: record.number, value: record.value!, params: record.params, durationMs };
+  }
+  if (record.state === 'pruned') {
+    const last = record.intermediate[record.intermediate.length - 1];
+    return {
+      type: 'trialPruned',
+      trial: record.number,
+      ...(last ? { step: last[0] } : {}),
+      ...(record.value !== undefined ? { value: record.value } : {}),
+      durationMs,
+    };
+  }
+  return { type: 'trialFailed', trial: record.number, error: record.error ?? 'failed', durationMs };
+}
 
 /**
  * The event `prune(trial)` emits, right before it completes the trial's stream, when the pruner stops

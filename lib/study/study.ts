@@ -6,7 +6,7 @@
  * lives in its storage, so a study reopened by name (after a crash, in another process) carries on.
  */
 import type { Observable } from 'rxjs';
-import { RxtrainError, configError, describe } from '../errors.js';
+import { RxtrainError, configError, errorMessage } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { hashSeed } from '../random.js';
@@ -17,7 +17,7 @@ import { finiteNumber, knownFields, nonEmptyString, oneOf, requireObject } from 
 import { makeTrial, type Trial, type TrialHandle } from './trial.js';
 import { runOptimize, type Objective, type OptimizeOptions } from './optimize.js';
 import type { StudyEvent } from './study-events.js';
-import type { RemoteWorkers } from '../distributed/remote-source.js';
+import type { TrialSource } from './trial-source.js';
 
 /** The parameter type a space yields: inferred from `rxtrain`'s `SearchSpace<P>`, else {@link Params}. */
 export type ParamsOf<S> = S extends { validate(params: unknown): params is infer P extends Params } ? P : Params;
@@ -69,10 +69,11 @@ export interface Study<P extends Params = Params> {
   /** The completed trial with the best value (the lowest number among equals), if any. */
   best(): FrozenTrial | undefined;
   /**
-   * Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. With
-   * `remoteWorkers()`, worker processes run them and this call queues and follows them.
+   * Run the objective on new trials; see {@link OptimizeOptions} and {@link StudyEvent}. Given a
+   * {@link TrialSource} instead (`remoteWorkers()`: worker processes run the trials, this call queues and
+   * follows them), the trials come from the source.
    */
-  optimize(objective: Objective<P> | RemoteWorkers, options?: OptimizeOptions): Observable<StudyEvent>;
+  optimize(objective: Objective<P> | TrialSource<P>, options?: OptimizeOptions): Observable<StudyEvent>;
 }
 
 const WHERE = 'study()';
@@ -81,12 +82,6 @@ const FIELDS = ['name', 'direction', 'metric', 'storage', 'space', 'sampler', 'p
 function requireMethods(field: string, value: unknown, methods: readonly string[], what: string): void {
   const ok = value !== null && typeof value === 'object' && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
   if (!ok) throw configError(WHERE, field, `must be ${what} (with ${methods.map((m) => `${m}()`).join(', ')})`, value);
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (error === undefined) return 'failed';
-  return typeof error === 'string' ? error : describe(error);
 }
 
 /**
@@ -187,8 +182,8 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
       return best;
     },
 
-    optimize(objective: Objective<P> | RemoteWorkers, options?: OptimizeOptions): Observable<StudyEvent> {
-      return runOptimize<P>({ study: self, space, clock, ask: askHandle }, objective, options);
+    optimize(objective: Objective<P> | TrialSource<P>, options?: OptimizeOptions): Observable<StudyEvent> {
+      return runOptimize<P>({ study: self, space, clock, ask: askHandle, handle: (claimed) => makeTrial<P>(ctx, claimed) }, objective, options);
     },
   };
 

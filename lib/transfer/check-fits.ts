@@ -8,8 +8,6 @@ import { configError } from '../errors.js';
 import type { ArrayDataset } from '../data/types.js';
 import { checkModelData } from '../check-model-data.js';
 
-export { modelSignature, classCount } from '../check-model-data.js';
-
 /**
  * Throw unless `data` fits `model` as class targets: the same sample shape, and labels within the
  * model's classes (what `train()` with a cross-entropy loss checks when it is called).

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { lastValueFrom, map, mergeMap, from, toArray } from 'rxjs';
 import { evolve } from '../../lib/evolve/evolve.js';
 import { workerPool } from '../../lib/parallel/worker-pool.js';
-import { workerObjective } from '../../lib/parallel/worker-objective.js';
+import { workerObjective } from '../../lib/distributed/worker-objective.js';
 import { space, logUniform, int } from '../../lib/search/space.js';
 import type { MemberEvent } from '../../lib/evolve/types.js';
 

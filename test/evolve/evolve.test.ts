@@ -210,3 +210,19 @@ t.test('config errors name the field', async (t) => {
   t.throws(() => evolve(sphere, obj, { populationSize: 4, generations: 2, popSize: 3 } as never), /'popSize' is not a known option/);
   t.throws(() => evolve({} as never, obj, { populationSize: 4, generations: 2 }), /'space' must be a search space/);
 });
+
+t.test("a member replayed from the storage ends with the same event as when it ran (the study's endEvent)", async (t) => {
+  const pruner: Pruner = { name: 'below-8', shouldPrune: (trial) => (trial.intermediate.at(-1)?.[1] ?? Infinity) < 8 };
+  const s = study({ name: 'replayed', direction: 'minimize', metric: 'loss', space: sphere, sampler: randomSampler({ seed: 0 }), pruner });
+  const objective = (trial: Trial) =>
+    from([0, 1, 2].map((epoch) => ({ type: 'epochEnd' as const, epoch, metrics: { loss: sphereValue(trial.params) + 2 - epoch } }))).pipe(prune(trial));
+  const config = { populationSize: 6, generations: 2, seed: 2, study: s };
+  const ends = async (pops: Population<Params>[]) =>
+    (await collect(pops)).flatMap((g) => g.members.map((m) => ({ ...m.end, durationMs: 0 })));
+  const ran = await ends(await lastValueFrom(evolve(sphere, objective, config).pipe(toArray())));
+  const runs = s.trials().length;
+  const replayed = await ends(await lastValueFrom(evolve(sphere, () => { throw new Error('nothing should run again'); }, config).pipe(toArray())));
+  t.equal(s.trials().length, runs, 'every member came from the storage');
+  t.ok(ran.some((e) => e.type === 'trialPruned' && e.step !== undefined), 'live pruned members name their last step');
+  t.same(replayed, ran, 'replayed ends equal the live ones (pruned ones with their step)');
+});

@@ -2,7 +2,7 @@ import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, tap, timeout, toArray, type Observable } from 'rxjs';
 import { workerPool } from '../../lib/parallel/worker-pool.js';
-import { workerObjective } from '../../lib/parallel/worker-objective.js';
+import { workerObjective } from '../../lib/distributed/worker-objective.js';
 import { study } from '../../lib/study/study.js';
 import { space, logUniform } from '../../lib/search/space.js';
 import { randomSampler } from '../../lib/search/samplers/random-sampler.js';

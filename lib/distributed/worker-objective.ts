@@ -5,11 +5,10 @@
  */
 import { identity, type Observable } from 'rxjs';
 import type { Params } from '../search/types.js';
-import type { Objective } from '../study/optimize.js';
-import { prune } from '../../operators/prune.js';
+import { trialPruning, type Objective } from '../study/index.js';
 import { configError } from '../errors.js';
 import { booleanField, knownFields, nonEmptyString, requireObject } from '../validate.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { WorkerPool } from '../parallel/worker-pool.js';
 
 /** What the worker's function receives for a trial. */
 export interface WorkerTrialInput<P extends Params = Params> {
@@ -57,6 +56,6 @@ export function workerObjective<P extends Params = Params>(pool: WorkerPool, con
   return (trial) => {
     const input: WorkerTrialInput<P> = { params: trial.params, number: trial.number, seed: trial.seed, study: trial.study };
     const events = pool.run<{ readonly type: string }>({ module, export: exportName, input });
-    return (pruning ? events.pipe(prune(trial)) : events.pipe(identity)) as Observable<{ readonly type: string }>;
+    return (pruning ? events.pipe(trialPruning(trial)) : events.pipe(identity)) as Observable<{ readonly type: string }>;
   };
 }
