@@ -274,9 +274,12 @@ function trialLoop(
             .pipe(take(1))
             .subscribe((why) => {
               waiting = undefined;
-              if (why === 'idle') finish('idle');
+              if (why === 'idle' && running.size === 0) finish('idle');
               else fill();
             });
+          // News sent between our last look and this subscription reached nobody (a trial queued by a
+          // driver while this worker was recording its previous one): look once more, now listening.
+          if (waiting !== undefined) fill();
         }
         return;
       }

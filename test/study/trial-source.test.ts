@@ -5,7 +5,7 @@
  * `runWorker` are built on this alone; these tests use it directly, with nothing from lib/distributed.
  */
 import t from 'tap';
-import { lastValueFrom, toArray } from 'rxjs';
+import { Subject, lastValueFrom, toArray } from 'rxjs';
 import { study, endEvent, isTrialSource, type StudyEvent, type TrialRun, type TrialSource } from '../../lib/study/index.js';
 import { configError } from '../../lib/errors.js';
 import { manualClock } from '../../lib/clock.js';
@@ -63,4 +63,34 @@ t.test('a source may refuse an optimize call when it is opened; trialTimeout rea
   const events = await lastValueFrom(s.optimize(refusing).pipe(toArray()));
   t.match(events, [{ type: 'studyCompleted', reason: 'exhausted', completed: 0 }]);
   t.throws(() => s.optimize(42 as never), { code: 'INVALID_CONFIG', message: /the objective must be a function of a trial/ });
+});
+
+t.test('a trial queued while the loop was not yet listening is not missed (no lost wake-up)', async (t) => {
+  const s = study({ ...base(), clock: undefined });
+  const wake = new Subject<void>();
+  let looks = 0;
+  const source: TrialSource = {
+    open(run) {
+      return {
+        next(onEnded) {
+          looks++;
+          // The first look finds nothing; a driver queues a trial right after, and its news goes out
+          // before the loop listens to `wake` (so nobody hears it).
+          if (looks === 1) {
+            s.enqueue({ x: 2 });
+            wake.next();
+            return undefined;
+          }
+          const claimed = run.study.storage.claimWaitingTrial(run.study.name, run.clock.now());
+          if (claimed === undefined) return undefined;
+          return { number: claimed.number, params: claimed.params, events: run.run((trial) => (trial.params.x as number) ** 2, claimed, onEnded) };
+        },
+        exhausted: () => false,
+        wake,
+        idleMs: 50,
+      };
+    },
+  };
+  const events = await lastValueFrom(s.optimize(source).pipe(toArray()));
+  t.match(events.at(-1), { type: 'studyCompleted', reason: 'idle', completed: 1 }, 'the queued trial ran before the loop idled out');
 });
