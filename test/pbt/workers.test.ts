@@ -61,7 +61,8 @@ t.test('members in 2 workers: the same events and result as in this thread; copi
   t.equal(b.ends.length, 12, 'an epochEnd per member and epoch');
   t.same(b.ends, a.ends, 'same metrics, member by member');
   t.same(b.rest, a.rest, 'same ready, exploit, explore and completed events');
-  t.same(inWorkers.map((e) => e.type).filter((x) => x !== 'epochEnd'), ['pbtStarted', 'ready', 'exploit', 'explore', 'exploit', 'explore', 'ready', 'exploit', 'explore', 'exploit', 'explore', 'ready', 'pbtCompleted'], 'event structure');
+  // Each ready time's top member beat the earlier ones in this seeded run: a newBest follows each ready.
+  t.same(inWorkers.map((e) => e.type).filter((x) => x !== 'epochEnd'), ['pbtStarted', 'ready', 'newBest', 'exploit', 'explore', 'exploit', 'explore', 'ready', 'newBest', 'exploit', 'explore', 'exploit', 'explore', 'ready', 'newBest', 'pbtCompleted'], 'event structure');
 
   const exploits = inWorkers.filter((e) => e.type === 'exploit');
   t.equal(exploits.length, 4, 'two copies at each of the two ready times before the end');
