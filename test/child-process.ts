@@ -17,13 +17,15 @@ export interface Child {
 export interface ChildOptions {
   /** Node's own arguments, before the script. Default `['--import=tsx']`. */
   readonly nodeArgs?: readonly string[];
+  /** Added to the environment the child inherits. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Sees each stdout line as it arrives, before any wait is checked. */
   readonly onLine?: (line: string) => void;
 }
 
 /** Start `node [nodeArgs] script ...args` with piped stdio. */
 export function startChild(script: string, args: readonly string[], options: ChildOptions = {}): Child {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--import=tsx']), script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--import=tsx']), script, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const lines: string[] = [];
   const stderr: string[] = [];
   const checks: Array<{ ok: () => boolean; resolve: () => void }> = [];

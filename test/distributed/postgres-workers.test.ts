@@ -26,8 +26,8 @@ import { startWorker as spawnWorker, type WorkerProcess } from './worker-process
 const objectiveModule = fileURLToPath(new URL('./fixtures/quadratic-trial.ts', import.meta.url));
 const sp = space({ x: int(0, 9), y: int(0, 5) });
 
-const startWorker = (schema: string, name: string): WorkerProcess =>
-  spawnWorker(['--storage', PG_URL, '--schema', schema, '--study', name, '--objective', objectiveModule, '--idle-exit', '3', '--heartbeat-ms', '200', '--stale-after-ms', '1500']);
+const startWorker = (schema: string, name: string, env?: Readonly<Record<string, string>>): WorkerProcess =>
+  spawnWorker(['--storage', PG_URL, '--schema', schema, '--study', name, '--objective', objectiveModule, '--idle-exit', '3', '--heartbeat-ms', '200', '--stale-after-ms', '1500'], env);
 
 t.test('3 workers, 60 trials, one worker killed mid-trial', { skip: pgSkip }, async (t) => {
   t.teardown(dropSchemas);
@@ -36,7 +36,8 @@ t.test('3 workers, 60 trials, one worker killed mid-trial', { skip: pgSkip }, as
   t.teardown(() => storage.close());
   const name = 'grid';
   const s = study({ name, direction: 'minimize', metric: 'val_loss', storage, space: sp, sampler: gridSampler() });
-  const workers = [0, 1, 2].map(() => startWorker(schema, name));
+  // Worker 0's third trial never ends: it is killed there (a 240 ms trial could end before the kill).
+  const workers = [0, 1, 2].map((i) => startWorker(schema, name, i === 0 ? { RXTRAIN_TEST_HANG_AT: '3' } : undefined));
   t.teardown(() => workers.forEach((w) => w.child.kill('SIGKILL')));
 
   const run = lastValueFrom(s.optimize(remoteWorkers(), { concurrency: 6 }).pipe(toArray()));
