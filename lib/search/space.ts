@@ -22,9 +22,6 @@ import type { Random } from '../random.js';
 import { contains, isMultiple, sampleDistribution } from './distribution.js';
 import type { Condition, Distribution, ParamSpec, ParamValue, Params, SearchSpaceLike } from './types.js';
 
-// For lib/pbt/explore.ts, which imports them from here (its rebuild is another change); new code imports ./distribution.js.
-export { sampleDistribution, snap } from './distribution.js';
-
 declare const valueType: unique symbol;
 
 /** An unconditional parameter whose values have type `T`. Made by the builders below. */
