@@ -96,8 +96,11 @@ export type { MonitorStats } from './monitor/hub.js';
 export { connectMonitor } from './monitor/connect-monitor.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
+export { storageDashboard } from './monitor/storage-dashboard.js';
+export type { StorageDashboard, StorageDashboardConfig } from './monitor/storage-dashboard.js';
+export type { StudySummary } from './monitor/study-summary.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
-export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
 export type { RunObjective } from './monitor/objective.js';
 
 // Worker threads: one tfjs per thread, tasks (trials) in parallel

@@ -26,6 +26,10 @@ const files: Record<string, string> = {
   '/svg.js': 'svg.js',
   '/run-views.js': 'run-views.js',
   '/style.css': 'style.css',
+  '/studies': 'studies.html',
+  '/studies.html': 'studies.html',
+  '/studies.js': 'studies.js',
+  '/studies-model.js': 'studies-model.js',
 };
 
 const types: Record<string, string> = {

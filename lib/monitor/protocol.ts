@@ -120,6 +120,17 @@ export const COMMAND_TYPES: readonly CommandType[] = ['stop', 'pause', 'resume',
 
 export type ClientMessage = { readonly type: 'auth'; readonly token: string } | MonitorCommand;
 
+/**
+ * A dashboard served from a study's storage (`rxtrain dashboard`): its events are the stored trials,
+ * read from the storage as other processes write them; nothing there can be controlled.
+ */
+export interface MonitorSource {
+  readonly kind: 'storage';
+  /** The storage's kind (`sqlite`, `postgres`). */
+  readonly storage: string;
+  readonly study: string;
+}
+
 export type ServerMessage =
   | {
       readonly type: 'hello';
@@ -132,6 +143,8 @@ export type ServerMessage =
       readonly controlAvailable: boolean;
       /** How many history records follow (before live ones). */
       readonly history: number;
+      /** Where the events come from, when not from a program's `monitorTap` (see {@link MonitorSource}). */
+      readonly source?: MonitorSource;
     }
   | { readonly type: 'events'; readonly records: readonly MonitorRecord[] }
   | { readonly type: 'ack'; readonly command: MonitorCommand }

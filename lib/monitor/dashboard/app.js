@@ -7,6 +7,8 @@ import { createRunViews } from './run-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
+// A storage dashboard (`rxtrain dashboard`) serves several studies: the page's ?study= picks one.
+const study = page.searchParams.get('study');
 const $ = (id) => document.getElementById(id);
 
 const m = createModel({ onMetrics: () => refreshMetricSelect() });
@@ -18,6 +20,8 @@ const m = createModel({ onMetrics: () => refreshMetricSelect() });
 // be reached.
 const MAX_RETRIES = Math.max(0, Number(page.searchParams.get('retries') ?? 8)) || 0;
 let ws = null, instance = null, lastSeq = 0, failures = 0, control = false, finished = false;
+/** Where the events come from: a storage (hello.source) or, absent, the program that started the monitor. */
+let source = null;
 
 function setStatus(text, cls) { const el = $('status'); el.textContent = text; el.className = `status ${cls}`; }
 
@@ -25,6 +29,7 @@ function connect() {
   const u = new URL('/events', location.href);
   u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   if (token) u.searchParams.set('token', token);
+  if (study) u.searchParams.set('study', study);
   if (instance) { u.searchParams.set('instance', instance); u.searchParams.set('since', String(lastSeq)); }
   setStatus('connecting…', 'connecting');
   const sock = new WebSocket(u);
@@ -36,8 +41,10 @@ function connect() {
       if (msg.instance !== instance) { lastSeq = 0; }
       instance = msg.instance;
       control = msg.control;
+      source = msg.source ?? null;
       $('controls').hidden = !control;
-      setStatus(control ? 'live · control' : 'live · read-only', 'open');
+      if (source) showSource(source);
+      setStatus(source ? `live · following ${source.storage} storage · read-only` : control ? 'live · control' : 'live · read-only', 'open');
       m.version++;
     } else if (msg.type === 'events') {
       for (const r of msg.records) { if (r.seq > lastSeq) { lastSeq = r.seq; m.apply(r); } }
@@ -53,6 +60,11 @@ function connect() {
     $('controls').hidden = true;
     m.version++;
     const runs = new Set([...m.series.values()].map((s) => s.run));
+    if (finished && source) {
+      // The study goes on in its storage; only this dashboard ended.
+      setStatus(`the dashboard was stopped (rxtrain dashboard ended): ${results()}`, 'finished');
+      return;
+    }
     if (finished || (runs.size > 0 && [...runs].every((r) => m.ended.has(r)))) {
       setStatus(`finished${finished ? '' : ` (connection closed, ${ev.code})`}: ${results()}`, 'finished');
       return;
@@ -67,6 +79,15 @@ function connect() {
   };
 }
 
+/** A storage dashboard: the study's name in the title, and a way to the study list. */
+function showSource(src) {
+  document.title = `${src.study} · rxtrain dashboard`;
+  $('title').textContent = `rxtrain · ${src.study}`;
+  const a = $('studies-link');
+  a.hidden = false;
+  a.href = token ? `/studies?token=${encodeURIComponent(token)}` : '/studies';
+}
+
 /** Each run's end and best, for the status line once the monitor finished. */
 function results() {
   const runs = [...new Set([...m.series.values()].map((s) => s.run))];
@@ -75,7 +96,7 @@ function results() {
     const best = key && m.series.get(key);
     const o = objectiveOf(run);
     const value = best ? valueOf(best, o) : undefined;
-    return `${run} ${m.ended.get(run) || 'ended'}${best ? `, best ${best.member !== undefined ? `member ${best.member}` : `#${best.trial}`} ${fmt(value)} ${o.metric}` : ''}`;
+    return `${run} ${m.ended.get(run) || (source ? 'in storage' : 'ended')}${best ? `, best ${best.member !== undefined ? `member ${best.member}` : `#${best.trial}`} ${fmt(value)} ${o.metric}` : ''}`;
   }).join(' · ') || 'no runs';
 }
 
