@@ -5,7 +5,7 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
 import { startChild } from '../child-process.js';
 import { dashboardCommand } from '../../lib/monitor/dashboard-command.js';
 
@@ -45,15 +45,7 @@ t.test('the dashboard of a SQLite file: its studies, a finished one, a live one'
   t.match(await page.textContent('tr.best td:first-child'), /finished #2 ★/, 'the best trial is starred');
   t.equal(await page.locator('#trials button').count(), 0, 'no stop or lr buttons');
   t.match(await page.textContent('tr[data-key="finished#4"]'), /completed\s*4\s*loss ↓\s*4\.2000\s*4\.2000\s*x=4/, 'state, last epoch, value, parameters');
-  const inked = await page.evaluate((): number => {
-    let n = 0;
-    for (const id of ['layer-static', 'layer-live']) {
-      const c = document.getElementById(id);
-      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-    }
-    return n;
-  });
+  const inked = await inkedPixels(page, ['layer-static', 'layer-live']);
   t.ok(inked > 1500, `the curves are drawn (${inked} pixels)`);
   await page.screenshot({ path: screenshotPath('dashboard-storage.png') });
 

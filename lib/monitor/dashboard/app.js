@@ -255,7 +255,9 @@ function updateRow(tr, s) {
   if (c.metric.title !== o.direction) c.metric.title = `${o.direction === 'maximize' ? 'higher' : 'lower'} is better${o.declared ? '' : ' (by its name: the run declared no objective)'}`;
   setText(c.objective, fmt(valueOf(s, o)));
   setText(c.best, fmt(bestOf(s, o)));
-  setText(c.params, s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : ''));
+  const paramsText = s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : '');
+  setText(c.params, paramsText);
+  if (c.params.title !== paramsText) c.params.title = paramsText;
   // Commands address runs and study trials; a PBT member is neither.
   const wantButtons = control && ws !== null && s.state === 'running' && s.member === undefined;
   const hasButtons = c.actions.childElementCount > 0;
