@@ -26,6 +26,7 @@ const files: Record<string, string> = {
   '/svg.js': 'svg.js',
   '/run-views.js': 'run-views.js',
   '/style.css': 'style.css',
+  '/table-filter.js': 'table-filter.js',
   '/studies': 'studies.html',
   '/studies.html': 'studies.html',
   '/studies.js': 'studies.js',

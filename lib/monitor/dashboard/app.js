@@ -4,6 +4,7 @@ import { color, createChart } from './chart.js';
 import { drawParallel } from './parallel.js';
 import { createModel, metricDirection, TERMINAL } from './model.js';
 import { createRunViews } from './run-views.js';
+import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
@@ -230,6 +231,10 @@ function makeRow(s) {
   return tr;
 }
 
+const rowName = (s) => (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`);
+// A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
+const shownState = (s) => (s.stopRequested && s.state === 'completed' ? 'stopped' : s.state);
+
 function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
 
 function updateRow(tr, s) {
@@ -237,9 +242,8 @@ function updateRow(tr, s) {
   tr.classList.toggle('selected', s.key === selectedKey);
   const best = m.isBest(s);
   tr.classList.toggle('best', best);
-  setText(c.name, (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (best ? ' ★' : ''));
-  // A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
-  const shown = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state;
+  setText(c.name, rowName(s) + (best ? ' ★' : ''));
+  const shown = shownState(s);
   // Paused only where the monitor acknowledged a hold; a pause asked for that has not held a running
   // row (it trains on until its next hold point, if it has one) is said as such.
   const held = (m.held.get(s.key) || 0) > 0 || (s.trial === undefined && s.member === undefined && (m.held.get(s.run) || 0) > 0);
@@ -277,6 +281,13 @@ function renderTable() {
   let rows = [...m.series.values()].filter((s) => s.metrics.size || s.params || s.trial !== undefined || s.state !== 'running');
   const total = rows.length;
   if (onlyRunning) rows = rows.filter((s) => s.state === 'running');
+  const filter = parseFilter($('table-filter').value);
+  const box = $('table-filter');
+  box.classList.toggle('bad', filter.problems.length > 0);
+  if (box.dataset.help === undefined) box.dataset.help = box.title;
+  box.title = filter.problems.length ? filter.problems.join('; ') : box.dataset.help;
+  if (!isEmptyFilter(filter)) rows = rows.filter((s) => rowMatches({ text: `${rowName(s)} ${fmtParams(s.params)}`, state: shownState(s), params: s.params, value: valueOf(s), epoch: s.epoch }, filter));
+  const matched = rows.length;
   rows.sort((a, b) => {
     if (sortKey === 'objective' || sortKey === 'best') return compareByObjective(a, b);
     const x = sortValue(a), y = sortValue(b);
@@ -287,7 +298,7 @@ function renderTable() {
     return sortDesc ? -c : c;
   });
   const shown = rows.slice(0, MAX_ROWS);
-  $('table-info').textContent = `${shown.length} of ${total} runs/trials${total > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
+  $('table-info').textContent = `${shown.length} of ${total} runs/trials${matched < total ? ` (${matched} pass the filter)` : ''}${matched > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
   // Rows are kept per key and updated in place (a button under the pointer must not be replaced
   // between mousedown and mouseup); the order is touched only when it changed.
   const body = $('trials').tBodies[0];
@@ -365,6 +376,7 @@ function frame(now) {
 $('metric').addEventListener('change', (e) => { selectedMetric = e.target.value; metricChosen = true; m.version++; });
 $('logy').addEventListener('change', () => m.version++);
 $('only-running').addEventListener('change', () => { tableVersion = -1; m.version++; });
+$('table-filter').addEventListener('input', () => { tableVersion = -1; lastTable = 0; m.version++; });
 $('pause-all').addEventListener('click', () => send({ type: 'pause' }));
 $('resume-all').addEventListener('click', () => send({ type: 'resume' }));
 document.querySelector('#trials thead').addEventListener('click', (e) => {
