@@ -12,7 +12,10 @@ import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { RxtrainError } from '../../lib/errors.js';
 import type { MonitorRecord, ServerMessage } from '../../lib/monitor/protocol.js';
 import type { StudySummary } from '../../lib/monitor/study-summary.js';
+import pg from 'pg';
 import { PG_URL, dropSchemas, freshSchema, pgSkip } from '../storage/postgres-helpers.js';
+import { postgresStorage } from '../../lib/storage/postgres/postgres-storage.js';
+import { storageDashboard } from '../../lib/monitor/storage-dashboard.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/stored-study-process.ts', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/rxtrain.ts', import.meta.url));
@@ -104,6 +107,46 @@ t.test('SQLite: a study another process is running, followed live', async (t) =>
 t.test('PostgreSQL: a study another process is running, followed live (LISTEN/NOTIFY)', { skip: pgSkip }, async (t) => {
   t.teardown(dropSchemas);
   await followLive(t, PG_URL, freshSchema());
+});
+
+t.test("PostgreSQL: the dashboard's connections cut mid-study: it listens again and goes on following", { skip: pgSkip }, async (t) => {
+  t.teardown(dropSchemas);
+  const schema = freshSchema();
+  const p = studyProcess(t, PG_URL, 'cut', 1, 3, 'wait', schema);
+  await p.waitFor(/^waiting 0 0$/);
+  // Notifications only: the timer that would read anyway comes every 20 × 10 s, after this test's wait.
+  const storage = postgresStorage(PG_URL, { schema, heartbeatMs: 200 });
+  t.teardown(() => storage.close());
+  const errors: unknown[] = [];
+  const d = await storageDashboard({ storage, study: 'cut', pollMs: 10_000, onError: (_s, err) => errors.push(err) });
+  t.teardown(() => d.close());
+  const c = await rawClient(wsOf(d.studyUrl('cut')));
+  t.teardown(() => c.ws.close());
+  p.send('go');
+  await seen(c, 'epochEnd', 0, 0);
+  // As a server restart or a network cut would: end every session of this process (the study's own
+  // process keeps its connections).
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  t.teardown(() => admin.end());
+  const ours = [`rxtrain %:${process.pid}:%`];
+  const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1', ours);
+  t.ok((rowCount ?? 0) >= 2, `the dashboard's ${rowCount} connections were cut`);
+  // What changes before it listens again is not notified (the timer makes up for it): wait until it does.
+  let listening = false;
+  for (const end = Date.now() + 60_000; !listening && Date.now() < end; ) {
+    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1 AND query LIKE 'LISTEN%'", ours);
+    listening = rows[0]!.n > 0;
+  }
+  t.ok(listening, 'it listens again (within one heartbeat)');
+  p.send('go');
+  await c.until((m) => m.type === 'events' && has(c.records, 'epochEnd', 0, 1), 60_000).catch((err: Error) => {
+    throw new Error(`${err.message.slice(0, 100)}; read errors: ${errors.map((e) => (e as Error).message).join(' | ')}`);
+  });
+  p.send('go');
+  await seen(c, 'trialCompleted', 0);
+  t.pass('it followed the study on after the cut');
+  t.same(c.records.filter((r) => r.event.type === 'epochEnd').map((r) => r.event.epoch), [0, 1, 2], 'each epoch once');
 });
 
 t.test('several studies: / lists them, ?study= picks one, a study created later is listed', async (t) => {
