@@ -27,6 +27,7 @@ const files: Record<string, string> = {
   '/run-views.js': 'run-views.js',
   '/style.css': 'style.css',
   '/table-filter.js': 'table-filter.js',
+  '/detail-view.js': 'detail-view.js',
   '/studies': 'studies.html',
   '/studies.html': 'studies.html',
   '/studies.js': 'studies.js',

@@ -4,7 +4,8 @@
  * from a storage. Each call of `update` takes the study's trials as they are now and returns only
  * what changed since the last call: a trial seen for the first time (or its parameters set) gives
  * `trialStarted`, each new step an `epochEnd`, its end `trialCompleted` / `trialPruned` /
- * `trialFailed` (lib/study's `endEvent`), and a completed trial that beats the best so far `newBest`.
+ * `trialFailed` (lib/study's `endEvent`), and a completed trial that beats the best so far `newBest`;
+ * its attributes, when it has some, `trialAttrs` (again whenever they change).
  * An `evolve()` study's members (`attrs.evolve`) also give each generation's `generationStarted`,
  * again whenever a generation gains a member, for the population view.
  *
@@ -16,8 +17,15 @@ import type { StudyRecord } from '../storage/storage.js';
 import { endEvent, type NewBest, type StudyEvent, type TrialStarted } from '../study/index.js';
 import type { GenerationMember, GenerationStarted } from './protocol.js';
 
+/** A stored trial's attributes (`attrs`), when it has some, and again when they change: for the dashboard's detail panel. */
+export interface TrialAttrs {
+  readonly type: 'trialAttrs';
+  readonly trial: number;
+  readonly attrs: Readonly<Record<string, unknown>>;
+}
+
 /** The events of a stored study. */
-export type StoredStudyEvent = StudyEvent | GenerationStarted;
+export type StoredStudyEvent = StudyEvent | GenerationStarted | TrialAttrs;
 
 /** The metrics each step of a trial reported, by step (storages that keep them; else none). */
 export type StepMetrics = (trial: number) => ReadonlyMap<number, Readonly<Record<string, number>>>;
@@ -27,6 +35,8 @@ interface Seen {
   started: boolean | undefined;
   steps: number;
   ended: boolean;
+  /** The attributes last sent, as JSON. */
+  attrs: string;
 }
 
 interface EvolveAttrs {
@@ -59,8 +69,14 @@ export function storedStudyEvents(study: StudyRecord): { update(trials: readonly
       for (const t of trials) {
         if (t === undefined || t.state === 'waiting') continue;
         let s = seen.get(t.number);
-        if (!s) seen.set(t.number, (s = { started: undefined, steps: 0, ended: false }));
-        if (s.ended) continue;
+        if (!s) seen.set(t.number, (s = { started: undefined, steps: 0, ended: false, attrs: '{}' }));
+        const attrs = JSON.stringify(t.attrs ?? {});
+        if (s.ended) {
+          // Attributes may be set on a finished trial (a retry's link to it, an annotation).
+          if (attrs !== s.attrs) out.push({ type: 'trialAttrs', trial: t.number, attrs: t.attrs ?? {} });
+          s.attrs = attrs;
+          continue;
+        }
         const generation = evolveMember(t, generations);
         if (generation) out.push({ type: 'generationStarted', generation: generation.generation, members: generation.members, ...objective });
         if (s.started === undefined || (s.started === false && hasParams(t.params))) {
@@ -68,6 +84,8 @@ export function storedStudyEvents(study: StudyRecord): { update(trials: readonly
           out.push(started);
           s.started = hasParams(t.params);
         }
+        if (attrs !== s.attrs) out.push({ type: 'trialAttrs', trial: t.number, attrs: t.attrs ?? {} });
+        s.attrs = attrs;
         if (t.intermediate.length > s.steps) {
           const metrics = stepMetrics?.(t.number);
           for (const [step, value] of t.intermediate.slice(s.steps)) {

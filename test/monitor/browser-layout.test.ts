@@ -1,8 +1,9 @@
 // The dashboard at ordinary window sizes (issue 17, Layout), in real Chromium: at 1280×800 and 1440×900,
 // with every tab shown (a study with long parameters, an evolve run, a PBT run), the control buttons,
-// the pause banner and a run selector, no tab, button, label, legend key, banner or column header is
+// the pause banner, a run selector and a row's detail panel, no tab, button, label, legend key, banner or column header is
 // cut off by its container or the window, nor wrapped inside itself. Skipped without Chromium.
-// Saves docs/img/dashboard-1280x800.png and docs/img/dashboard-1440x900.png (RXTRAIN_SCREENSHOTS=1).
+// Saves docs/img/dashboard-1280x800.png, dashboard-1440x900.png and dashboard-detail-1440x900.png
+// (RXTRAIN_SCREENSHOTS=1).
 import t from 'tap';
 import { lastValueFrom, toArray } from 'rxjs';
 import { evolve } from '../../lib/evolve/evolve.js';
@@ -22,7 +23,7 @@ declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit
  * other than visible), or whose text does not fit on one line of its own box.
  */
 function clipped(): string[] {
-  const selectors = ['header > *', '#controls button', '.chart-bar > *', '.chart-bar label', '.chart-bar select', '.tab', '#legend .key', '#paused-banner', '.table-bar > *', '#trials thead th', '#trials tbody tr:first-child td button'];
+  const selectors = ['header > *', '#controls button', '.chart-bar > *', '.chart-bar label', '.chart-bar select', '.tab', '#legend .key', '#paused-banner', '.table-bar > *', '#trials thead th', '#trials tbody tr:first-child td button', '#detail .detail-title > *'];
   // (No named functions in here: tsx would wrap them in a helper the page does not have.)
   const out: string[] = [];
   const seen = new Set<any>();
@@ -69,6 +70,9 @@ t.test('nothing clipped at 1280×800 and 1440×900', { skip: skipWithoutChromium
   await page.click('#pause-all');
   await page.waitForSelector('#paused-banner:not([hidden])', { timeout: 120_000 });
   await page.waitForSelector('#trials tbody button.stop', { timeout: 120_000 });
+  // A row's detail panel open under the table.
+  await page.click('tr[data-key="a-study-with-a-long-name#7"] td:first-child');
+  await page.waitForSelector('#detail:not([hidden]) .detail-title', { timeout: 120_000 });
 
   for (const [width, height] of [[1280, 800], [1440, 900]] as const) {
     await page.setViewportSize({ width, height });
@@ -82,8 +86,13 @@ t.test('nothing clipped at 1280×800 and 1440×900', { skip: skipWithoutChromium
       t.same(await page.evaluate(clipped), [], `${width}×${height}, ${tab}: nothing clipped`);
     }
     await page.evaluate(() => document.getElementById('tab-curves').click());
-    await page.waitForTimeout(250);
+    // The screenshot without the detail panel, then the panel open again for the next size.
+    await page.click('#detail button.close');
+    await page.waitForSelector('#detail[hidden]', { state: 'attached', timeout: 120_000 });
     await page.screenshot({ path: screenshotPath(`dashboard-${width}x${height}.png`) });
+    await page.click('tr[data-key="a-study-with-a-long-name#7"] td:first-child');
+    await page.waitForSelector('#detail:not([hidden]) .detail-title', { timeout: 120_000 });
+    if (width === 1440) await page.screenshot({ path: screenshotPath('dashboard-detail-1440x900.png') });
   }
   t.same(pageErrors, [], 'no errors on the page');
 });

@@ -52,5 +52,22 @@ t.test('sort, filter and search the trial table', { skip: skipWithoutChromium },
   t.match(full, /^lr=0\.512 units=160 optimizer=sgd dropout=0\.45 weightDecay=0\.00001 batchSize=64 schedule=cosine-with-warm-restarts$/, 'the whole text on hover');
   const box = await cell.boundingBox();
   t.ok(box !== null && box.height < 30, `parameters on one line (${box?.height} px high)`);
+
+  // The detail panel of a row: its parameters, result, attributes and every metric at every epoch.
+  monitor.publish('s', { type: 'trialAttrs', trial: 3, attrs: { worker: 'host-b:4242', evolve: { generation: 1 } } });
+  await page.click('tr[data-key="s#3"] td:first-child');
+  await page.waitForSelector('#detail:not([hidden]) .detail-title', { timeout: 120_000 });
+  const text = await page.textContent('#detail');
+  t.match(text, /s #3\s*failed/, 'its name and state');
+  t.match(text, /errorboom/, 'its error');
+  t.match(text, /duration1 ms/, 'its duration');
+  t.match(text, /optimizersgd/, 'its parameters');
+  t.match(text, /schedulecosine-with-warm-restarts/, 'in full');
+  await page.waitForFunction(() => /workerhost-b:4242/.test(document.querySelector('#detail')?.textContent ?? ''), undefined, { timeout: 120_000 });
+  t.match(await page.textContent('#detail'), /evolve\{"generation":1\}/, 'its attributes');
+  t.same(await page.evaluate(() => [...document.querySelectorAll('#detail table.epochs tbody tr')].map((r: any) => r.textContent)), ['00.575', '10.585', '20.595', '30.605'], 'every epoch of its metric');
+  await page.click('#detail button.close');
+  await page.waitForSelector('#detail[hidden]', { state: 'attached', timeout: 120_000 });
+  t.pass('closed by its ×');
   t.same(pageErrors, [], 'no errors on the page');
 });

@@ -31,6 +31,16 @@ t.test('a trial as it runs: started, each new step, its end; waiting trials are 
     { type: 'newBest', trial: 0, value: 1, params: { x: 1 }, direction: 'minimize', metric: 'loss' },
   ]);
   t.same(events.update([done]), [], 'a finished trial is not sent again');
+  t.same(events.update([{ ...done, attrs: { requeuedAs: 4 } }]), [{ type: 'trialAttrs', trial: 0, attrs: { requeuedAs: 4 } }], 'but attributes set on it later are');
+});
+
+t.test('attributes: sent with the trial, and when they change', async (t) => {
+  const events = storedStudyEvents(study);
+  const out = events.update([trial({ number: 0, params: { x: 1 }, attrs: { note: 'baseline' } })]);
+  t.same(out.map((e) => e.type), ['trialStarted', 'trialAttrs']);
+  t.match(out[1], { trial: 0, attrs: { note: 'baseline' } });
+  t.same(events.update([trial({ number: 0, params: { x: 1 }, attrs: { note: 'baseline' } })]), [], 'unchanged: not sent again');
+  t.same(events.update([trial({ number: 0, params: { x: 1 }, attrs: { note: 'baseline', worker: 'host-a' } })]), [{ type: 'trialAttrs', trial: 0, attrs: { note: 'baseline', worker: 'host-a' } }]);
 });
 
 t.test('a finished study replayed at once: pruned, failed, and newBest only on improvement, by direction', async (t) => {

@@ -5,6 +5,7 @@ import { drawParallel } from './parallel.js';
 import { createModel, metricDirection, TERMINAL } from './model.js';
 import { createRunViews } from './run-views.js';
 import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
+import { createDetailView } from './detail-view.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
@@ -313,6 +314,8 @@ function renderTable() {
   }
   const current = [...body.children];
   if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+  const sel = selectedKey === null ? undefined : m.series.get(selectedKey);
+  detail.draw(sel ?? null, sel && { name: rowName(sel), state: shownState(sel), objective: objectiveOf(sel.run), value: valueOf(sel), best: bestOf(sel) }, m.version);
   const counts = {};
   for (const s of m.series.values()) { const k = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state; counts[k] = (counts[k] || 0) + 1; }
   $('summary').textContent = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(' · ') + ` · ${m.recordsSeen} events`;
@@ -321,6 +324,9 @@ function renderTable() {
   const holds = [...m.held.values()].reduce((a, n) => a + n, 0);
   banner.textContent = `pause asked: ${m.paused.has('*') ? 'all runs' : [...m.paused].join(', ')} · ${holds} held`;
 }
+
+// The selected row's details, under the table (closed by its ×, or by clicking the row again).
+const detail = createDetailView($('detail'), () => { selectedKey = null; m.structural++; tableVersion = -1; lastTable = 0; m.version++; });
 
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
 const runViews = createRunViews(m, $);
@@ -398,7 +404,7 @@ $('trials').addEventListener('click', (e) => {
     }
     return;
   }
-  if (tr) { selectedKey = selectedKey === tr.dataset.key ? null : tr.dataset.key; m.structural++; tableVersion = -1; m.version++; }
+  if (tr) { selectedKey = selectedKey === tr.dataset.key ? null : tr.dataset.key; m.structural++; tableVersion = -1; lastTable = 0; m.version++; }
 });
 
 // For tests and the curious: the model as plain data.

@@ -76,6 +76,8 @@ export function createModel(hooks) {
     switch (e.type) {
       case 'runStart': get(run).backend = e.backend; break;
       case 'trialStarted': { const s = get(run, trial); s.params = e.params; setState(s, 'running'); break; }
+      // A stored trial's attributes (a storage dashboard sends them: lib/monitor/stored-study-events.ts).
+      case 'trialAttrs': get(run, trial).attrs = e.attrs; break;
       case 'epochEnd': {
         const s = get(run, trial, member);
         s.epoch = Math.max(s.epoch, e.epoch);
@@ -91,16 +93,17 @@ export function createModel(hooks) {
         if (fresh) hooks.onMetrics();
         break;
       }
-      case 'trialPruned': { const s = get(run, trial); setState(s, 'pruned'); if (typeof e.value === 'number') s.value = e.value; break; }
+      case 'trialPruned': { const s = get(run, trial); setState(s, 'pruned'); if (typeof e.value === 'number') s.value = e.value; s.durationMs = e.durationMs; break; }
       case 'pruned': setState(get(run, trial), 'pruned'); break;
       case 'trialCompleted': {
         const s = get(run, trial);
         setState(s, 'completed');
         s.value = e.value;
+        s.durationMs = e.durationMs;
         if (e.params && Object.keys(e.params).length) s.params = e.params;
         break;
       }
-      case 'trialFailed': { const s = get(run, trial); setState(s, e.error === 'cancelled' ? 'cancelled' : 'failed'); s.error = e.error; break; }
+      case 'trialFailed': { const s = get(run, trial); setState(s, e.error === 'cancelled' ? 'cancelled' : 'failed'); s.error = e.error; s.durationMs = e.durationMs; break; }
       case 'newBest':
         m.bestByRun.set(run, member !== undefined ? `${run}@${member}` : `${run}#${e.trial}`);
         m.structural++;
