@@ -28,6 +28,7 @@ const files: Record<string, string> = {
   '/style.css': 'style.css',
   '/table-filter.js': 'table-filter.js',
   '/detail-view.js': 'detail-view.js',
+  '/row-values.js': 'row-values.js',
   '/studies': 'studies.html',
   '/studies.html': 'studies.html',
   '/studies.js': 'studies.js',

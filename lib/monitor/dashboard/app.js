@@ -2,7 +2,8 @@
 // model of runs and trials built from the events, and a view redrawn at most a few times a second.
 import { color, createChart } from './chart.js';
 import { drawParallel } from './parallel.js';
-import { createModel, metricDirection, TERMINAL } from './model.js';
+import { createModel, TERMINAL } from './model.js';
+import { createRowValues, fmt, fmtParams, rowName, shownState } from './row-values.js';
 import { createRunViews } from './run-views.js';
 import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
 import { createDetailView } from './detail-view.js';
@@ -112,6 +113,7 @@ let selectedKey = null;
 // Objective and best sort best-first by each row's direction; sortDesc reverses (worst first).
 let sortKey = 'objective', sortDesc = false;
 const MAX_ROWS = 300;
+const { objectiveOf, valueOf, bestOf } = createRowValues(m, () => selectedMetric);
 
 function refreshMetricSelect() {
   const sel = $('metric');
@@ -127,29 +129,6 @@ function syncSortHeaders() {
   for (const h of document.querySelectorAll('th[data-sort]')) h.className = h.dataset.sort === sortKey ? `sorted${sortDesc ? ' desc' : ''}` : '';
 }
 function rank(name) { return ['val_loss', 'loss', 'val_accuracy', 'accuracy'].indexOf(name) + 1 || 9; }
-
-/**
- * What a run's rows are judged by: the objective its events declared (a study's, evolve's, PBT's, or a
- * plain run's monitorTap objective), else the metric chosen above the chart, by its name's direction.
- */
-function objectiveOf(run) {
-  const o = m.objectives.get(run);
-  const metric = o?.metric ?? (o ? 'objective' : selectedMetric || 'value');
-  return { metric, direction: o?.direction ?? metricDirection(metric), declared: !!o };
-}
-/** The row's current value of its run's objective: its trial's value, else the metric's last. */
-function valueOf(s, o = objectiveOf(s.run)) {
-  if (typeof s.value === 'number' && (o.declared || s.trial === undefined)) return s.value;
-  const pts = s.metrics.get(o.metric);
-  return pts && pts.length ? pts[pts.length - 1][1] : typeof s.value === 'number' ? s.value : undefined;
-}
-/** The best of that metric over the row's epochs (its value when it has none). */
-function bestOf(s, o = objectiveOf(s.run)) {
-  const pts = s.metrics.get(o.metric);
-  if (!pts || !pts.length) return valueOf(s, o);
-  const max = o.direction === 'maximize';
-  return pts.reduce((b, p) => (max ? Math.max(b, p[1]) : Math.min(b, p[1])), max ? -Infinity : Infinity);
-}
 
 function lineFor(s, pts) {
   const finished = TERMINAL.has(s.state);
@@ -185,8 +164,6 @@ function drawChart() {
   chart.draw({ fixed, live, bounds, log });
 }
 
-const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4)) : '');
-const fmtParams = (p) => (p ? Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ') : '');
 
 function sortValue(s) {
   switch (sortKey) {
@@ -231,10 +208,6 @@ function makeRow(s) {
   tr._cells = { name, badge, epoch: cells[2], metric: cells[3], objective: cells[4], best: cells[5], params: cells[6], actions: cells[7] };
   return tr;
 }
-
-const rowName = (s) => (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`);
-// A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
-const shownState = (s) => (s.stopRequested && s.state === 'completed' ? 'stopped' : s.state);
 
 function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
 

@@ -1,8 +1,9 @@
 // The rows of the study list page, from /studies.json (lib/monitor/study-summary.ts): plain text per
 // column, most recently active study first.
 
+import { fmtParams } from './row-values.js';
+
 const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : Number(v.toFixed(4)).toString()) : '');
-const fmtParams = (p) => (p ? Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ') : '');
 
 /** How long ago `t` was, from `now` (ms), in words. */
 export function ago(t, now) {
