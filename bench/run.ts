@@ -28,6 +28,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'distributed-scale', file: 'bench/distributed-scale.ts', args: [] },
   { name: 'evolve', file: 'bench/evolve.ts', args: [] },
   { name: 'monitor-abuse', file: 'bench/monitor-abuse.ts', args: [] },
+  { name: 'dashboard-storage', file: 'bench/dashboard-storage.ts', args: [] },
   { name: 'pbt', file: 'bench/pbt.ts', args: ['--seeds=10'] },
   { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },
   { name: 'fashion-search', file: 'bench/fashion-search.ts', args: ['--budget', '90'] },
