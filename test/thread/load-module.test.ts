@@ -3,7 +3,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { importFunction, moduleUrl } from '../../lib/parallel/protocol.js';
+import { loadFunction, moduleUrl } from '../../lib/thread/load-module.js';
 
 t.test('paths become file URLs, relative ones against the current directory', async (t) => {
   t.equal(moduleUrl('examples/digits-trial.ts'), pathToFileURL(join(process.cwd(), 'examples/digits-trial.ts')).href);
@@ -16,7 +16,7 @@ t.test('file: and data: URLs are kept as they are', async (t) => {
   t.equal(moduleUrl('file:///x/y.js'), 'file:///x/y.js');
   const data = 'data:text/javascript,export default () => 42';
   t.equal(moduleUrl(data), data);
-  const fn = await importFunction<() => number>('test:', data, 'default');
-  t.equal(fn(), 42, 'importFunction imports through moduleUrl');
-  await t.rejects(importFunction('test:', data, 'other'), /test: module 'data:.*' has no function export 'other' \(exports: default\)/);
+  const fn = await loadFunction<() => number>('test:', data, 'default');
+  t.equal(fn(), 42, 'loadFunction imports through moduleUrl');
+  await t.rejects(loadFunction('test:', data, 'other'), /test: module 'data:.*' has no function export 'other' \(exports: default\)/);
 });
