@@ -89,7 +89,7 @@ export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerM
   const die = (host: Host, why: string): void => {
     if (host.dead) return;
     const members = [...host.residents].map((r) => r.index).sort((a, b) => a - b);
-    const err = new RxtrainError('TRIAL_FAILED', `the worker thread of member${members.length === 1 ? '' : 's'} ${members.join(', ')} died: ${why}`);
+    const err = new RxtrainError('WORKER_FAILED', `the worker thread of member${members.length === 1 ? '' : 's'} ${members.join(', ')} died: ${why}`);
     crashes.add(err);
     host.dead = err;
     host.port.close();
