@@ -104,7 +104,8 @@ export type { RunObjective } from './monitor/objective.js';
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';
 export { workerObjective } from './distributed/worker-objective.js';
-export type { WorkerObjectiveConfig, WorkerTrialInput } from './distributed/worker-objective.js';
+export type { WorkerObjectiveConfig } from './distributed/worker-objective.js';
+export type { WorkerTrialInput } from './distributed/trial-function.js';
 
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';

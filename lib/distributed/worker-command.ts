@@ -10,17 +10,17 @@
  * `member` (a PBT member factory): workers then also run the segments of PBT members that
  * `remotePbtMembers()` queues.
  */
-import { defer, isObservable, switchMap, type Observable, type Subscription } from 'rxjs';
+import { defer, switchMap, type Subscription } from 'rxjs';
 import { entryUrl } from '../thread/start-thread.js';
 import { importModule, loadFunction, moduleUrl } from '../thread/load-module.js';
 import { isPbtSegment, loadMemberFactory, runSegment, type PbtSegment } from './pbt-segment.js';
 import type { PbtObjective } from '../pbt/types.js';
 import { configError } from '../errors.js';
 import type { Params, Pruner } from '../search/types.js';
-import { trialPruning, type Objective, type ObjectiveResult, type StudyEvent } from '../study/index.js';
+import type { Objective, ObjectiveResult, StudyEvent } from '../study/index.js';
 import { postgresStorage } from '../storage/postgres/postgres-storage.js';
 import { runWorker } from './run-worker.js';
-import type { WorkerTrialInput } from './worker-objective.js';
+import { trialFunction, type WorkerTrialInput } from './trial-function.js';
 import type { BackendName } from '../backend/use-backend.js';
 
 export interface WorkerCommandOptions {
@@ -96,10 +96,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
     // As a pool's worker thread does: pick the backend before the objective's first tensor.
     const { useBackend } = await import('../backend/use-backend.js');
     await useBackend(o.backend ?? 'auto');
-    objective = (trial) => {
-      const result = fn({ params: trial.params, number: trial.number, seed: trial.seed, study: trial.study });
-      return (isObservable(result) ? (result as Observable<{ readonly type: string }>).pipe(trialPruning(trial)) : result) as ReturnType<Objective>;
-    };
+    objective = trialFunction(fn);
     let factory: Promise<PbtObjective> | undefined;
     segments = (trial) =>
       defer(() => (factory ??= loadMemberFactory(url, memberExport))).pipe(
