@@ -20,3 +20,10 @@ t.test('file: and data: URLs are kept as they are', async (t) => {
   t.equal(fn(), 42, 'loadFunction imports through moduleUrl');
   await t.rejects(loadFunction('test:', data, 'other'), /test: module 'data:.*' has no function export 'other' \(exports: default\)/);
 });
+
+t.test('an export that is missing or not a function is a configuration error naming the module and the export', async (t) => {
+  const data = 'data:text/javascript,export const n = 1; export default () => 1';
+  const refused = { name: 'RxtrainError', code: 'INVALID_CONFIG', details: { module: data, export: 'n', exports: ['default', 'n'] } };
+  await t.rejects(loadFunction('worker:', data, 'n'), { ...refused, message: /^worker: module 'data:.*' has no function export 'n' \(exports: default, n\)$/ });
+  await t.rejects(loadFunction('pbt():', data, 'm'), { message: /^pbt\(\): module 'data:.*' has no function export 'm'/, details: { export: 'm' } });
+});
