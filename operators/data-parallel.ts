@@ -11,6 +11,8 @@ import { checkDataParallelConfig, type DataParallelConfig } from '../lib/data-pa
 import { replicaGroup } from '../lib/data-parallel/replica-group.js';
 import { weightedSum } from '../lib/data-parallel/weighted-sum.js';
 
+export type { DataParallelConfig } from '../lib/data-parallel/config.js';
+
 const where = 'dataParallel()';
 
 /**

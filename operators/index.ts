@@ -6,7 +6,7 @@ export { epochs } from './epochs.js';
 export { trainStep } from './train-step.js';
 export type { TrainStepConfig, Trainable, LossModel } from './train-step.js';
 export { dataParallel } from './data-parallel.js';
-export type { DataParallelConfig } from '../lib/data-parallel/config.js';
+export type { DataParallelConfig } from './data-parallel.js';
 export { epochEnd } from './epoch-end.js';
 export type { EpochEndConfig } from './epoch-end.js';
 export { earlyStopping } from './early-stopping.js';
