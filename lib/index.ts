@@ -48,6 +48,8 @@ export { randomSampler, gridSampler, tpeSampler, gpSampler, cmaEsSampler } from 
 export type { RandomSamplerConfig, GridSampler, GridSamplerConfig, TpeSamplerConfig, GpSamplerConfig, CmaEsSamplerConfig } from './search/index.js';
 export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPruner } from './search/index.js';
 export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
+export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from './search/index.js';
+export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';

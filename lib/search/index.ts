@@ -42,3 +42,11 @@ export type { SuccessiveHalvingPrunerConfig } from './pruners/successive-halving
 export { hyperbandPruner } from './pruners/hyperband-pruner.js';
 export type { HyperbandPrunerConfig } from './pruners/hyperband-pruner.js';
 export type { HyperbandPruner } from './pruners/hyperband-pruner.js';
+export { thresholdPruner } from './pruners/threshold-pruner.js';
+export type { ThresholdPrunerConfig } from './pruners/threshold-pruner.js';
+export { patientPruner } from './pruners/patient-pruner.js';
+export type { PatientPrunerConfig } from './pruners/patient-pruner.js';
+export { wilcoxonPruner } from './pruners/wilcoxon-pruner.js';
+export type { WilcoxonPrunerConfig } from './pruners/wilcoxon-pruner.js';
+export { signedRankTest } from './math/wilcoxon.js';
+export type { SignedRankResult, SignedRankAlternative } from './math/wilcoxon.js';
