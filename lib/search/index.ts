@@ -31,6 +31,10 @@ export { gpSampler } from './samplers/gp-sampler.js';
 export type { GpSamplerConfig } from './samplers/gp-sampler.js';
 export { cmaEsSampler } from './samplers/cma-es-sampler.js';
 export type { CmaEsSamplerConfig } from './samplers/cma-es-sampler.js';
+export { qmcSampler } from './samplers/qmc-sampler.js';
+export type { QmcSamplerConfig } from './samplers/qmc-sampler.js';
+export { partialFixedSampler } from './samplers/partial-fixed-sampler.js';
+export type { PartialFixedSamplerConfig } from './samplers/partial-fixed-sampler.js';
 
 // Pruners
 export { medianPruner } from './pruners/median-pruner.js';

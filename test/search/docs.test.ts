@@ -1,4 +1,4 @@
-// docs/pruners.md (and the search pages after it) are code a user will paste: run every ts block as
+// docs/samplers.md, docs/pruners.md (and the search pages after them) are code a user will paste: run every ts block as
 // written and check what it prints.
 import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
@@ -33,3 +33,14 @@ t.test('docs/pruners.md: every block runs and prunes as it says', async (t) => {
   const x = Number(/^best x ([\d.-]+)$/m.exec(wilcoxon!)?.[1]);
   t.ok(Math.abs(x - 0.3) < 0.2, `best x ${x} near the instances' mean target 0.3`);
 });
+
+t.test('docs/samplers.md: every block runs', async (t) => {
+  const [, gp, qmc, fixed] = runBlocks(t, 'samplers.md');
+  t.ok(Number(gp) < 0.5, `the GP loop's best value ${gp!.trim()}`);
+  const [, sobol, halton, random] = /^sobol (\d+) of 64 cells, halton (\d+), random (\d+)$/m.exec(qmc!) ?? [];
+  t.equal(Number(sobol), 64, 'Sobol: one trial in each cell');
+  t.ok(Number(halton) > Number(random), `halton ${halton} > random ${random}`);
+  t.match(fixed, /^every trial used adam: true$/m);
+  t.match(fixed, /optimizer: 'adam'/);
+});
+
