@@ -52,6 +52,8 @@ export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPrune
 export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
 export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from './search/index.js';
 export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
+export { importance } from './search/index.js';
+export type { ImportanceOptions, ImportanceSource } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';

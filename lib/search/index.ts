@@ -54,3 +54,7 @@ export { wilcoxonPruner } from './pruners/wilcoxon-pruner.js';
 export type { WilcoxonPrunerConfig } from './pruners/wilcoxon-pruner.js';
 export { signedRankTest } from './math/wilcoxon.js';
 export type { SignedRankResult, SignedRankAlternative } from './math/wilcoxon.js';
+
+// Parameter importance
+export { importance } from './importance/importance.js';
+export type { ImportanceOptions, ImportanceSource } from './importance/importance.js';

@@ -53,6 +53,8 @@ export interface Study<P extends Params = Params> {
   readonly storage: Storage;
   readonly sampler: Sampler;
   readonly pruner: Pruner | undefined;
+  /** The parameters searched (what importance() reads the parameters' ranges from). */
+  readonly space: SearchSpaceLike;
   /** Trials found interrupted when this study object opened the study (already marked failed). */
   readonly interrupted: readonly FrozenTrial[];
   /** Start a trial: the oldest queued one if any, else a new one with parameters from the sampler. */
@@ -140,6 +142,7 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
     storage,
     sampler,
     pruner,
+    space,
     interrupted: opened.interrupted,
 
     ask(): Trial<P> {

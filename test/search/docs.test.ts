@@ -1,4 +1,4 @@
-// docs/samplers.md, docs/pruners.md (and the search pages after them) are code a user will paste: run every ts block as
+// docs/samplers.md, docs/pruners.md and docs/importance.md are code a user will paste: run every ts block as
 // written and check what it prints.
 import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
@@ -42,5 +42,11 @@ t.test('docs/samplers.md: every block runs', async (t) => {
   t.ok(Number(halton) > Number(random), `halton ${halton} > random ${random}`);
   t.match(fixed, /^every trial used adam: true$/m);
   t.match(fixed, /optimizer: 'adam'/);
+});
+
+t.test('docs/importance.md: the example ranks the parameters as its comment says', async (t) => {
+  const [out] = runBlocks(t, 'importance.md');
+  t.match(out, /^fanova activation 0\.\d\d, units 0\.\d\d, /m);
+  t.match(out, /^meanDecreaseImpurity activation 0\.\d\d, units 0\.\d\d, /m);
 });
 
