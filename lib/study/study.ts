@@ -15,6 +15,7 @@ import { memoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/storage.js';
 import { finiteNumber, knownFields, nonEmptyString, oneOf, requireObject } from '../validate.js';
 import { makeTrial, type Trial, type TrialHandle } from './trial.js';
+import { addTrials } from './add-trials.js';
 import { runOptimize, type Objective, type OptimizeOptions } from './optimize.js';
 import type { StudyEvent } from './study-events.js';
 import type { TrialSource } from './trial-source.js';
@@ -66,6 +67,13 @@ export interface Study<P extends Params = Params> {
   tell(trial: Trial<P> | number, result: number | 'pruned' | 'failed', error?: unknown): FrozenTrial;
   /** Queue parameters to be tried by a later `ask()` (e.g. a known good configuration). */
   enqueue(params: P, attrs?: Readonly<Record<string, unknown>>): FrozenTrial;
+  /**
+   * Copy finished trials (of another study, say) into this one, as Optuna's `add_trials`: each becomes
+   * a new trial with its parameters, intermediate values, state and value, and `attrs.addedFrom` (its
+   * old number). The sampler then learns from them: a warm start. All are checked against the space
+   * first; nothing is added if one does not fit.
+   */
+  addTrials(trials: readonly FrozenTrial[]): readonly FrozenTrial[];
   /** The study's trials, in number order, optionally only some states. */
   trials(states?: readonly TrialState[]): readonly FrozenTrial[];
   /** The completed trial with the best value (the lowest number among equals), if any. */
@@ -171,6 +179,10 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
         throw new RxtrainError('INVALID_CONFIG', `study.enqueue(): parameters do not fit the space: ${problems.join('; ')}`, { problems });
       }
       return storage.createTrial(name, { state: 'waiting', params, ...(attrs ? { attrs } : {}), now: clock.now() });
+    },
+
+    addTrials(trials: readonly FrozenTrial[]): readonly FrozenTrial[] {
+      return addTrials({ study: name, storage, clock, problemsOf }, trials);
     },
 
     trials(states?: readonly TrialState[]): readonly FrozenTrial[] {

@@ -35,13 +35,16 @@ t.test('docs/pruners.md: every block runs and prunes as it says', async (t) => {
 });
 
 t.test('docs/samplers.md: every block runs', async (t) => {
-  const [, gp, qmc, fixed] = runBlocks(t, 'samplers.md');
+  const [, gp, qmc, fixed, warm] = runBlocks(t, 'samplers.md');
   t.ok(Number(gp) < 0.5, `the GP loop's best value ${gp!.trim()}`);
   const [, sobol, halton, random] = /^sobol (\d+) of 64 cells, halton (\d+), random (\d+)$/m.exec(qmc!) ?? [];
   t.equal(Number(sobol), 64, 'Sobol: one trial in each cell');
   t.ok(Number(halton) > Number(random), `halton ${halton} > random ${random}`);
   t.match(fixed, /^every trial used adam: true$/m);
   t.match(fixed, /optimizer: 'adam'/);
+  const cold = Number(/^cold: best of the 10 new trials ([\d.]+)$/m.exec(warm!)?.[1]);
+  const warmed = Number(/^warm: best of the 10 new trials ([\d.]+)$/m.exec(warm!)?.[1]);
+  t.ok(warmed < cold, `a warm start helps: ${warmed} < ${cold}`);
 });
 
 t.test('docs/importance.md: the example ranks the parameters as its comment says', async (t) => {
