@@ -1,4 +1,24 @@
 /** Discrepancies of point sets in [0, 1)^d, to check that a sequence is low-discrepancy (test helper). */
+import { createRandom } from '../../../lib/random.js';
+
+/** `n` pseudo-random points in [0, 1)^dims. */
+export function randomPoints(n: number, dims: number, seed: number): number[][] {
+  const r = createRandom(seed);
+  return Array.from({ length: n }, () => Array.from({ length: dims }, () => r.float()));
+}
+
+/**
+ * A sequence's discrepancies against random points', on 256 points: the 2D star discrepancy over seeds
+ * 1-5 and the 5D L2 star discrepancy over seeds 1-3. For a low-discrepancy sequence the worst of its
+ * values is below the best of the random ones'.
+ */
+export function againstRandom(pointsOf: (n: number, dims: number, seed: number) => number[][]): { star2d: [number, number]; l2In5d: [number, number] } {
+  const worstBest = (f: (pts: number[][]) => number, dims: number, seeds: number[]): [number, number] => [
+    Math.max(...seeds.map((s) => f(pointsOf(256, dims, s)))),
+    Math.min(...seeds.map((s) => f(randomPoints(256, dims, s)))),
+  ];
+  return { star2d: worstBest(starDiscrepancy2d, 2, [1, 2, 3, 4, 5]), l2In5d: worstBest(l2StarDiscrepancy, 5, [1, 2, 3]) };
+}
 
 /** The exact star discrepancy of points in [0, 1)²: sup over boxes [0, a) × [0, b) of |share − area|. */
 export function starDiscrepancy2d(points: ReadonlyArray<readonly number[]>): number {
