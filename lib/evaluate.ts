@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { TrainMetricName } from './events.js';
 import { RxtrainError } from './errors.js';
-import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Loss, type MetricKind } from './losses.js';
+import { perSampleLoss, validateLoss, type Loss } from './losses.js';
+import { epochMetrics } from './metrics/epoch-metrics.js';
+import { validateMetrics, type MetricKind } from './metrics/metric-names.js';
 import { knownFields, positiveInt, requireObject } from './validate.js';
 import type { ArrayDataset } from './data/types.js';
 import { toArrayDataset, type BatchSource, type SampleDataset } from './data/batches.js';
@@ -25,6 +26,9 @@ export interface EvaluateConfig {
 /** In-memory sources only: evaluation runs synchronously between two training steps. */
 export type EvaluationSource = Exclude<BatchSource, SampleDataset>;
 
+/** The loss and each metric asked for, by name. */
+export type Evaluation = { readonly loss: number } & { readonly [K in MetricKind]?: number };
+
 /**
  * Loss and metrics of `model` on `data`, in inference mode (dropout off).
  *
@@ -35,7 +39,7 @@ export type EvaluationSource = Exclude<BatchSource, SampleDataset>;
  * console.log(result.loss, result.accuracy); // an untrained model: accuracy near 0.1
  * ```
  */
-export function evaluate(model: tfl.LayersModel, data: EvaluationSource, config: EvaluateConfig = {}): { loss: number } & Partial<Record<Exclude<TrainMetricName, 'loss'>, number>> {
+export function evaluate(model: tfl.LayersModel, data: EvaluationSource, config: EvaluateConfig = {}): Evaluation {
   const where = 'evaluate()';
   const c = requireObject(where, config);
   knownFields(where, c, ['loss', 'metrics', 'batchSize']);
@@ -45,24 +49,29 @@ export function evaluate(model: tfl.LayersModel, data: EvaluationSource, config:
   const ds = toArrayDataset(data);
   if (ds.length === 0) throw new RxtrainError('SHAPE_MISMATCH', `${where}: the data set${ds.name ? ` '${ds.name}'` : ''} has no samples`);
   checkModelData(where, model, ds, loss);
-  let sums: tf.Tensor1D | undefined;
-  forEachChunk(ds, batchSize, (xs, ys) => {
-    const next = tf.tidy(() => {
-      const out = model.predict(xs, { batchSize: xs.shape[0] });
-      if (Array.isArray(out)) throw new RxtrainError('SHAPE_MISMATCH', `${where}: models with several outputs are not supported`);
-      const yPred = out as tf.Tensor;
-      const parts = [tf.sum(perSampleLoss(loss, ys, yPred)), ...metrics.map((m) => tf.sum(perSampleMetric(m, loss, ys, yPred)))];
-      const chunk = tf.stack(parts) as tf.Tensor1D;
-      return (sums ? tf.add(sums, chunk) : chunk) as tf.Tensor1D;
+  const accumulated = epochMetrics(metrics, loss);
+  let lossSum: tf.Scalar | undefined;
+  try {
+    forEachChunk(ds, batchSize, (xs, ys) => {
+      let stats: tf.Tensor[] = [];
+      const next = tf.tidy(() => {
+        const out = model.predict(xs, { batchSize: xs.shape[0] });
+        if (Array.isArray(out)) throw new RxtrainError('SHAPE_MISMATCH', `${where}: models with several outputs are not supported`);
+        const yPred = out as tf.Tensor;
+        stats = accumulated.batch(ys, yPred);
+        const chunk = tf.sum(perSampleLoss(loss, ys, yPred)) as tf.Scalar;
+        return lossSum ? tf.add<tf.Scalar>(lossSum, chunk) : chunk;
+      });
+      accumulated.add(stats);
+      lossSum?.dispose();
+      lossSum = next;
     });
-    sums?.dispose();
-    sums = next;
-  });
-  const values = sums!.dataSync();
-  sums!.dispose();
-  const result: Record<string, number> = { loss: values[0]! / ds.length };
-  metrics.forEach((m, i) => (result[m] = values[i + 1]! / ds.length));
-  return result as { loss: number };
+    const total = lossSum!.dataSync()[0]!;
+    return { loss: total / ds.length, ...accumulated.take(ds.length) };
+  } finally {
+    lossSum?.dispose();
+    accumulated.dispose();
+  }
 }
 
 /** Call `fn` with tensors for consecutive chunks of `data` (in order), disposing them after. */

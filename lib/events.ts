@@ -8,9 +8,10 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ArrayDataset } from './data/types.js';
+import type { MetricKind } from './metrics/metric-names.js';
 
-/** The metrics a training step can compute itself, by name. */
-export type TrainMetricName = 'loss' | 'accuracy' | 'mse' | 'mae';
+/** The metrics a training step can compute itself, by name (lib/metrics/metric-names.ts). */
+export type TrainMetricName = 'loss' | MetricKind;
 /** A metric computed on the validation set: the training name with a `val_` prefix. */
 export type ValidationMetricName = `val_${TrainMetricName}`;
 /** Every metric name an {@link EpochEnd} event can carry, plus `lr` (the learning rate in force). */

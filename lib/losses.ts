@@ -5,7 +5,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { configError } from './errors.js';
-import type { TrainMetricName } from './events.js';
 
 export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
 export const lossNames: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError'];
@@ -14,9 +13,13 @@ export const lossNames: readonly LossName[] = ['categoricalCrossentropy', 'spars
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 export type Loss = LossName | LossFunction;
 
-/** Metrics a step or an evaluation can compute besides the loss. */
-export type MetricKind = Exclude<TrainMetricName, 'loss'>;
-export const metricKinds: readonly MetricKind[] = ['accuracy', 'mse', 'mae'];
+/** The metrics computed per sample here (the others: lib/metrics). */
+export type PerSampleMetric = 'accuracy' | 'mse' | 'mae';
+export const perSampleMetrics: readonly PerSampleMetric[] = ['accuracy', 'mse', 'mae'];
+
+export function isPerSampleMetric(name: string): name is PerSampleMetric {
+  return (perSampleMetrics as readonly string[]).includes(name);
+}
 
 const EPS = 1e-7;
 
@@ -54,15 +57,15 @@ export function perSampleLoss(loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): t
         return tf.neg(tf.sum(tf.mul(t, tf.log(p)), -1));
       }
       case 'binaryCrossentropy': {
-        const t = sameShape(yTrue, yPred);
+        const t = targetsLike(yTrue, yPred);
         const p = clipProbabilities(yPred);
         const v = tf.neg(tf.add(tf.mul(t, tf.log(p)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p)))));
         return flatMean(v);
       }
       case 'meanSquaredError':
-        return flatMean(tf.squaredDifference(sameShape(yTrue, yPred), yPred));
+        return flatMean(tf.squaredDifference(targetsLike(yTrue, yPred), yPred));
       case 'meanAbsoluteError':
-        return flatMean(tf.abs(tf.sub(sameShape(yTrue, yPred), yPred)));
+        return flatMean(tf.abs(tf.sub(targetsLike(yTrue, yPred), yPred)));
     }
   });
 }
@@ -84,27 +87,28 @@ function nonFiniteToNaN(x: tf.Tensor): tf.Tensor {
 }
 
 /** Per-sample metric values `[n]` (accuracy: 1 for a correct sample, 0 otherwise). */
-export function perSampleMetric(metric: MetricKind, loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+export function perSampleMetric(metric: PerSampleMetric, loss: Loss, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     switch (metric) {
       case 'accuracy': {
         const classes = yPred.shape[yPred.rank - 1] ?? 1;
         if (loss === 'binaryCrossentropy' || classes === 1) {
-          const t = sameShape(yTrue, yPred);
+          const t = targetsLike(yTrue, yPred);
           return flatMean(tf.cast(tf.equal(tf.greater(yPred, 0.5), tf.greater(t, 0.5)), 'float32'));
         }
         const truth = yTrue.rank === yPred.rank - 1 ? tf.cast(yTrue, 'int32') : tf.argMax(oneHotTargets(yTrue, yPred, 'metrics'), -1);
         return tf.cast(tf.equal(tf.argMax(yPred, -1), truth), 'float32');
       }
       case 'mse':
-        return flatMean(tf.squaredDifference(sameShape(yTrue, yPred), yPred));
+        return flatMean(tf.squaredDifference(targetsLike(yTrue, yPred), yPred));
       case 'mae':
-        return flatMean(tf.abs(tf.sub(sameShape(yTrue, yPred), yPred)));
+        return flatMean(tf.abs(tf.sub(targetsLike(yTrue, yPred), yPred)));
     }
   });
 }
 
-function sameShape(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+/** Targets shaped as `yPred` (same size, reshaped), as float32. Throws when the sizes differ. */
+export function targetsLike(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   if (tf.util.arraysEqual(yTrue.shape, yPred.shape)) return tf.cast(yTrue, 'float32');
   if (yTrue.size === yPred.size) return tf.reshape(tf.cast(yTrue, 'float32'), yPred.shape);
   throw shapeError('loss', yTrue, yPred);
@@ -122,13 +126,3 @@ export function validateLoss(where: string, loss: unknown): Loss {
   throw configError(where, 'loss', `must be a function or one of ${lossNames.join(', ')}`, loss);
 }
 
-export function validateMetrics(where: string, metrics: unknown): MetricKind[] {
-  if (metrics === undefined) return [];
-  if (!Array.isArray(metrics)) throw configError(where, 'metrics', `must be an array of ${metricKinds.join(', ')}`, metrics);
-  return metrics.map((m, i) => {
-    if (typeof m !== 'string' || !(metricKinds as readonly string[]).includes(m)) {
-      throw configError(where, `metrics[${i}]`, `must be one of ${metricKinds.join(', ')}`, m);
-    }
-    return m as MetricKind;
-  });
-}

@@ -9,7 +9,8 @@ import type { TrainEvent } from './events.js';
 import { configError } from './errors.js';
 import { batches, isTfDataset, toArrayDataset, type BatchSource } from './data/batches.js';
 import type { EvaluationSource } from './evaluate.js';
-import { validateLoss, type Loss, type MetricKind } from './losses.js';
+import { validateLoss, type Loss } from './losses.js';
+import type { MetricKind } from './metrics/metric-names.js';
 import { checkModelData } from './check-model-data.js';
 import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from './validate.js';
@@ -20,7 +21,8 @@ import { epochEnd } from '../operators/epoch-end.js';
 import { terminateOnNaN } from '../operators/terminate-on-nan.js';
 import { earlyStopping, type EarlyStoppingConfig } from '../operators/early-stopping.js';
 import { reduceLROnPlateau, type ReduceLROnPlateauConfig } from '../operators/reduce-lr-on-plateau.js';
-import { lrSchedule, type Schedule } from '../operators/lr-schedule.js';
+import { lrSchedule } from '../operators/lr-schedule.js';
+import type { Schedule } from '../operators/schedules/schedule.js';
 import { checkpoint, type CheckpointConfig } from '../operators/checkpoint.js';
 
 export interface TrainConfig {

@@ -4,7 +4,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { EpochBoundary, EpochEnd, Metrics, RunStart, StepEvent } from '../lib/events.js';
 import { configError } from '../lib/errors.js';
 import { evaluate, type EvaluationSource } from '../lib/evaluate.js';
-import { validateLoss, validateMetrics, type Loss, type MetricKind } from '../lib/losses.js';
+import { validateLoss, type Loss } from '../lib/losses.js';
+import { validateMetrics, type MetricKind } from '../lib/metrics/metric-names.js';
 import { getLearningRate } from '../lib/optimizers.js';
 import { toArrayDataset } from '../lib/data/batches.js';
 import { knownFields, positiveInt, requireObject } from '../lib/validate.js';
@@ -71,7 +72,7 @@ export function epochEnd(config: EpochEndConfig = {}): OperatorFunction<RunStart
             return;
           }
           try {
-            const m: Record<string, number> = { ...(item.metrics ?? { loss: NaN }) };
+            const m: Record<string, number | undefined> = { ...(item.metrics ?? { loss: NaN }) };
             if (validation && config.model) {
               const v = evaluate(config.model, validation, { loss, metrics, batchSize });
               for (const [k, value] of Object.entries(v)) m[`val_${k}`] = value;

@@ -1,7 +1,8 @@
 import { Observable, Subscription, type MonoTypeOperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
 import type { Population } from '../lib/evolve/types.js';
-import { metricDirection, type RunObjective } from '../lib/monitor/objective.js';
+import { metricDirection } from '../lib/metrics/metric-names.js';
+import type { RunObjective } from '../lib/monitor/objective.js';
 import { evolveBest, generationStarted, isPopulation, memberStreams } from '../lib/monitor/population-events.js';
 import type { RunEnd } from '../lib/monitor/protocol.js';
 import type { MonitorSink } from '../lib/monitor/start-monitor.js';

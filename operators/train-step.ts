@@ -4,7 +4,9 @@ import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import '../lib/backend/gradients.js';
 import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../lib/events.js';
 import { configError, RxtrainError } from '../lib/errors.js';
-import { perSampleLoss, perSampleMetric, validateLoss, validateMetrics, type Loss, type MetricKind } from '../lib/losses.js';
+import { perSampleLoss, validateLoss, type Loss } from '../lib/losses.js';
+import { epochMetrics, type EpochMetrics } from '../lib/metrics/epoch-metrics.js';
+import { validateMetrics, type MetricKind } from '../lib/metrics/metric-names.js';
 import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../lib/optimizers.js';
 import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../lib/validate.js';
 import { systemClock, type Clock } from '../lib/clock.js';
@@ -86,9 +88,9 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
     new Observable((subscriber) => {
       const ownOptimizer = !(config.optimizer instanceof tf.Optimizer);
       const opt = config.optimizer instanceof tf.Optimizer ? config.optimizer : makeOptimizer(config.optimizer);
-      // Sums over the epoch, kept on the device: loss, then each metric, weighted by batch size. Kept as
-      // separate scalars: stacking them every step would cost one more kernel call per step.
-      let sums: tf.Scalar[] | undefined;
+      // The epoch's loss, summed on the device (weighted by batch size), and its metrics' statistics.
+      let lossSum: tf.Scalar | undefined;
+      const accumulated: EpochMetrics = epochMetrics(metrics, loss);
       let samples = 0;
       let stepsInEpoch = 0;
       let step = 0;
@@ -124,7 +126,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
             if (Array.isArray(out)) throw new RxtrainError('SHAPE_MISMATCH', `${where}: models with several outputs are not supported (got ${out.length} outputs)`);
             const yPred = out as tf.Tensor;
             // Metrics ride along inside the tape; they are not differentiated (nothing depends on them).
-            extra = metrics.map((m) => tf.keep(tf.sum(perSampleMetric(m, loss, batch.ys, yPred))));
+            extra = accumulated.batch(batch.ys, yPred);
             let total: tf.Scalar = tf.mean(perSampleLoss(loss, batch.ys, yPred));
             if (hasPenalties) for (const reg of (model as tfl.LayersModel).calculateLosses()) total = tf.add(total, reg);
             return total;
@@ -134,13 +136,11 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
           const { value: cost, grads } = opt.computeGradients(objective, vars);
           applyGradientsByName(opt, clipNorm === undefined ? grads : clipByGlobalNorm(grads, clipNorm));
           tf.dispose(grads);
-          const batchSums = [tf.mul(cost, batch.size) as tf.Scalar, ...(extra as tf.Scalar[])];
-          const next = batchSums.map((v, i) => tf.keep(sums ? (tf.add(sums[i]!, v) as tf.Scalar) : v));
-          if (sums) {
-            tf.dispose(sums);
-            tf.dispose(extra); // kept past the tape's scope; on the first step they became the sums
-          }
-          sums = next;
+          const batchLoss = tf.mul(cost, batch.size) as tf.Scalar;
+          const next = tf.keep(lossSum ? tf.add<tf.Scalar>(lossSum, batchLoss) : batchLoss);
+          lossSum?.dispose();
+          lossSum = next;
+          accumulated.add(extra); // kept past the tape's scope; the accumulator owns them now
           if (readEvery > 0 && (step + 1) % readEvery === 0) readLoss = cost.dataSync()[0];
         });
         samples += batch.size;
@@ -152,13 +152,12 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
       const onBoundary = (b: EpochBoundary): void => {
         stale = true;
-        if (sums && vars && vars.length > 0) sums[0] = withWeightCheck(sums[0]!, vars);
-        const values = sums ? readAll(sums) : new Float32Array(1 + metrics.length).fill(NaN);
-        if (sums) tf.dispose(sums);
-        sums = undefined;
-        const m: Record<string, number> = { loss: values[0]! / Math.max(samples, 1) };
-        metrics.forEach((name, i) => (m[name] = values[i + 1]! / Math.max(samples, 1)));
-        subscriber.next({ ...b, metrics: m as Metrics, samples, steps: stepsInEpoch });
+        if (lossSum && vars && vars.length > 0) lossSum = withWeightCheck(lossSum, vars);
+        const total = lossSum ? lossSum.dataSync()[0]! : NaN;
+        lossSum?.dispose();
+        lossSum = undefined;
+        const m: Metrics = { loss: total / Math.max(samples, 1), ...accumulated.take(samples) };
+        subscriber.next({ ...b, metrics: m, samples, steps: stepsInEpoch });
         samples = 0;
         stepsInEpoch = 0;
       };
@@ -175,8 +174,9 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       else choosing.then(() => subscriber.closed || start(true), (err: unknown) => subscriber.error(err));
       return () => {
         sub?.unsubscribe();
-        if (sums) tf.dispose(sums);
-        sums = undefined;
+        lossSum?.dispose();
+        lossSum = undefined;
+        accumulated.dispose();
         if (ownOptimizer) opt.dispose();
       };
     });
@@ -197,14 +197,6 @@ function withWeightCheck(lossSum: tf.Scalar, vars: readonly tf.Variable[]): tf.S
   return checked;
 }
 
-/** One device read for all sums. */
-function readAll(sums: readonly tf.Scalar[]): Float32Array | Int32Array | Uint8Array {
-  if (sums.length === 1) return sums[0]!.dataSync();
-  const all = tf.stack(sums as tf.Scalar[]);
-  const values = all.dataSync();
-  all.dispose();
-  return values;
-}
 
 function countParams(vars: readonly tf.Variable[]): number {
   return vars.reduce((n, v) => n + v.size, 0);

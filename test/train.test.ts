@@ -80,7 +80,7 @@ t.test('bad configs fail at the call, naming the field', async (t) => {
   t.throws(() => train(model, trainSet, { epochs: 0 }), /train\(\): option 'epochs' must be a positive integer/);
   t.throws(() => train(model, trainSet, { epochs: 1, batchsize: 3 } as never), /'batchsize' is not a known option/);
   t.throws(() => train(model, trainSet, { epochs: 1, optimizer: 'nadam' as never }), /optimizer\(\): option 'name'/);
-  t.throws(() => train(model, trainSet, { epochs: 1, earlyStopping: { monitor: 'val_f1' as never } }), /earlyStopping\(\).*monitor/);
+  t.throws(() => train(model, trainSet, { epochs: 1, earlyStopping: { monitor: 'val_f2' as never } }), /earlyStopping\(\).*monitor/);
   t.throws(() => train(model, trainSet, { epochs: 1, reduceLROnPlateau: { factor: 2 } }), /reduceLROnPlateau\(\).*factor/);
   t.throws(() => train(model, { xs: [[1, 2], [3]], ys: [0, 1] }, { epochs: 1 }), /row 1/);
   model.dispose();

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
-import { lossNames, validateMetrics, type LossName, type MetricKind } from '../losses.js';
+import { isPerSampleMetric, lossNames, perSampleMetrics, type LossName, type PerSampleMetric } from '../losses.js';
+import { validateMetrics } from '../metrics/metric-names.js';
 import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from '../optimizers.js';
 import { backendNames, type BackendName } from '../backend/use-backend.js';
 import type { Clock } from '../clock.js';
@@ -24,7 +25,7 @@ export interface DataParallelConfig {
   /** Loss of the model's outputs against the batch targets, by name. Default `categoricalCrossentropy`. */
   readonly loss?: LossName;
   /** Training metrics, summed over each epoch. */
-  readonly metrics?: readonly MetricKind[];
+  readonly metrics?: readonly PerSampleMetric[];
   /** Clip the averaged gradients to this global L2 norm before the update. */
   readonly clipNorm?: number;
   /** Put the batch loss in every this many steps' `step` event (free here: replicas read it anyway). Default 0. */
@@ -50,7 +51,7 @@ export interface DataParallelOptions {
   readonly workers: number;
   readonly optimizer: tf.Optimizer | OptimizerName | OptimizerConfig;
   readonly loss: LossName;
-  readonly metrics: readonly MetricKind[];
+  readonly metrics: readonly PerSampleMetric[];
   readonly clipNorm: number | undefined;
   readonly readEvery: number;
   readonly backend: BackendName | 'auto';
@@ -85,7 +86,10 @@ export function checkDataParallelConfig(where: string, model: tfl.LayersModel, c
   if (!(c.optimizer instanceof tf.Optimizer)) makeOptimizer(c.optimizer as OptimizerConfig).dispose();
   if (typeof c.loss === 'function') throw configError(where, 'loss', `must be a loss name: a function cannot be sent to the worker threads (one of ${lossNames.join(', ')})`);
   const loss = c.loss === undefined ? 'categoricalCrossentropy' : oneOf(where, 'loss', c.loss, lossNames);
-  const metrics = validateMetrics(where, c.metrics);
+  const metrics = validateMetrics(where, c.metrics).map((m, i) => {
+    if (!isPerSampleMetric(m)) throw configError(where, `metrics[${i}]`, `'${m}' is not computed across workers yet: dataParallel computes ${perSampleMetrics.join(', ')} (train in one thread for the others)`, m);
+    return m;
+  });
   const clipNorm = c.clipNorm === undefined ? undefined : positiveNumber(where, 'clipNorm', c.clipNorm);
   const readEvery = c.readEvery === undefined ? 0 : nonNegativeInt(where, 'readEvery', c.readEvery);
   const backend = c.backend === undefined ? 'wasm' : oneOf(where, 'backend', c.backend, [...backendNames, 'auto'] as const);

@@ -17,7 +17,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { BackendName } from '../backend/use-backend.js';
-import type { LossName, MetricKind } from '../losses.js';
+import type { LossName, PerSampleMetric } from '../losses.js';
 
 /** Index of the "replicas done" counter in `control`. */
 export const DONE = 0;
@@ -47,7 +47,7 @@ export interface ReplicaData {
   /** Modules imported before the model is rebuilt (custom layers register themselves there). */
   readonly imports: readonly string[];
   readonly loss: LossName;
-  readonly metrics: readonly MetricKind[];
+  readonly metrics: readonly PerSampleMetric[];
   /** Replies: `ready`, `error`, `fatal`. */
   readonly port: MessagePort;
   readonly control: SharedArrayBuffer;

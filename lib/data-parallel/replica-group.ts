@@ -11,7 +11,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { RxtrainError } from '../errors.js';
 import type { BackendName } from '../backend/use-backend.js';
-import type { LossName, MetricKind } from '../losses.js';
+import type { LossName, PerSampleMetric } from '../losses.js';
 import { entryUrl, startThread } from '../parallel/start-thread.js';
 import { DONE, STATUS, flagsSlot, statusSlot, type ReplicaData, type ReplicaReply, type StepInput, type StepRequest } from './protocol.js';
 import { shardRows, type Shard } from './shards.js';
@@ -26,7 +26,7 @@ export interface ReplicaGroupOptions {
   readonly shapes: readonly (readonly number[])[];
   readonly imports: readonly string[];
   readonly loss: LossName;
-  readonly metrics: readonly MetricKind[];
+  readonly metrics: readonly PerSampleMetric[];
   readonly stepTimeoutMs: number;
   /** Names the caller in error messages, e.g. `dataParallel()`. */
   readonly where: string;

@@ -13,14 +13,6 @@ export interface RunObjective {
   readonly direction: Direction;
 }
 
-/** The metrics where larger is better (rxtrain's metric names are a closed list, lib/events.ts). */
-const HIGHER_IS_BETTER = new Set(['accuracy', 'val_accuracy']);
-
-/** The direction of a metric by its name: `maximize` for accuracies, `minimize` for losses and errors. */
-export function metricDirection(metric: string): Direction {
-  return HIGHER_IS_BETTER.has(metric) ? 'maximize' : 'minimize';
-}
-
 /** The objective an event declares for its run (any event with a `direction`), if it declares one. */
 export function declaredObjective(event: { readonly type: string }): { readonly metric: string | undefined; readonly direction: Direction } | undefined {
   const e = event as { readonly direction?: unknown; readonly metric?: unknown };

@@ -7,7 +7,8 @@
  * `val_loss` (`loss` when a run has no validation). The ★ marks each run's best trial or member.
  */
 import type { Direction } from '../search/types.js';
-import { declaredObjective, metricDirection } from './objective.js';
+import { metricDirection } from '../metrics/metric-names.js';
+import { declaredObjective } from './objective.js';
 import type { AnyEvent, MonitorRecord } from './protocol.js';
 
 export interface WatchRow {

@@ -5,29 +5,32 @@
  */
 import { RxtrainError } from '../../lib/errors.js';
 import type { EpochEnd, MetricName } from '../../lib/events.js';
+import { configError } from '../../lib/errors.js';
+import { isMetricKind, metricDirection, metricKinds } from '../../lib/metrics/metric-names.js';
 import { oneOf } from '../../lib/validate.js';
 
 /** Whether smaller or larger values of the monitored metric are better. */
 export type MonitorMode = 'min' | 'max' | 'auto';
 
-/** Every metric name an epoch can carry: a closed list, so a typo in `monitor` fails at once. */
-export const metricNames: readonly MetricName[] = [
-  'loss', 'accuracy', 'mse', 'mae', 'val_loss', 'val_accuracy', 'val_mse', 'val_mae', 'lr',
-];
+/** Is `name` a metric an epoch can carry (`loss`, `lr`, a built-in metric, each with `val_`)? */
+function isMetricName(name: unknown): name is MetricName {
+  if (typeof name !== 'string') return false;
+  const base = name.startsWith('val_') ? name.slice(4) : name;
+  return base === 'loss' || name === 'lr' || isMetricKind(base);
+}
 
-/** The metrics where larger is better; `auto` looks the name up here instead of guessing from it. */
-const higherIsBetter: ReadonlySet<MetricName> = new Set<MetricName>(['accuracy', 'val_accuracy']);
-
-/** Validate `monitor` (default `val_loss`). */
+/** Validate `monitor` (default `val_loss`): a closed list, so a typo fails at once. */
 export function monitorField(where: string, value: unknown): MetricName {
-  return value === undefined ? 'val_loss' : oneOf(where, 'monitor', value, metricNames);
+  if (value === undefined) return 'val_loss';
+  if (isMetricName(value)) return value;
+  throw configError(where, 'monitor', `must be loss, lr, or a metric (${metricKinds.join(', ')}, top<k>_accuracy), each also with a val_ prefix`, value);
 }
 
 /** Validate `mode` (default `auto`) and resolve `auto` for the given monitor. */
 export function modeField(where: string, value: unknown, monitor: MetricName): 'min' | 'max' {
   const mode = value === undefined ? 'auto' : oneOf<MonitorMode>(where, 'mode', value, ['min', 'max', 'auto']);
   if (mode !== 'auto') return mode;
-  return higherIsBetter.has(monitor) ? 'max' : 'min';
+  return metricDirection(monitor) === 'maximize' ? 'max' : 'min';
 }
 
 /**

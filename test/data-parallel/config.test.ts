@@ -16,7 +16,8 @@ t.test('bad options throw INVALID_CONFIG naming the field', async (t) => {
   bad({ optimizer: 'adam', workers: 1.5 }, 'workers', /must be a positive integer/);
   bad({ optimizer: 'adam', loss: (a: unknown) => a }, 'loss', /must be a loss name: a function cannot be sent to the worker threads/);
   bad({ optimizer: 'adam', loss: 'hinge' }, 'loss', /must be one of/);
-  bad({ optimizer: 'adam', metrics: ['auc'] }, 'metrics[0]', /must be one of/);
+  bad({ optimizer: 'adam', metrics: ['auroc'] }, 'metrics[0]', /must be one of/);
+  bad({ optimizer: 'adam', metrics: ['auc'] }, 'metrics[0]', /'auc' is not computed across workers yet/);
   bad({ optimizer: 'adam', clipNorm: -1 }, 'clipNorm', /must be a finite number > 0/);
   bad({ optimizer: 'adam', readEvery: -1 }, 'readEvery', /must be an integer ≥ 0/);
   bad({ optimizer: 'adam', backend: 'webgl' }, 'backend', /must be one of/);

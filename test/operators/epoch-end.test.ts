@@ -42,7 +42,7 @@ t.test('validation metrics equal evaluate(), and the learning rate is reported',
 
 t.test('bad configs', async (t) => {
   t.throws(() => epochEnd({ validation: { xs: [[1]], ys: [1] } }), /epochEnd\(\): option 'model' is required/);
-  t.throws(() => epochEnd({ metrics: ['auc' as never] }), /metrics\[0\]/);
+  t.throws(() => epochEnd({ metrics: ['auroc' as never] }), /metrics\[0\]/);
   const model = mlp({ inputShape: [2], units: [4], classes: 2 });
   t.throws(() => epochEnd({ model, validation: { xs: [[1, 2], [3]], ys: [0, 1] } }), /row 1/);
   model.dispose();

@@ -93,7 +93,7 @@ t.test('errors name the cause', async (t) => {
   t.throws(() => trainStep(model, {} as never), /trainStep\(\): option 'optimizer' is required/);
   t.throws(() => trainStep(model, { optimizer: 'adamw' as never }), /optimizer\(\): option 'name' must be one of/);
   t.throws(() => trainStep(model, { optimizer: 'adam', loss: 'hinge' as never }), /option 'loss' must be a function or one of/);
-  t.throws(() => trainStep(model, { optimizer: 'adam', metrics: ['f1'] as never }), /metrics\[0\]/);
+  t.throws(() => trainStep(model, { optimizer: 'adam', metrics: ['f2'] as never }), /metrics\[0\]/);
   t.throws(() => trainStep({ loss: () => tf.scalar(0) }, { optimizer: 'adam', metrics: ['accuracy'] }), /metrics/);
   t.throws(() => trainStep({} as never, { optimizer: 'adam' }), /option 'model' must be a tfjs-layers LayersModel/);
   // Targets that do not fit the model's outputs: the stream fails with both shapes.

@@ -1,6 +1,6 @@
 import { RxtrainError, configError, describe } from '../../errors.js';
 import { requireObject, knownFields } from '../../validate.js';
-import { contains } from '../space.js';
+import { contains } from '../distribution.js';
 import type { FrozenTrial, ParamValue, Params, Sampler, SearchSpaceLike } from '../types.js';
 
 export interface PartialFixedSamplerConfig {

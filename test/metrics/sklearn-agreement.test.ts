@@ -1,0 +1,114 @@
+/**
+ * Issue 20: every built-in metric agrees with scikit-learn (Debian's python3-sklearn, through
+ * bench/reference/metrics_sklearn.py) on the same predictions, computed over a whole "epoch" of uneven
+ * batches on wasm and cpu: F1 and AUC are exact over the epoch, not means of per-batch values. Scores
+ * are rounded so that ties occur (the ranking metrics' hard case).
+ */
+import t from 'tap';
+import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useBackend } from '../../lib/backend/use-backend.js';
+import { epochMetrics } from '../../lib/metrics/epoch-metrics.js';
+import type { MetricKind } from '../../lib/metrics/metric-names.js';
+import { createRandom } from '../../lib/random.js';
+
+const script = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench/reference/metrics_sklearn.py');
+const python = '/usr/bin/python3';
+const probe = spawnSync(python, ['-c', 'import sklearn'], { encoding: 'utf8' });
+const sklearnMissing = probe.status !== 0 ? `scikit-learn is not importable by ${python} (install Debian's python3-sklearn)` : false;
+
+function sklearn(task: string, yTrue: unknown, yPred: unknown): Record<string, number> {
+  const r = spawnSync(python, [script], { input: JSON.stringify({ task, y_true: yTrue, y_pred: yPred }), encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`metrics_sklearn.py failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+const random = createRandom(20);
+const N = 157; // batches of 50, 50, 50, 7
+const round = (x: number, step: number): number => Math.round(x / step) * step;
+
+/** Binary: a noisy score of a label, with ties. */
+const binLabels = Array.from({ length: N }, () => (random.float() < 0.35 ? 1 : 0));
+const binScores = binLabels.map((y) => round(Math.min(0.999, Math.max(0.001, 0.3 * y + 0.7 * random.float())), 0.05));
+
+/** Five classes: softmax of a noisy one-hot (so some predictions are wrong), with ties from rounding. */
+const classes = 5;
+const mcLabels = Array.from({ length: N }, () => Math.floor(random.float() * classes));
+const mcScores = mcLabels.map((y) => {
+  const logits = Array.from({ length: classes }, (_, k) => (k === y ? 1.2 : 0) + round(2 * random.float(), 0.25));
+  const z = logits.map(Math.exp);
+  const s = z.reduce((a, b) => a + b, 0);
+  return z.map((v) => v / s);
+});
+
+/** Regression with two outputs. */
+const regTrue = Array.from({ length: N }, () => [50 + 100 * random.float(), -3 + 2 * random.float()]);
+const regPred = regTrue.map(([a, b]) => [a! + 20 * (random.float() - 0.5), b! + 0.8 * (random.float() - 0.5)]);
+
+function runEpoch(names: readonly MetricKind[], loss: 'binaryCrossentropy' | 'categoricalCrossentropy' | 'meanSquaredError', yTrue: tf.Tensor, yPred: tf.Tensor): Record<string, number> {
+  const acc = epochMetrics(names, loss);
+  for (let start = 0; start < N; start += 50) {
+    const size = Math.min(50, N - start);
+    const stats = tf.tidy(() => acc.batch(tf.slice(yTrue, start, size), tf.slice(yPred, start, size)));
+    acc.add(stats);
+  }
+  return acc.take(N);
+}
+
+const near = (t: { ok(v: boolean, m: string): void }, actual: number | undefined, expected: number | undefined, name: string, tol = 2e-5): void => {
+  t.ok(actual !== undefined && expected !== undefined && Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${name}: rxtrain ${actual}, scikit-learn ${expected}`);
+};
+
+const classificationNames: MetricKind[] = ['accuracy', 'precision', 'recall', 'f1', 'precision_macro', 'recall_macro', 'f1_macro', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'auc', 'pr_auc', 'log_loss'];
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  t.test(`${backend}: binary, one sigmoid output`, { skip: sklearnMissing }, async (t) => {
+    await useBackend(backend, { env: {} });
+    const before = tf.memory().numTensors;
+    const ours = tf.tidy(() => runEpoch(classificationNames, 'binaryCrossentropy', tf.tensor2d(binLabels, [N, 1]), tf.tensor2d(binScores, [N, 1])));
+    const theirs = sklearn('binary', binLabels, binScores);
+    for (const name of classificationNames) near(t, ours[name], theirs[name], name);
+    t.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  });
+
+  t.test(`${backend}: five classes, softmax, integer labels and one-hot labels`, { skip: sklearnMissing }, async (t) => {
+    await useBackend(backend, { env: {} });
+    const names: MetricKind[] = [...classificationNames, 'top2_accuracy'];
+    const theirs = sklearn('multiclass', mcLabels, mcScores);
+    const ids = runEpoch(names, 'categoricalCrossentropy', tf.tensor1d(mcLabels, 'int32'), tf.tensor2d(mcScores));
+    const oneHot = tf.tidy(() => runEpoch(names, 'categoricalCrossentropy', tf.oneHot(tf.tensor1d(mcLabels, 'int32'), classes), tf.tensor2d(mcScores)));
+    for (const name of names) {
+      near(t, ids[name], theirs[name], `${name} (class ids)`);
+      near(t, oneHot[name], theirs[name], `${name} (one-hot)`);
+    }
+  });
+
+  t.test(`${backend}: regression, two outputs`, { skip: sklearnMissing }, async (t) => {
+    await useBackend(backend, { env: {} });
+    const names: MetricKind[] = ['mse', 'rmse', 'mae', 'r2', 'mape'];
+    const ours = tf.tidy(() => runEpoch(names, 'meanSquaredError', tf.tensor2d(regTrue), tf.tensor2d(regPred)));
+    const theirs = sklearn('regression', regTrue, regPred);
+    for (const name of names) near(t, ours[name], theirs[name], name, 1e-4);
+  });
+}
+
+t.test('the epoch value is not the mean of per-batch values (F1, AUC)', { skip: sklearnMissing }, async (t) => {
+  await useBackend('cpu', { env: {} });
+  const perBatch: Record<string, number[]> = { f1: [], auc: [] };
+  tf.tidy(() => {
+    for (let start = 0; start < N; start += 50) {
+      const size = Math.min(50, N - start);
+      const acc = epochMetrics(['f1', 'auc'], 'binaryCrossentropy');
+      acc.add(acc.batch(tf.tensor2d(binLabels.slice(start, start + size), [size, 1]), tf.tensor2d(binScores.slice(start, start + size), [size, 1])));
+      const m = acc.take(size);
+      perBatch.f1!.push(m.f1!);
+      perBatch.auc!.push(m.auc!);
+    }
+  });
+  const theirs = sklearn('binary', binLabels, binScores);
+  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+  t.not(mean(perBatch.f1!).toFixed(4), theirs.f1!.toFixed(4), 'a mean of batch F1s would be wrong here');
+  t.not(mean(perBatch.auc!).toFixed(4), theirs.auc!.toFixed(4), 'a mean of batch AUCs would be wrong here');
+});
