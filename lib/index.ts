@@ -46,8 +46,14 @@ export type { SearchSpace, InferParams, Dim, Conditional, ParamDef, SpaceDefinit
 export type { ParamValue, Params, Distribution, Condition, ParamSpec, SearchSpaceLike, Direction, TrialState, FrozenTrial, SampleContext, Sampler, Pruner } from './search/index.js';
 export { randomSampler, gridSampler, tpeSampler, gpSampler, cmaEsSampler } from './search/index.js';
 export type { RandomSamplerConfig, GridSampler, GridSamplerConfig, TpeSamplerConfig, GpSamplerConfig, CmaEsSamplerConfig } from './search/index.js';
+export { qmcSampler, partialFixedSampler } from './search/index.js';
+export type { QmcSamplerConfig, PartialFixedSamplerConfig } from './search/index.js';
 export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPruner } from './search/index.js';
 export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
+export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from './search/index.js';
+export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
+export { importance } from './search/index.js';
+export type { ImportanceOptions, ImportanceSource } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';
