@@ -6,24 +6,11 @@
  */
 import t from 'tap';
 import * as tf from '@tensorflow/tfjs-core';
-import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { useBackend } from '../../lib/backend/use-backend.js';
 import { epochMetrics } from '../../lib/metrics/epoch-metrics.js';
 import type { MetricKind } from '../../lib/metrics/metric-names.js';
 import { createRandom } from '../../lib/random.js';
-
-const script = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench/reference/metrics_sklearn.py');
-const python = '/usr/bin/python3';
-const probe = spawnSync(python, ['-c', 'import sklearn'], { encoding: 'utf8' });
-const sklearnMissing = probe.status !== 0 ? `scikit-learn is not importable by ${python} (install Debian's python3-sklearn)` : false;
-
-function sklearn(task: string, yTrue: unknown, yPred: unknown): Record<string, number> {
-  const r = spawnSync(python, [script], { input: JSON.stringify({ task, y_true: yTrue, y_pred: yPred }), encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`metrics_sklearn.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, number>;
-}
+import { sklearn, sklearnMissing } from './sklearn.js';
 
 const random = createRandom(20);
 const N = 157; // batches of 50, 50, 50, 7
