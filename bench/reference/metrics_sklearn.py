@@ -28,6 +28,7 @@ def classification(task, y_true, proba):
             "auc": m.roc_auc_score(y_true, p1),
             "pr_auc": m.average_precision_score(y_true, p1),
             "log_loss": m.log_loss(y_true, p1),
+            "top1_accuracy": m.top_k_accuracy_score(y_true, p1, k=1),
         }
         classes = 2
     else:

@@ -96,11 +96,15 @@ const scalar = (key: string, perSample: (yTrue: tf.Tensor, yPred: tf.Tensor) => 
 
 const mean = (statistic: Statistic): MetricPlan => ({ statistic, finish: (v, _shape, samples) => v[0]! / Math.max(samples, 1) });
 
-/** 1 where the true class is among the k highest scores (ties counted in the sample's favour). */
+/**
+ * 1 where the true class is among the k highest scores (ties counted in the sample's favour). A single
+ * output has two classes: top-1 is the thresholded prediction (as scikit-learn's `top_k_accuracy_score`).
+ */
 function inTopK(yTrue: tf.Tensor, yPred: tf.Tensor, k: number): tf.Tensor {
   const c = classesOf(yPred);
-  if (singleOutput(yPred) || k >= c) return tf.ones([yPred.shape[0]!]);
-  const { truth } = classIds(yTrue, yPred);
+  if (k >= c) return tf.ones([yPred.shape[0]!]);
+  const { truth, predicted } = classIds(yTrue, yPred);
+  if (singleOutput(yPred)) return tf.cast(tf.equal(truth, predicted), 'float32');
   const trueScore = tf.sum(tf.mul(tf.oneHot(truth, c), yPred), -1, true);
   const above = tf.sum(tf.cast(tf.greater(yPred, trueScore), 'float32'), -1);
   return tf.cast(tf.less(above, k), 'float32');
