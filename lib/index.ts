@@ -117,6 +117,8 @@ export { lossNames } from './losses.js';
 export type { Loss, LossName, LossFunction } from './losses.js';
 export { metricKinds, metricDirection } from './metrics/metric-names.js';
 export type { MetricKind, ConfusionMetric } from './metrics/metric-names.js';
+export { balancedClassWeight } from './class-weights.js';
+export type { ClassWeight } from './class-weights.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
 export { train } from './train.js';

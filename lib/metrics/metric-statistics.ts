@@ -9,6 +9,7 @@ import { perSampleLoss, perSampleMetric, targetsLike, type Loss } from '../losse
 import { confusionMetric } from './confusion-scores.js';
 import type { MetricKind } from './metric-names.js';
 import { isTopKAccuracy, topK } from './metric-names.js';
+import { classesOf, classIds, singleOutput } from './class-ids.js';
 import { averagePrecision, rankingMetric, rocAuc } from './ranking-scores.js';
 import { regressionMetric } from './regression-scores.js';
 
@@ -25,27 +26,6 @@ export interface MetricPlan {
   readonly statistic: Statistic;
   /** The epoch's value from the statistic's values (its shape given) over `samples` samples. */
   finish(values: Float32Array, shape: readonly number[], samples: number): number;
-}
-
-/** Number of classes a prediction scores: a single (sigmoid) output is two classes. */
-function classesOf(yPred: tf.Tensor): number {
-  const last = yPred.rank < 2 ? 1 : yPred.shape[yPred.rank - 1]!;
-  return last === 1 ? 2 : last;
-}
-
-const singleOutput = (yPred: tf.Tensor): boolean => yPred.rank < 2 || yPred.shape[yPred.rank - 1] === 1;
-
-/** True and predicted class ids `[n]` (int32). A single output is class 1 above 0.5. */
-function classIds(yTrue: tf.Tensor, yPred: tf.Tensor): { truth: tf.Tensor1D; predicted: tf.Tensor1D } {
-  if (singleOutput(yPred)) {
-    const n = yPred.shape[0]!;
-    return {
-      truth: tf.cast(tf.greater(tf.reshape(yTrue, [n]), 0.5), 'int32') as tf.Tensor1D,
-      predicted: tf.cast(tf.greater(tf.reshape(yPred, [n]), 0.5), 'int32') as tf.Tensor1D,
-    };
-  }
-  const truth = yTrue.rank === yPred.rank - 1 ? tf.cast(yTrue, 'int32') : tf.cast(tf.argMax(yTrue, -1), 'int32');
-  return { truth: truth as tf.Tensor1D, predicted: tf.cast(tf.argMax(yPred, -1), 'int32') as tf.Tensor1D };
 }
 
 const confusion: Statistic = {
