@@ -26,7 +26,7 @@ export { loadCsv, parseCsv } from './data/csv.js';
 export type { CsvOptions, CsvDataset } from './data/csv.js';
 export { loadIdx, parseIdx, loadIdxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
-export { digits, wine, breastCancer, iris } from './data/bundled.js';
+export { digits, wine, breastCancer, iris, diabetes } from './data/bundled.js';
 export { fashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
 export type { FashionMnistOptions } from './data/fashion-mnist.js';
 export type { DigitsOptions } from './data/bundled.js';
