@@ -28,7 +28,7 @@ export interface MetricPlan {
   finish(values: Float32Array, shape: readonly number[], samples: number): number;
 }
 
-const confusion: Statistic = {
+export const confusion: Statistic = {
   key: 'confusion',
   reduce: 'sum',
   batch(yTrue, yPred) {
