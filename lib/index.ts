@@ -105,6 +105,13 @@ export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker
 export { workerObjective } from './distributed/worker-objective.js';
 export type { WorkerObjectiveConfig, WorkerTrialInput } from './distributed/worker-objective.js';
 
+// Cross-validation: k folds of a data set, and a study objective over them
+export { crossValidate } from './cross-validation/cross-validate.js';
+export type { CrossValidationEvent, FoldResult, CrossValidationSummary, FoldMetrics, FoldOutcome, FoldTraining } from './cross-validation/cross-validate.js';
+export { crossValidated } from './cross-validation/cross-validated.js';
+export type { TrialFoldTraining, FoldMeanEvent } from './cross-validation/cross-validated.js';
+export type { KFoldConfig } from './cross-validation/k-folds.js';
+
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';
 export type { MlpConfig, Activation } from './models/mlp.js';
@@ -119,6 +126,7 @@ export { metricKinds, metricDirection } from './metrics/metric-names.js';
 export type { MetricKind, ConfusionMetric } from './metrics/metric-names.js';
 export { balancedClassWeight } from './class-weights.js';
 export type { ClassWeight } from './class-weights.js';
+export type { ClassReport, ClassReportLine } from './metrics/class-report.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
 export { train } from './train.js';
