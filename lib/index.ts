@@ -57,7 +57,8 @@ export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimi
 export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
-export { sqliteStorage, SQLITE_SCHEMA_VERSION } from './storage/sqlite-storage.js';
+export { sqliteStorage } from './storage/sqlite-storage.js';
+export { SQLITE_SCHEMA_VERSION } from './storage/sqlite-schema.js';
 export type { SqliteStorageOptions } from './storage/sqlite-storage.js';
 export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
 export { postgresStorage } from './storage/postgres/postgres-storage.js';

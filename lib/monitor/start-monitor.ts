@@ -222,7 +222,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     wsUrl: `ws://${urlHost}:${actualPort}${EVENTS_PATH}`,
     port: actualPort,
     host,
-    commands: hub.commands.asObservable(),
+    commands: hub.commands,
     paused: (run?: string, trial?: number) =>
       new Observable<boolean>((subscriber) => {
         let held = false;

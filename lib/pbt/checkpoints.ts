@@ -5,7 +5,8 @@
  * holder releases only after its replacement is durable, so a folder that someone may still read is
  * never removed.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface CheckpointStore {
   /** One more holder of `path`. */
@@ -37,4 +38,15 @@ export function checkpointStore(remove: (path: string) => Promise<void> = (p) =>
     holders: (path) => counts.get(path) ?? 0,
     held: () => [...counts.keys()],
   };
+}
+
+/** Remove the checkpoint folders (`member-<i>/epoch-<e>` in `dir`) not in `keep`: a stopped run saved them, but no state names them. */
+export async function removeOrphans(dir: string, keep: ReadonlySet<string>): Promise<void> {
+  for (const m of await readdir(dir, { withFileTypes: true })) {
+    if (!m.isDirectory() || !/^member-\d+$/.test(m.name)) continue;
+    for (const e of await readdir(join(dir, m.name), { withFileTypes: true })) {
+      const path = join(dir, m.name, e.name);
+      if (e.isDirectory() && /^epoch-\d+$/.test(e.name) && !keep.has(path)) await rm(path, { recursive: true, force: true });
+    }
+  }
 }

@@ -36,10 +36,10 @@ const FIELDS = ['populationSize', 'epochs', 'readyEvery', 'metric', 'direction',
 
 export function resolveObjective<P extends Params>(objective: PbtObjective<P> | PbtModuleObjective): ResolvedObjective<P> {
   if (typeof objective === 'function') return { kind: 'function', make: objective };
-  if (objective === null || typeof objective !== 'object') {
+  const o: unknown = objective;
+  if (!isRecord(o)) {
     throw configError(WHERE, 'objective', 'must be a function that makes a member, or { module, export? } naming one for worker threads', objective);
   }
-  const o = objective as unknown as Record<string, unknown>;
   knownFields(WHERE, o, ['module', 'export']);
   const spec = o.module instanceof URL ? o.module.href : nonEmptyString(WHERE, 'objective.module', o.module);
   const exportName = o.export === undefined ? 'default' : nonEmptyString(WHERE, 'objective.export', o.export);
@@ -49,6 +49,11 @@ export function resolveObjective<P extends Params>(objective: PbtObjective<P> | 
     if (!existsSync(path)) throw configError(WHERE, 'objective.module', `names no file (${path})`, o.module);
   }
   return { kind: 'module', module, exportName };
+}
+
+/** Whether `x` is an object whose fields can be read (and checked) one by one. */
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object';
 }
 
 /** `objectiveKind`: members in worker threads need the objective as a module. */

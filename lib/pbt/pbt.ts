@@ -7,32 +7,45 @@
  * member's hyperparameters thus become a schedule, and good weights spread. Rounds are synchronous
  * (everyone is ready at the same epoch), so a seeded run repeats exactly and a resumed run continues
  * where it stopped.
+ *
+ * A run is a stream: making the members, then one round per ready time (train every member, save them
+ * all, rank, exploit and explore, write the state), then the result. Its state lives in its
+ * subscription, and unsubscribing unsubscribes whatever runs (the members' training, the next call);
+ * the members, the temporary folder and the worker threads are let go by {@link holdings}.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { EMPTY, Observable, catchError, defer, filter, from, mergeMap, tap, type Subscription } from 'rxjs';
+import { EMPTY, Observable, catchError, concat, concatMap, defer, filter, forkJoin, from, ignoreElements, map, mergeMap, of, range, throwError, toArray } from 'rxjs';
 import { RxtrainError, configError, errorMessage } from '../errors.js';
 import { createRandom, hashSeed } from '../random.js';
 import type { Params } from '../search/types.js';
 import type { SearchSpace } from '../search/space.js';
-import { checkpointStore } from './checkpoints.js';
+import { checkpointStore, removeOrphans, type CheckpointStore } from './checkpoints.js';
 import { resolveObjective, resolvePbtConfig, type ResolvedPbtConfig } from './config.js';
-import { explore } from './explore.js';
+import { holdings, type Holdings } from './holdings.js';
+import { better, rank } from './rank.js';
+import { readyStep } from './ready-step.js';
+import type { Slot } from './slot.js';
 import { readState, writeState, type SavedState } from './state.js';
-import type { PbtConfig, PbtEvent, PbtMember, PbtModuleObjective, PbtObjective, ParamSchedule } from './types.js';
-import { takeLoss, workerMembers } from './worker-members.js';
+import type { MemberEpochEnd, PbtConfig, PbtEvent, PbtMemberFailed, PbtModuleObjective, PbtObjective } from './types.js';
+import { LostTraining, workerMembers } from './worker-members.js';
 
 const WHERE = 'pbt()';
 
-interface Slot<P extends Params> {
-  readonly index: number;
-  readonly member: PbtMember<P>;
-  params: P;
-  schedule: ParamSchedule<P>;
-  /** Absolute path of the checkpoint this member's state is (or was copied from). */
-  checkpoint: string | undefined;
-  value: number | undefined;
+/** One subscription's run: where it keeps checkpoints, its members, and how far they are. */
+interface Run<P extends Params> {
+  readonly space: SearchSpace<P>;
+  readonly c: ResolvedPbtConfig<P>;
+  readonly hold: Holdings;
+  readonly dir: string;
+  readonly temporary: boolean;
+  readonly store: CheckpointStore;
+  readonly slots: ReadonlyArray<Slot<P>>;
+  /** Epochs every member has done. */
+  epoch: number;
+  /** The best value a ready time ranked first so far. */
+  best: number | undefined;
 }
 
 /**
@@ -53,9 +66,10 @@ interface Slot<P extends Params> {
  *   As `{ module, export? }` (a module whose export is that function), members live and train in
  *   `workers` worker threads, in parallel.
  * @param config See {@link PbtConfig}; validated now, errors name the field.
- * @returns A cold Observable of {@link PbtEvent}s, ending with `pbtCompleted`. Unsubscribing stops the
- *   training at the next step and frees the members; with a `checkpointDir`, a new run on it resumes
- *   from the last ready time.
+ * @returns A cold Observable of {@link PbtEvent}s, ending with `pbtCompleted`; each subscription is a
+ *   run of its own. Unsubscribing stops the training at the next step, lets a call in flight (a save, a
+ *   load, the state's write) finish, and frees the members; with a `checkpointDir`, a new run on it
+ *   resumes from the last ready time.
  */
 export function pbt<P extends Params>(space: SearchSpace<P>, objective: PbtObjective<P> | PbtModuleObjective, config: PbtConfig<P>): Observable<PbtEvent<P>> {
   if (space === null || typeof space !== 'object' || typeof space.sample !== 'function' || typeof space.problems !== 'function') {
@@ -68,236 +82,183 @@ export function pbt<P extends Params>(space: SearchSpace<P>, objective: PbtObjec
     if (problems.length > 0) throw configError(WHERE, `initial[${i}]`, `does not fit the space: ${problems.join('; ')}`);
   });
 
-  return new Observable<PbtEvent<P>>((subscriber) => {
-    let closed = false;
-    let training: Subscription | undefined;
-    let wake: (() => void) | undefined;
-    const emit = (e: PbtEvent<P>): void => {
-      if (!closed) subscriber.next(e);
-    };
-    const remote = o.kind === 'module'
-      ? workerMembers<P>({ module: o.module, exportName: o.exportName, ...c.workers!, populationSize: c.populationSize })
-      : undefined;
-    run(space, o.kind === 'function' ? o.make : remote!.objective, c, emit, {
-      isClosed: () => closed,
-      setTraining: (s) => (training = s),
-      onStop: (f) => (wake = f),
-    })
-      .finally(() => remote?.close())
-      .then(
-        () => subscriber.complete(),
-        (err) => subscriber.error(err),
-      );
-    return () => {
-      closed = true;
-      training?.unsubscribe();
-      wake?.();
-      // Worker threads stop now, not when the run notices: their members' tensors go with them.
-      void remote?.close();
-    };
+  return defer(() => {
+    const hold = holdings();
+    let make: PbtObjective<P>;
+    if (o.kind === 'module') {
+      const remote = workerMembers<P>({ module: o.module, exportName: o.exportName, ...c.workers!, populationSize: c.populationSize });
+      // Worker threads stop as soon as the run ends, not after their calls: their members' tensors go with them.
+      hold.onStop(() => remote.close());
+      make = remote.objective;
+    } else {
+      make = o.make;
+    }
+    const rounds = (run: Run<P>): Observable<PbtEvent<P>> => range(0, Math.max(0, Math.ceil((c.epochs - run.epoch) / c.readyEvery))).pipe(concatMap(() => round(run)));
+    return hold.around(open(space, make, c, hold).pipe(concatMap((run) => concat(of(started(run)), rounds(run), defer(() => of(completed(run)))))));
   });
 }
 
-interface Control {
-  isClosed(): boolean;
-  setTraining(s: Subscription | undefined): void;
-  /** Register the function that wakes a pending wait when the subscriber leaves. */
-  onStop(wake: () => void): void;
+/** Make the members, fresh or as the saved state in the checkpoint folder left them. */
+function open<P extends Params>(space: SearchSpace<P>, make: PbtObjective<P>, c: ResolvedPbtConfig<P>, hold: Holdings): Observable<Run<P>> {
+  const temporary = c.checkpointDir === undefined;
+  const store = checkpointStore();
+  const folder = hold.work(async () => {
+    const dir = c.checkpointDir ?? (await mkdtemp(join(tmpdir(), 'rxtrain-pbt-')));
+    if (temporary) hold.onRelease(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(dir, { recursive: true });
+    const saved = temporary ? undefined : await readState<P>(dir);
+    if (saved && saved.members.length !== c.populationSize) {
+      throw new RxtrainError('INVALID_CONFIG', `${WHERE}: ${dir} holds a run of ${saved.members.length} members, not populationSize ${c.populationSize}`, { field: 'populationSize' });
+    }
+    return { dir, saved };
+  });
+  const member = (i: number, dir: string, saved: SavedState<P> | undefined) => async (): Promise<Slot<P>> => {
+    const s = saved?.members[i];
+    const params = s ? s.params : c.initial?.[i] ?? space.sample(createRandom(hashSeed(c.seed, 'pbt-init', i)));
+    const m = await make({ member: i, params, seed: hashSeed(c.seed, 'pbt-member', i) });
+    hold.onRelease(() => m.dispose());
+    const slot: Slot<P> = { index: i, member: m, params, schedule: s ? s.schedule : [{ epoch: 1, params }], checkpoint: undefined, value: s?.value ?? undefined };
+    if (s) {
+      slot.checkpoint = join(dir, s.checkpoint);
+      store.retain(slot.checkpoint);
+      await m.load(slot.checkpoint);
+    }
+    await m.setParams(params);
+    return slot;
+  };
+  return folder.pipe(
+    concatMap(({ dir, saved }) =>
+      range(0, c.populationSize).pipe(
+        concatMap((i) => hold.work(member(i, dir, saved))),
+        toArray(),
+        concatMap((slots) => (saved ? hold.work(() => removeOrphans(dir, new Set(store.held()))) : of(undefined)).pipe(map(() => slots))),
+        map((slots): Run<P> => ({ space, c, hold, dir, temporary, store, slots, epoch: saved?.epoch ?? 0, best: undefined })),
+      ),
+    ),
+  );
 }
 
-async function run<P extends Params>(
-  space: SearchSpace<P>,
-  objective: PbtObjective<P>,
-  c: ResolvedPbtConfig<P>,
-  emit: (e: PbtEvent<P>) => void,
-  control: Control,
-): Promise<void> {
-  const n = c.populationSize;
-  const temporary = c.checkpointDir === undefined;
-  const dir = c.checkpointDir ?? (await mkdtemp(join(tmpdir(), 'rxtrain-pbt-')));
-  await mkdir(dir, { recursive: true });
-  const store = checkpointStore();
-  const slots: Array<Slot<P>> = [];
-  const better = (a: number, b: number): boolean => (c.direction === 'minimize' ? a < b : a > b);
-  try {
-    // Members: fresh, or as the saved state left them.
-    const saved: SavedState<P> | undefined = temporary ? undefined : await readState<P>(dir);
-    if (saved && saved.members.length !== n) {
-      throw new RxtrainError('INVALID_CONFIG', `${WHERE}: ${dir} holds a run of ${saved.members.length} members, not populationSize ${n}`, { field: 'populationSize' });
-    }
-    let epoch = saved?.epoch ?? 0;
-    for (let i = 0; i < n; i++) {
-      const s = saved?.members[i];
-      const params = s ? s.params : c.initial?.[i] ?? space.sample(createRandom(hashSeed(c.seed, 'pbt-init', i)));
-      const member = await objective({ member: i, params, seed: hashSeed(c.seed, 'pbt-member', i) });
-      const slot: Slot<P> = { index: i, member, params, schedule: s ? s.schedule : [{ epoch: 1, params }], checkpoint: undefined, value: s?.value ?? undefined };
-      slots.push(slot);
-      if (s) {
-        slot.checkpoint = join(dir, s.checkpoint);
-        store.retain(slot.checkpoint);
-        await member.load(slot.checkpoint);
-      }
-      await member.setParams(params);
-      if (control.isClosed()) return;
-    }
-    if (saved) await removeOrphans(dir, new Set(store.held()));
-    emit({ type: 'pbtStarted', dir, epoch, members: slots.map((s) => ({ member: s.index, params: s.params })), metric: c.metric, direction: c.direction });
-    let bestValue: number | undefined;
+function started<P extends Params>(run: Run<P>): PbtEvent<P> {
+  return { type: 'pbtStarted', dir: run.dir, epoch: run.epoch, members: run.slots.map((s) => ({ member: s.index, params: s.params })), metric: run.c.metric, direction: run.c.direction };
+}
 
-    while (epoch < c.epochs) {
-      const k = Math.min(c.readyEvery, c.epochs - epoch);
-      const failed = await trainRound(slots, epoch, k, c, emit, control);
-      if (control.isClosed()) return;
-      epoch += k;
-
-      // Every member saves; the old checkpoints are released once the new state is written.
-      const toRelease: string[] = [];
-      const target = (s: Slot<P>): string => join(dir, `member-${s.index}`, `epoch-${epoch}`);
-      if (c.workers) {
-        // Members in different workers save at the same time.
-        await Promise.all(slots.map((s) => s.member.save(target(s))));
-      } else {
-        for (const s of slots) {
-          await s.member.save(target(s));
-          if (control.isClosed()) return;
-        }
-      }
-      if (control.isClosed()) return;
-      for (const s of slots) {
-        store.retain(target(s));
-        if (s.checkpoint !== undefined) toRelease.push(s.checkpoint);
-        s.checkpoint = target(s);
-      }
-      for (const s of slots) {
-        // A member whose worker died after it trained lost that training: it is back at its last checkpoint.
-        const loss = takeLoss(s.member as PbtMember<Params>);
-        if (loss !== undefined && !failed.has(s.index)) {
-          failed.add(s.index);
-          emit({ type: 'memberFailed', member: s.index, epoch, error: loss });
-        }
-      }
-      const ranked = [...slots].sort((a, b) => {
-        if (a.value === undefined || failed.has(a.index)) return b.value === undefined || failed.has(b.index) ? a.index - b.index : 1;
-        if (b.value === undefined || failed.has(b.index)) return -1;
-        return better(a.value, b.value) ? -1 : better(b.value, a.value) ? 1 : a.index - b.index;
-      });
-      const rankValue = (s: Slot<P>): number => (failed.has(s.index) || s.value === undefined ? NaN : s.value);
-      emit({ type: 'ready', epoch, ranking: ranked.map((s) => ({ member: s.index, value: rankValue(s) })) });
-      const top = ranked[0]!;
-      if (!failed.has(top.index) && top.value !== undefined && Number.isFinite(top.value) && (bestValue === undefined || better(top.value, bestValue))) {
-        const previous = bestValue;
-        bestValue = top.value;
-        emit({ type: 'newBest', member: top.index, epoch, value: top.value, params: top.params, ...(previous === undefined ? {} : { previous }), metric: c.metric, direction: c.direction });
-      }
-
-      if (epoch < c.epochs) {
-        const random = createRandom(hashSeed(c.seed, 'pbt-ready', epoch));
-        if (c.quantile !== undefined) {
-          const q = Math.max(1, Math.floor(n * c.quantile));
-          const top = ranked.slice(0, q);
-          for (const s of ranked.slice(n - q)) {
-            const donor = top[random.int(top.length)]!;
-            const path = donor.checkpoint!;
-            store.retain(path); // held by the copy, then by this member's state
-            await s.member.load(path);
-            emit({ type: 'exploit', member: s.index, donor: donor.index, epoch, value: rankValue(s), donorValue: rankValue(donor), checkpoint: path });
-            toRelease.push(s.checkpoint!);
-            s.checkpoint = path;
-            const oldParams = s.params;
-            const newParams = c.explore ? explore(space, c.explore, donor.params, random) : donor.params;
-            s.params = newParams;
-            s.schedule = [...donor.schedule, { epoch: epoch + 1, params: newParams }];
-            s.value = donor.value;
-            await s.member.setParams(newParams);
-            emit({ type: 'explore', member: s.index, epoch, oldParams, fromParams: donor.params, newParams });
-            if (control.isClosed()) return;
+/** Train every member up to the next ready time, save them all, rank, exploit and explore, and write the state. */
+function round<P extends Params>(run: Run<P>): Observable<PbtEvent<P>> {
+  return defer(() => {
+    const { c } = run;
+    const start = run.epoch;
+    const k = Math.min(c.readyEvery, c.epochs - start);
+    const failed = new Set<number>();
+    const training = from(run.slots).pipe(mergeMap((s) => trainMember(s, start, k, c.metric, failed), c.concurrency));
+    const ready = saveAll(run, start + k).pipe(
+      concatMap((lost) => {
+        run.epoch = start + k;
+        // Every member's new checkpoint replaces its old one, released once the new state is written.
+        const toRelease: string[] = [];
+        const failures: PbtMemberFailed[] = [];
+        run.slots.forEach((s, i) => {
+          const target = checkpointOf(run, s, run.epoch);
+          run.store.retain(target);
+          if (s.checkpoint !== undefined) toRelease.push(s.checkpoint);
+          s.checkpoint = target;
+          const loss = lost[i];
+          // A member whose worker died after it trained lost that training: it is back at its last checkpoint.
+          if (loss !== undefined && !failed.has(s.index)) {
+            failed.add(s.index);
+            failures.push({ type: 'memberFailed', member: s.index, epoch: run.epoch, error: loss });
           }
-        } else if (c.explore) {
-          for (const s of slots) {
-            const oldParams = s.params;
-            s.params = explore(space, c.explore, oldParams, random);
-            s.schedule = [...s.schedule, { epoch: epoch + 1, params: s.params }];
-            await s.member.setParams(s.params);
-            emit({ type: 'explore', member: s.index, epoch, oldParams, fromParams: oldParams, newParams: s.params });
-          }
+        });
+        return concat(from(failures), readyTime(run, failed, toRelease));
+      }),
+    );
+    return concat(training, ready);
+  });
+}
+
+/** Train member `s` for `k` epochs from `start`: its epoch ends, or a `memberFailed` (and `failed` gets it). */
+function trainMember<P extends Params>(s: Slot<P>, start: number, k: number, metric: string, failed: Set<number>): Observable<PbtEvent<P>> {
+  return defer(() => {
+    let e = start;
+    return defer(() => s.member.train(start, k)).pipe(
+      filter((ev): ev is MemberEpochEnd => ev.type === 'epochEnd'),
+      map((ev): PbtEvent<P> => {
+        const value = ev.metrics?.[metric];
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          const known = Object.keys(ev.metrics ?? {}).join(', ');
+          throw new RxtrainError(value === undefined ? 'TRIAL_FAILED' : 'NON_FINITE', value === undefined ? `member ${s.index}'s epochEnd has no metric '${metric}' (it has: ${known})` : `member ${s.index}'s ${metric} is ${value}`);
         }
-      }
-      if (!temporary) {
-        await writeState<P>(dir, {
+        s.value = value;
+        e++;
+        return { type: 'epochEnd', member: s.index, epoch: e, metrics: ev.metrics, value };
+      }),
+      catchError((err: unknown) => {
+        failed.add(s.index);
+        return of<PbtEvent<P>>({ type: 'memberFailed', member: s.index, epoch: e, error: errorMessage(err) });
+      }),
+    );
+  });
+}
+
+/** Where member `s` saves its checkpoint after `epoch` epochs. */
+function checkpointOf<P extends Params>(run: Run<P>, s: Slot<P>, epoch: number): string {
+  return join(run.dir, `member-${s.index}`, `epoch-${epoch}`);
+}
+
+/**
+ * Every member saves its checkpoint for epoch `epoch`; the one value is, per member, why it lost the
+ * training it saved (its worker died after it trained), or undefined.
+ */
+function saveAll<P extends Params>(run: Run<P>, epoch: number): Observable<Array<string | undefined>> {
+  const saves = run.slots.map((s) =>
+    run.hold.work(() => s.member.save(checkpointOf(run, s, epoch))).pipe(
+      map((): string | undefined => undefined),
+      catchError((err: unknown) => (err instanceof LostTraining ? of(err.message) : throwError(() => err))),
+    ),
+  );
+  // Members in different workers save at the same time; members in this thread one after the other.
+  return run.c.workers ? forkJoin(saves) : concat(...saves).pipe(toArray());
+}
+
+/** The ready time after the members saved: rank them, then exploit and explore, then write the run's state. */
+function readyTime<P extends Params>(run: Run<P>, failed: ReadonlySet<number>, toRelease: string[]): Observable<PbtEvent<P>> {
+  return defer(() => {
+    const { c, epoch } = run;
+    const ranking = rank(run.slots, failed, c.direction);
+    const events: Array<PbtEvent<P>> = [{ type: 'ready', epoch, ranking: ranking.ranked.map((s) => ({ member: s.index, value: ranking.value(s) })) }];
+    const top = ranking.ranked[0]!;
+    const value = ranking.value(top);
+    if (Number.isFinite(value) && (run.best === undefined || better(c.direction, value, run.best))) {
+      events.push({ type: 'newBest', member: top.index, epoch, value, params: top.params, ...(run.best === undefined ? {} : { previous: run.best }), metric: c.metric, direction: c.direction });
+      run.best = value;
+    }
+    const step = epoch < c.epochs ? readyStep({ space: run.space, config: c, store: run.store, work: run.hold.work }, run.slots, ranking, epoch, toRelease) : EMPTY;
+    return concat(from(events), step, commit(run, toRelease));
+  });
+}
+
+/** Write the run's state (what a resume continues from), then release the checkpoints it no longer names. */
+function commit<P extends Params>(run: Run<P>, toRelease: readonly string[]): Observable<never> {
+  return run.hold
+    .work(async () => {
+      if (!run.temporary) {
+        await writeState<P>(run.dir, {
           version: 1,
-          epoch,
-          members: slots.map((s) => ({ params: s.params, checkpoint: relative(dir, s.checkpoint!), value: s.value ?? null, schedule: s.schedule })),
+          epoch: run.epoch,
+          members: run.slots.map((s) => ({ params: s.params, checkpoint: relative(run.dir, s.checkpoint!), value: s.value ?? null, schedule: s.schedule })),
         });
       }
-      for (const path of toRelease) await store.release(path);
-      if (control.isClosed()) return;
-    }
-
-    const final = [...slots].filter((s) => s.value !== undefined).sort((a, b) => (better(a.value!, b.value!) ? -1 : better(b.value!, a.value!) ? 1 : a.index - b.index));
-    const best = final[0] ?? slots[0]!;
-    emit({
-      type: 'pbtCompleted',
-      epoch,
-      best: { member: best.index, value: best.value ?? NaN, params: best.params, schedule: best.schedule, ...(temporary || !best.checkpoint ? {} : { checkpoint: best.checkpoint }) },
-      members: slots.map((s) => ({ member: s.index, value: s.value ?? NaN, params: s.params, schedule: s.schedule })),
-    });
-  } finally {
-    for (const s of slots) s.member.dispose();
-    if (temporary) await rm(dir, { recursive: true, force: true });
-  }
+      for (const path of toRelease) await run.store.release(path);
+    })
+    .pipe(ignoreElements());
 }
 
-/** Train every member `k` epochs from `epoch`, `concurrency` at a time; returns the members that failed. */
-async function trainRound<P extends Params>(
-  slots: Array<Slot<P>>,
-  epoch: number,
-  k: number,
-  c: ResolvedPbtConfig<P>,
-  emit: (e: PbtEvent<P>) => void,
-  control: Control,
-): Promise<Set<number>> {
-  const failed = new Set<number>();
-  await new Promise<void>((resolve, reject) => {
-    control.onStop(resolve);
-    const sub = from(slots)
-      .pipe(
-        mergeMap((s) => {
-          let e = epoch;
-          const fail = (err: unknown): Observable<never> => {
-            failed.add(s.index);
-            emit({ type: 'memberFailed', member: s.index, epoch: e, error: errorMessage(err) });
-            return EMPTY;
-          };
-          return defer(() => s.member.train(epoch, k)).pipe(
-            filter((ev): ev is { type: 'epochEnd'; metrics: Record<string, number | undefined> } => ev.type === 'epochEnd'),
-            tap((ev) => {
-              const value = ev.metrics?.[c.metric];
-              if (typeof value !== 'number' || !Number.isFinite(value)) {
-                const known = Object.keys(ev.metrics ?? {}).join(', ');
-                throw new RxtrainError(value === undefined ? 'TRIAL_FAILED' : 'NON_FINITE', value === undefined ? `member ${s.index}'s epochEnd has no metric '${c.metric}' (it has: ${known})` : `member ${s.index}'s ${c.metric} is ${value}`);
-              }
-              s.value = value;
-              e++;
-              emit({ type: 'epochEnd', member: s.index, epoch: e, metrics: ev.metrics, value });
-            }),
-            catchError(fail),
-          );
-        }, c.concurrency),
-      )
-      .subscribe({ complete: () => resolve(), error: reject });
-    control.setTraining(sub);
-  });
-  control.setTraining(undefined);
-  return failed;
-}
-
-/** Checkpoint folders a stopped run saved but no state names (it stopped before writing the state). */
-async function removeOrphans(dir: string, keep: ReadonlySet<string>): Promise<void> {
-  for (const m of await readdir(dir, { withFileTypes: true })) {
-    if (!m.isDirectory() || !/^member-\d+$/.test(m.name)) continue;
-    for (const e of await readdir(join(dir, m.name), { withFileTypes: true })) {
-      const path = join(dir, m.name, e.name);
-      if (e.isDirectory() && /^epoch-\d+$/.test(e.name) && !keep.has(path)) await rm(path, { recursive: true, force: true });
-    }
-  }
+function completed<P extends Params>(run: Run<P>): PbtEvent<P> {
+  const { slots, epoch, temporary } = run;
+  const best = rank(slots, new Set(), run.c.direction).ranked[0]!;
+  return {
+    type: 'pbtCompleted',
+    epoch,
+    best: { member: best.index, value: best.value ?? NaN, params: best.params, schedule: best.schedule, ...(temporary || !best.checkpoint ? {} : { checkpoint: best.checkpoint }) },
+    members: slots.map((s) => ({ member: s.index, value: s.value ?? NaN, params: s.params, schedule: s.schedule })),
+  };
 }

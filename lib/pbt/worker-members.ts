@@ -6,7 +6,8 @@
  *
  * A worker that dies takes its members' live state with it. The next call on such a member makes it
  * again in a new worker (the objective, then its last checkpoint, then its parameters); a member that
- * had trained since that checkpoint lost the training, which pbt reports as `memberFailed`.
+ * had trained since that checkpoint lost the training: its next `save` saves what it holds now (that
+ * checkpoint's state) and rejects with {@link LostTraining}, which pbt reports as `memberFailed`.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Observable, type Subscription } from 'rxjs';
@@ -58,17 +59,22 @@ interface Remote {
   host: Host | undefined;
   /** Trained since its last save or load: a crash would lose that. */
   dirty: boolean;
-  /** Why it lost state, until pbt asks. */
-  loss?: string;
+  /** Why it lost state, until its next save reports it. */
+  loss?: Error;
 }
 
 const hostModule = entryUrl('member-host', import.meta.url).href;
-/** Losses of worker members, read (and cleared) by pbt after each round. */
-const losses = new WeakMap<PbtMember<Params>, () => string | undefined>();
 
-/** Why `member` lost training since pbt last asked (its worker died), or undefined. */
-export function takeLoss(member: PbtMember<Params>): string | undefined {
-  return losses.get(member)?.();
+/**
+ * What a worker member's `save` rejects with when the member's worker died after it trained: the save
+ * worked, but what it saved is the member's last checkpoint, the training since then is lost. The
+ * message (and `cause`) is the worker's death.
+ */
+export class LostTraining extends Error {
+  override readonly name = 'LostTraining';
+  constructor(readonly death: Error) {
+    super(death.message, { cause: death });
+  }
 }
 
 export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerMembers<P> {
@@ -89,7 +95,7 @@ export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerM
     host.port.close();
     for (const r of host.residents) {
       r.host = undefined;
-      if (r.dirty) r.loss = err.message;
+      if (r.dirty) r.loss = err;
     }
     host.residents.clear();
     const calls = [...host.calls.values()];
@@ -202,6 +208,9 @@ export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerM
         await call(() => ({ type: 'save', id: nextId++, member: r.index, dir }));
         checkpoint = dir;
         r.dirty = false;
+        const loss = r.loss;
+        r.loss = undefined;
+        if (loss) throw new LostTraining(loss);
       },
       async load(dir) {
         await call(() => ({ type: 'load', id: nextId++, member: r.index, dir }));
@@ -216,11 +225,6 @@ export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerM
         send(host, { type: 'dispose', id: nextId++, member: r.index }).catch(() => undefined);
       },
     };
-    losses.set(member as PbtMember<Params>, () => {
-      const loss = r.loss;
-      r.loss = undefined;
-      return loss;
-    });
     return member;
   };
 

@@ -32,6 +32,10 @@
  *   reading an unchanged study of 1000 trials is one small query.
  * - The schema is versioned (`PRAGMA user_version`); a file written by a newer schema is refused rather
  *   than misread.
+ *
+ * Its parts: sqlite-schema.ts (the tables and their migration), sqlite-statements.ts,
+ * sqlite-transactions.ts (writes, reads, and the outcomes kept for a busy lock) and sqlite-heartbeat.ts
+ * (rule 8).
  */
 import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
@@ -52,9 +56,10 @@ import {
 } from './rules.js';
 import { RxtrainError, configError } from '../errors.js';
 import { migrate } from './sqlite-schema.js';
-
-export { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
-import { studyFromRow, trialFromRow, type StudyRow, type TrialRow as BaseTrialRow } from './rows.js';
+import { studyFromRow, trialFromRow } from './rows.js';
+import { isRunnerAlive, SqliteHeartbeat } from './sqlite-heartbeat.js';
+import { prepareStatements, touch } from './sqlite-statements.js';
+import { SqliteTransactions } from './sqlite-transactions.js';
 import { booleanField, knownFields, nonEmptyString, nonNegativeInt, oneOf, positiveInt, requireObject } from '../validate.js';
 
 export interface SqliteStorageOptions {
@@ -79,28 +84,6 @@ export interface SqliteStorageOptions {
 const KIND = 'sqlite';
 const WHERE = 'sqliteStorage()';
 
-interface TrialRow extends BaseTrialRow {
-  host: string | null;
-  pid: number | null;
-}
-interface StepRow {
-  number: number;
-  step: number;
-  value: number;
-}
-
-function defaultIsAlive(host: string, pid: number): boolean {
-  if (host !== hostname()) return true;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Open (or create) a SQLite storage at `path`.
  *
@@ -123,7 +106,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   if (opts.isRunnerAlive !== undefined && typeof opts.isRunnerAlive !== 'function') {
     throw configError(WHERE, 'isRunnerAlive', 'must be a function', opts.isRunnerAlive);
   }
-  const isAlive = (options.isRunnerAlive ?? defaultIsAlive) as (host: string, pid: number) => boolean;
+  const isAlive = (options.isRunnerAlive ?? isRunnerAlive) as (host: string, pid: number) => boolean;
   const heartbeatMs = opts.heartbeatMs === undefined ? 5_000 : positiveInt(WHERE, 'heartbeatMs', opts.heartbeatMs);
   const onStale = opts.onStale === undefined ? 'fail' : oneOf(WHERE, 'onStale', opts.onStale, ['fail', 'retry'] as const);
 
@@ -146,32 +129,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   const host = hostname();
   const pid = process.pid;
 
-  const q = {
-    studyByName: db.prepare<[string], StudyRow>('SELECT * FROM studies WHERE name = ?'),
-    studies: db.prepare<[], StudyRow>('SELECT * FROM studies ORDER BY id'),
-    insertStudy: db.prepare('INSERT INTO studies (name, direction, metric, created_at) VALUES (?, ?, ?, ?)'),
-    trial: db.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?'),
-    changedSince: db.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number'),
-    version: db.prepare<[number], { version: number }>('SELECT version FROM studies WHERE id = ?'),
-    bump: db.prepare<[number], { version: number }>('UPDATE studies SET version = version + 1 WHERE id = ? RETURNING version'),
-    setSeq: db.prepare('UPDATE trials SET seq = ? WHERE study_id = ? AND number = ?'),
-    running: db.prepare<[number], TrialRow>("SELECT * FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number"),
-    firstWaiting: db.prepare<[number], TrialRow>("SELECT * FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1"),
-    nextNumber: db.prepare<[number], { next: number }>('SELECT coalesce(max(number), -1) + 1 AS next FROM trials WHERE study_id = ?'),
-    insertTrial: db.prepare(
-      'INSERT INTO trials (study_id, number, state, params, started_at, attrs, host, pid, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)',
-    ),
-    start: db.prepare("UPDATE trials SET state = 'running', started_at = ?, host = ?, pid = ? WHERE study_id = ? AND number = ?"),
-    setParams: db.prepare('UPDATE trials SET params = ? WHERE study_id = ? AND number = ?'),
-    setAttrs: db.prepare('UPDATE trials SET attrs = ? WHERE study_id = ? AND number = ?'),
-    finish: db.prepare('UPDATE trials SET state = ?, value = ?, error = ?, finished_at = ? WHERE study_id = ? AND number = ?'),
-    runners: db.prepare<[number], { number: number; host: string; pid: number }>(
-      "SELECT number, host, pid FROM trials WHERE study_id = ? AND state = 'running' AND pid IS NOT NULL ORDER BY number",
-    ),
-    steps: db.prepare<[number, number], StepRow>('SELECT number, step, value FROM intermediate WHERE study_id = ? AND number = ? ORDER BY step'),
-    step: db.prepare<[number, number, number], StepRow>('SELECT number, step, value FROM intermediate WHERE study_id = ? AND number = ? AND step = ?'),
-    insertStep: db.prepare('INSERT INTO intermediate (study_id, number, step, value) VALUES (?, ?, ?, ?)'),
-  };
+  const q = prepareStatements(db);
 
   // Study ids by name: a study is never renamed or deleted, so this cache cannot go stale.
   const ids = new Map<string, number>();
@@ -180,9 +138,6 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   // fetches only the trials changed since: reading a study of 1000 trials costs one query when nothing
   // changed, not 1000 records and their steps.
   const cache = new Map<number, { version: number; trials: FrozenTrial[] }>();
-  const touch = (id: number, n: number): void => {
-    q.setSeq.run(q.bump.get(id)!.version, id, n);
-  };
   const refresh = (id: number): FrozenTrial[] => {
     let entry = cache.get(id);
     if (!entry) cache.set(id, (entry = { version: 0, trials: [] }));
@@ -193,57 +148,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     }
     return entry.trials;
   };
-  let closed = false;
-
-  const guard = <T>(fn: () => T): T => {
-    if (closed) throw storageError('sqlite storage: it was closed', { path });
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code)) {
-        throw storageError(
-          `sqlite storage (${path}): another connection held the write lock for more than ${busyTimeoutMs} ms (busyTimeoutMs), so this write gave up (${err.message})`,
-          { path, sqliteCode: err.code, busy: true, busyTimeoutMs },
-          err,
-        );
-      }
-      if (err instanceof Database.SqliteError) {
-        throw storageError(`sqlite storage (${path}): ${err.message}`, { path, sqliteCode: err.code }, err);
-      }
-      throw err;
-    }
-  };
-  // Trial outcomes this process could not write (the lock was held past busyTimeoutMs), by
-  // `${study id}:${number}`, with the record they make. Reads show them; every write carries them.
-  const pending = new Map<string, { id: number; n: number; record: FrozenTrial }>();
-  /** Write the pending outcomes (inside a write); returns the keys written or dropped. */
-  const writePending = (): string[] => {
-    const done = [...pending.keys()];
-    for (const { id, n, record } of pending.values()) {
-      // Only a running trial takes it (no one else ends a live process's trial; a file swapped under us might).
-      if (q.trial.get(id, n)?.state !== 'running') continue;
-      q.finish.run(record.state, record.value ?? null, record.error ?? null, record.finishedAt ?? null, id, n);
-      touch(id, n);
-    }
-    return done;
-  };
-  /** A write: BEGIN IMMEDIATE, so the lock is taken before anything is read. Pending outcomes go first. */
-  const write = <T>(fn: () => T): T =>
-    guard(() => {
-      let written: string[] = [];
-      const result = db.transaction(() => {
-        written = writePending();
-        return fn();
-      }).immediate();
-      for (const key of written) pending.delete(key);
-      return result;
-    });
-  const withPending = (id: number, trial: FrozenTrial | undefined): FrozenTrial | undefined => {
-    const p = trial && pending.get(`${id}:${trial.number}`);
-    return p && trial.state === 'running' ? p.record : trial;
-  };
-  /** A consistent read of several statements. */
-  const read = <T>(fn: () => T): T => guard(() => db.transaction(fn).deferred());
+  const tx = new SqliteTransactions(db, q, path, busyTimeoutMs);
 
   const studyId = (name: string): number => {
     const cached = ids.get(name);
@@ -258,57 +163,14 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     if (!row) throw missingTrial(KIND, name, n);
     return trialFromRow(row, q.steps.all(id, n));
   };
-  /** Fail (and with onStale 'retry', queue again) the trials among `runners` whose process is gone. */
-  const interruptDead = (id: number, name: string, now: number, runners: ReadonlyArray<{ number: number; host: string | null; pid: number | null }>): FrozenTrial[] => {
-    const interrupted: FrozenTrial[] = [];
-    for (const t of runners) {
-      if (t.host === null || t.pid === null || isAlive(t.host, t.pid)) continue;
-      // Inside the write: is it still running (a peer's heartbeat may have been first)?
-      const row = q.trial.get(id, t.number);
-      if (row?.state !== 'running') continue;
-      q.finish.run('failed', null, 'interrupted', now, id, t.number);
-      if (onStale === 'retry') {
-        const old = row.attrs === null ? {} : (JSON.parse(row.attrs) as Record<string, unknown>);
-        const retry = q.nextNumber.get(id)!.next;
-        q.insertTrial.run(id, retry, 'waiting', row.params, null, JSON.stringify({ ...old, retryOf: t.number }), null, null);
-        touch(id, retry);
-        q.setAttrs.run(JSON.stringify({ ...old, requeuedAs: retry }), id, t.number);
-      }
-      touch(id, t.number);
-      interrupted.push(loadTrial(id, name, t.number));
-    }
-    return interrupted;
-  };
-  // The studies this storage opened, by id: its heartbeat looks after them.
-  const opened = new Map<number, string>();
-  /**
-   * The heartbeat: interrupt dead peers' trials, write pending outcomes. Reads first (never blocked in
-   * WAL), and a write only when there is something to write, without waiting for the lock (next beat).
-   */
-  const beat = (): void => {
-    if (closed) return;
-    try {
-      const dead = [...opened].map(([id, name]) => ({ id, name, runners: q.runners.all(id).filter((r) => !isAlive(r.host, r.pid)) }));
-      if (pending.size === 0 && dead.every((d) => d.runners.length === 0)) return;
-      db.pragma('busy_timeout = 0');
-      try {
-        write(() => dead.forEach((d) => interruptDead(d.id, d.name, Date.now(), d.runners)));
-      } finally {
-        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      }
-    } catch {
-      // Busy, or the file went away: the next beat tries again.
-    }
-  };
-  const timer = setInterval(beat, heartbeatMs);
-  timer.unref();
+  const heartbeat = new SqliteHeartbeat(db, q, tx, { isAlive, onStale, heartbeatMs, busyTimeoutMs }, loadTrial);
 
   return {
     kind: KIND,
 
     openStudy(spec: StudySpec, now: number): OpenedStudy {
       const name = checkStudyName(KIND, spec.name);
-      return write(() => {
+      return tx.write(() => {
         let row = q.studyByName.get(name);
         if (!row) {
           q.insertStudy.run(name, spec.direction, spec.metric ?? null, now);
@@ -317,13 +179,13 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         const study = studyFromRow(row);
         checkSameStudy(KIND, study, spec);
         ids.set(name, row.id);
-        opened.set(row.id, name);
-        return { study, interrupted: interruptDead(row.id, name, now, q.running.all(row.id)) };
+        heartbeat.follow(row.id, name);
+        return { study, interrupted: heartbeat.interruptDead(row.id, name, now, q.running.all(row.id)) };
       });
     },
 
     listStudies(): readonly StudyRecord[] {
-      return guard(() => q.studies.all().map(studyFromRow));
+      return tx.guard(() => q.studies.all().map(studyFromRow));
     },
 
     createTrial(name: string, init: NewTrial): FrozenTrial {
@@ -332,48 +194,48 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       }
       const attrs = init.attrs ? JSON.stringify(checkAttrs(KIND, init.attrs)) : null;
       const params = JSON.stringify(init.params ?? {});
-      return write(() => {
+      return tx.write(() => {
         const id = studyId(name);
         const n = q.nextNumber.get(id)!.next;
         const running = init.state === 'running';
         q.insertTrial.run(id, n, init.state, params, running ? init.now : null, attrs, running ? host : null, running ? pid : null);
-        touch(id, n);
+        touch(q, id, n);
         return loadTrial(id, name, n);
       });
     },
 
     claimWaitingTrial(name: string, now: number): FrozenTrial | undefined {
-      return write(() => {
+      return tx.write(() => {
         const id = studyId(name);
         const row = q.firstWaiting.get(id);
         if (!row) return undefined;
         q.start.run(now, host, pid, id, row.number);
-        touch(id, row.number);
+        touch(q, id, row.number);
         return loadTrial(id, name, row.number);
       });
     },
 
     setTrialParams(name: string, n: number, params: Params): FrozenTrial {
       const json = JSON.stringify(params);
-      return write(() => {
+      return tx.write(() => {
         const id = studyId(name);
         checkParamsUnset(KIND, name, loadTrial(id, name, n));
         q.setParams.run(json, id, n);
-        touch(id, n);
+        touch(q, id, n);
         return loadTrial(id, name, n);
       });
     },
 
     reportIntermediate(name: string, n: number, step: number, value: number): FrozenTrial {
-      return write(() => {
+      return tx.write(() => {
         const id = studyId(name);
         const row = Number.isInteger(n) ? q.trial.get(id, n) : undefined;
         if (!row) throw missingTrial(KIND, name, n);
-        checkRunning(KIND, name, n, pending.get(`${id}:${n}`)?.record.state ?? row.state, 'report to');
+        checkRunning(KIND, name, n, tx.kept(id, n)?.state ?? row.state, 'report to');
         const existing = Number.isInteger(step) ? q.step.get(id, n, step)?.value : undefined;
         if (checkReport(KIND, name, n, step, value, existing)) {
           q.insertStep.run(id, n, step, value);
-          touch(id, n);
+          touch(q, id, n);
         }
         return trialFromRow(row, q.steps.all(id, n));
       });
@@ -381,11 +243,11 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
 
     finishTrial(name: string, n: number, outcome: TrialOutcome): FrozenTrial {
       try {
-        return write(() => {
+        return tx.write(() => {
           const id = studyId(name);
           const f = finishFields(KIND, name, loadTrial(id, name, n), outcome);
           q.finish.run(f.state, f.value ?? null, f.error ?? null, f.finishedAt, id, n);
-          touch(id, n);
+          touch(q, id, n);
           return loadTrial(id, name, n);
         });
       } catch (err) {
@@ -393,50 +255,50 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         // The lock is held elsewhere: keep the outcome (checked now, on what this process reads) and
         // write it with the next write, so that ending a trial never fails for a busy database.
         const id = studyId(name);
-        const trial = guard(() => withPending(id, loadTrial(id, name, n))!);
+        const trial = tx.guard(() => tx.withPending(id, loadTrial(id, name, n))!);
         const record = freezeTrial({ ...trial, ...finishFields(KIND, name, trial, outcome) });
-        pending.set(`${id}:${n}`, { id, n, record });
+        tx.keep(id, n, record);
         return record;
       }
     },
 
     setTrialAttrs(name: string, n: number, attrs: Readonly<Record<string, unknown>>): FrozenTrial {
       const add = checkAttrs(KIND, attrs);
-      return write(() => {
+      return tx.write(() => {
         const id = studyId(name);
         const trial = loadTrial(id, name, n);
         q.setAttrs.run(JSON.stringify({ ...trial.attrs, ...add }), id, n);
-        touch(id, n);
+        touch(q, id, n);
         return loadTrial(id, name, n);
       });
     },
 
     getTrial(name: string, n: number): FrozenTrial | undefined {
-      return read(() => {
+      return tx.read(() => {
         const id = studyId(name);
-        return Number.isInteger(n) ? withPending(id, refresh(id)[n]) : undefined;
+        return Number.isInteger(n) ? tx.withPending(id, refresh(id)[n]) : undefined;
       });
     },
 
     getTrials(name: string, states?: readonly TrialState[]): readonly FrozenTrial[] {
-      return read(() => {
+      return tx.read(() => {
         const id = studyId(name);
-        const trials = pending.size === 0 ? refresh(id) : refresh(id).map((t) => withPending(id, t)!);
+        const trials = tx.pendingCount === 0 ? refresh(id) : refresh(id).map((t) => tx.withPending(id, t)!);
         return states ? trials.filter((t) => states.includes(t.state)) : [...trials];
       });
     },
 
     close(): void {
-      if (closed) return;
-      clearInterval(timer);
+      if (tx.closed) return;
+      heartbeat.stop();
       try {
         // Last chance for outcomes still waiting for the lock (waits up to busyTimeoutMs). If it is
         // still held, the trials stay running under this pid: interrupted once this process is gone.
-        if (pending.size > 0) write(() => undefined);
+        if (tx.pendingCount > 0) tx.write(() => undefined);
       } catch {
         // see above
       } finally {
-        closed = true;
+        tx.closed = true;
         db.close();
       }
     },

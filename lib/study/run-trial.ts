@@ -4,7 +4,7 @@
  */
 import { Observable, isObservable, timer, type Subscription } from 'rxjs';
 import { RxtrainError, describe, errorMessage } from '../errors.js';
-import type { Metrics } from '../events.js';
+import { isEvent } from '../events.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { Study } from './study.js';
 import { endEvent, type StudyEvent } from './study-events.js';
@@ -13,6 +13,10 @@ import type { Objective, ObjectiveResult } from './optimize.js';
 import type { OnEnded } from './trial-source.js';
 import type { Clock } from '../clock.js';
 import { configErrorCode, type StoredFailure } from './failure-policy.js';
+
+const isEpochEnd = isEvent('epochEnd');
+const isLrChange = isEvent('lrChange');
+const isStopped = isEvent('stopped');
 
 /**
  * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in
@@ -115,33 +119,31 @@ export function runTrial<P extends Params>(
       inner = result.subscribe({
         next: (event) => {
           if (told) return;
-          if (event.type === 'epochEnd') {
-            const e = event as { type: 'epochEnd'; epoch: number; metrics: Metrics };
+          if (isEpochEnd(event)) {
             let value: number | undefined;
             if (metric !== undefined) {
-              value = (e.metrics as Readonly<Record<string, number | undefined>>)[metric];
+              value = (event.metrics as Readonly<Record<string, number | undefined>>)[metric];
               if (value === undefined) {
-                end('failed', missingMetric('the epochEnd event of ', metric, e.epoch, e.metrics));
+                end('failed', missingMetric('the epochEnd event of ', metric, event.epoch, event.metrics));
                 return;
               }
               try {
-                trial.report(e.epoch, value, e.metrics);
+                trial.report(event.epoch, value, event.metrics);
               } catch (err) {
                 end('failed', err);
                 return;
               }
-              values.set(e.epoch, value);
+              values.set(event.epoch, value);
             }
-            lastEpoch = e.epoch;
-            subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: e.epoch, metrics: e.metrics, ...(value !== undefined ? { value } : {}) });
-          } else if (event.type === 'lrChange') {
-            const e = event as unknown as { epoch: number; from: number; to: number; source: string };
-            subscriber.next({ type: 'lrChange', trial: trial.number, epoch: e.epoch, from: e.from, to: e.to, source: e.source });
+            lastEpoch = event.epoch;
+            subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: event.epoch, metrics: event.metrics, ...(value !== undefined ? { value } : {}) });
+          } else if (isLrChange(event)) {
+            const { epoch, from, to, source } = event;
+            subscriber.next({ type: 'lrChange', trial: trial.number, epoch, from, to, source });
           } else if (event.type === 'pruned') {
             pruned = true;
-          } else if (event.type === 'stopped') {
-            const r = (event as { restoredEpoch?: number }).restoredEpoch;
-            if (r !== undefined) restored = r;
+          } else if (isStopped(event)) {
+            if (event.restoredEpoch !== undefined) restored = event.restoredEpoch;
           }
         },
         error: (err) => end('failed', err),

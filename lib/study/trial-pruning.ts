@@ -6,12 +6,13 @@
  */
 import { EMPTY, concatWith, defer, of, takeWhile, tap, type OperatorFunction } from 'rxjs';
 import { configError } from '../errors.js';
-import type { Metrics } from '../events.js';
+import { isEvent } from '../events.js';
 import { missingMetric } from './run-trial.js';
 import type { PrunedEvent } from './study-events.js';
 import type { Trial } from './trial.js';
 
 const where = 'prune()';
+const isEpochEnd = isEvent('epochEnd');
 
 /** See `prune` (operators/prune.ts); errors name `prune()`. */
 export function trialPruning<E extends { readonly type: string }>(trial: Trial): OperatorFunction<E, E | PrunedEvent> {
@@ -30,8 +31,8 @@ export function trialPruning<E extends { readonly type: string }>(trial: Trial):
       let pruned: PrunedEvent | undefined;
       return source.pipe(
         tap((e) => {
-          if (e.type !== 'epochEnd') return;
-          const { epoch, metrics } = e as unknown as { epoch: number; metrics: Metrics };
+          if (!isEpochEnd(e)) return;
+          const { epoch, metrics } = e;
           const value = (metrics as Readonly<Record<string, number | undefined>>)[metric];
           if (value === undefined) throw missingMetric(`${where}: `, metric, epoch, metrics);
           trial.report(epoch, value, metrics as Readonly<Record<string, number | undefined>>);

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WebSocket } from 'ws';
-import { MAX_UNREAD_REPLIES } from '../../lib/monitor/hub.js';
+import { MAX_UNREAD_REPLIES } from '../../lib/monitor/client-set.js';
 import { startMonitor, type Monitor } from '../../lib/monitor/start-monitor.js';
 import { CLOSE_POLICY, CLOSE_SLOW_CONSUMER, type ServerMessage } from '../../lib/monitor/protocol.js';
 import { eventually, rawClient } from './helpers.js';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastValueFrom, toArray } from 'rxjs';
+import { asapScheduler, defer, finalize, lastValueFrom, repeat, subscribeOn, tap, toArray } from 'rxjs';
 import { useBackend } from '../../lib/backend/use-backend.js';
 import { pbt } from '../../lib/pbt/pbt.js';
 import { checkpointStore } from '../../lib/pbt/checkpoints.js';
@@ -92,6 +92,118 @@ t.test('a failing member does not end the run: it ranks last and copies a better
   t.equal(ready.ranking.at(-1)!.member, 1, 'ranked last');
   t.ok(events.some((e) => e.type === 'exploit' && e.member === 1 && e.epoch === 6), 'copied a better member');
   t.equal(events.at(-1)!.type, 'pbtCompleted');
+});
+
+/**
+ * A toy member whose epochs each start in a later microtask, so that several members' segments are in
+ * flight at once, and that writes to `log` every call (a save once it has written) and every epoch.
+ */
+function traced(log: string[], member: number, onDispose: () => void): PbtMember<ToyParams> {
+  const inner = toyMember();
+  return {
+    train(from, k) {
+      log.push(`train ${member}`);
+      let completed = false;
+      return defer(() => inner.train(from, 1)).pipe(
+        subscribeOn(asapScheduler),
+        repeat(k),
+        tap({ next: () => log.push(`epoch ${member}`), complete: () => (completed = true) }),
+        finalize(() => log.push(`${completed ? 'trained' : 'stopped'} ${member}`)),
+      );
+    },
+    setParams(p) { log.push(`setParams ${member}`); inner.setParams(p); },
+    async save(dir) { await inner.save(dir); log.push(`save ${member}`); },
+    async load(dir) { log.push(`load ${member}`); await inner.load(dir); },
+    dispose() { log.push(`dispose ${member}`); inner.dispose(); onDispose(); },
+  };
+}
+
+/** A promise and the function that resolves it. */
+function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const disposes = ['dispose 0', 'dispose 1', 'dispose 2', 'dispose 3'];
+
+t.test('unsubscribing mid-round tears every member down: their segments stop, no call starts after it, members and folder are freed', async (t) => {
+  const before = tf.memory().numTensors;
+  const log: string[] = [];
+  const released = signal();
+  let disposed = 0;
+  const make = ({ member }: { member: number }) => traced(log, member, () => ++disposed === 4 && released.resolve());
+  let dir = '';
+  let mark = -1;
+  let after = 0;
+  await new Promise<void>((resolve) => {
+    const sub = pbt(toySpace, make, { ...base, concurrency: 2 }).subscribe((e) => {
+      if (mark !== -1) after++;
+      if (e.type === 'pbtStarted') dir = e.dir;
+      if (e.type === 'epochEnd' && e.member === 1 && e.epoch === 5) {
+        mark = log.length;
+        sub.unsubscribe();
+        resolve();
+      }
+    });
+  });
+  t.same(log.slice(0, mark).filter((l) => l.startsWith('train ')), ['train 0', 'train 1', 'train 2', 'train 3', 'train 0', 'train 1'], 'two segments were in flight, two waiting');
+  t.same(log.slice(mark, mark + 2).sort(), ['stopped 0', 'stopped 1'], 'unsubscribing stopped the two segments in flight at once');
+  await released.promise;
+  t.equal(after, 0, 'no event after the unsubscribe');
+  t.same(log.slice(mark).sort(), [...disposes, 'stopped 0', 'stopped 1'], 'then every member was disposed; no member trained, saved, loaded or changed parameters');
+  t.equal(tf.memory().numTensors, before, 'their tensors are freed');
+  await eventually(() => !existsSync(dir), undefined, 'the temporary folder to be removed');
+  t.notOk(existsSync(dir), 'the temporary folder is removed');
+});
+
+t.test('unsubscribing during a save lets the save finish, then disposes the members and removes the folder', async (t) => {
+  const before = tf.memory().numTensors;
+  const log: string[] = [];
+  const released = signal();
+  let disposed = 0;
+  const gate = signal();
+  const saving = signal<string>();
+  const make = ({ member }: { member: number }): PbtMember<ToyParams> => {
+    const inner = traced(log, member, () => ++disposed === 4 && released.resolve());
+    let saves = 0;
+    return {
+      ...inner,
+      async save(dir) {
+        if (member === 0 && ++saves === 2) {
+          saving.resolve(dir);
+          await gate.promise;
+        }
+        await inner.save(dir);
+      },
+    };
+  };
+  const sub = pbt(toySpace, make, base).subscribe();
+  const path = await saving.promise;
+  const mark = log.length;
+  sub.unsubscribe();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(disposed, 0, 'no member is disposed while one saves');
+  gate.resolve();
+  await released.promise;
+  t.equal(log[mark], 'save 0', 'the save finished first');
+  t.same(log.slice(mark + 1).sort(), disposes, 'then the members were disposed; no other call started');
+  t.equal(tf.memory().numTensors, before, 'their tensors are freed');
+  const dir = join(path, '..', '..');
+  await eventually(() => !existsSync(dir), undefined, 'the temporary folder to be removed');
+  t.notOk(existsSync(dir), 'the temporary folder is removed, with the checkpoint the save wrote');
+});
+
+t.test('two subscriptions of one pbt() Observable are two runs: neither shares the other\'s members, folder or state', async (t) => {
+  const before = tf.memory().numTensors;
+  const single = (await lastValueFrom(pbt(toySpace, () => toyMember(), base))) as PbtCompleted;
+  const run = pbt(toySpace, () => toyMember(), base);
+  const [a, b] = await Promise.all([lastValueFrom(run.pipe(toArray())), lastValueFrom(run.pipe(toArray()))]);
+  const dirs = [a, b].map((events) => (events[0] as Extract<PbtEvent, { type: 'pbtStarted' }>).dir);
+  t.not(dirs[0], dirs[1], 'each has its own checkpoint folder');
+  t.same((a.at(-1) as PbtCompleted).members, single.members, 'the first ends as a run alone does');
+  t.same((b.at(-1) as PbtCompleted).members, single.members, 'so does the second');
+  t.equal(tf.memory().numTensors, before, 'both freed their members');
 });
 
 t.test('explore keeps parameters in the space', async (t) => {

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sqliteStorage, SQLITE_SCHEMA_VERSION } from '../../lib/storage/sqlite-storage.js';
+import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
+import { SQLITE_SCHEMA_VERSION } from '../../lib/storage/sqlite-schema.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { storageContract } from './storage-contract.js';
 

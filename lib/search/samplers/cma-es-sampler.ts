@@ -1,7 +1,7 @@
 import { createRandom, type Random } from '../../random.js';
 import { finiteNumber, knownFields, numberInRange, positiveInt, requireObject } from '../../validate.js';
 import { symmetricEigen } from '../math/linalg.js';
-import { sampleDistribution } from '../space.js';
+import { sampleDistribution } from '../distribution.js';
 import type { FrozenTrial, ParamSpec, Sampler, SearchSpaceLike } from '../types.js';
 import { assign, fromUnit, lossOf, toUnit, type NumericDistribution } from './common.js';
 

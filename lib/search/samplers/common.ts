@@ -2,7 +2,7 @@
  * What every sampler needs: which trials count and with what loss, how to walk a space in dependency
  * order, and how numeric parameters map to the unit interval.
  */
-import { snap } from '../space.js';
+import { snap } from '../distribution.js';
 import type { Direction, Distribution, FrozenTrial, ParamValue, Params, SearchSpaceLike } from '../types.js';
 
 export type NumericDistribution = Exclude<Distribution, { kind: 'categorical' }>;

@@ -2,7 +2,7 @@ import { createRandom, type Random } from '../../random.js';
 import { finiteNumber, knownFields, nonNegativeInt, positiveInt, requireObject } from '../../validate.js';
 import { logExpectedImprovement } from '../math/expected-improvement.js';
 import { fitGp, type GpModel } from '../math/gp.js';
-import { sampleDistribution } from '../space.js';
+import { sampleDistribution } from '../distribution.js';
 import type { ParamSpec, ParamValue, Params, Sampler, SearchSpaceLike } from '../types.js';
 import { assign, fromUnit, scoredTrials, toUnit, type Scored } from './common.js';
 

@@ -1,7 +1,7 @@
 import { RxtrainError, configError } from '../../errors.js';
 import { createRandom, permutation } from '../../random.js';
 import { finiteNumber, knownFields, oneOf, positiveInt, requireObject } from '../../validate.js';
-import { cardinality, snap } from '../space.js';
+import { cardinality, snap } from '../distribution.js';
 import type { Distribution, FrozenTrial, ParamSpec, ParamValue, Params, Sampler, SearchSpaceLike } from '../types.js';
 
 export interface GridSamplerConfig {

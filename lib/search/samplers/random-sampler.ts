@@ -1,6 +1,6 @@
 import { knownFields, finiteNumber, requireObject } from '../../validate.js';
 import { createRandom } from '../../random.js';
-import { sampleDistribution } from '../space.js';
+import { sampleDistribution } from '../distribution.js';
 import type { Sampler } from '../types.js';
 import { assign } from './common.js';
 

@@ -2,7 +2,7 @@ import { configError } from '../../errors.js';
 import { createRandom, type Random } from '../../random.js';
 import { booleanField, finiteNumber, knownFields, nonNegativeInt, numberInRange, oneOf, positiveInt, requireObject } from '../../validate.js';
 import { fitParzen, logPdfParzen, sampleParzen, type ParzenDimSpec, type ParzenEstimator } from '../math/parzen.js';
-import { contains, sampleDistribution } from '../space.js';
+import { contains, sampleDistribution } from '../distribution.js';
 import type { Distribution, Direction, FrozenTrial, ParamSpec, ParamValue, Sampler } from '../types.js';
 import { assign, fromModel, lossOf, modelBounds, toModel } from './common.js';
 

@@ -10,7 +10,7 @@
  *   wait for each other (rule 3). Checks on the current record are made on a read, and the write
  *   repeats the condition; if someone changed the trial in between, it is read again and the rules
  *   say why.
- * - Every session is bounded (postgres-thread.ts): `statement_timeout` (the call's `timeoutMs`),
+ * - Every session is bounded (connections.ts): `statement_timeout` (the call's `timeoutMs`),
  *   `lock_timeout` and `idle_in_transaction_session_timeout` (10 s), and TCP keepalives (10 s, then 3
  *   probes 5 s apart; `tcp_user_timeout` 30 s) so the server drops a worker it cannot reach in about
  *   25 s instead of about 2 hours.

@@ -6,13 +6,18 @@
  * its owner writes, so no lock on a trial can hold a beat back; a trial's `seq` is the id of the
  * transaction that last wrote it (`txid_current()`), so that writes no longer bump (and lock) the
  * study row to order themselves. `rxtrain_studies.version` is no longer used.
+ *
+ * {@link migrate} brings a database schema to this version (creating it if missing) or refuses it.
  */
+import type pg from 'pg';
+import { storageError } from '../rules.js';
+
 export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** The channel every write notifies, with payload `<study id>:<trial number>`. */
 export const CHANNEL = 'rxtrain_changes';
 
-export const TABLES = `
+const TABLES = `
 CREATE TABLE rxtrain_meta (
   key         text PRIMARY KEY,
   value       text NOT NULL
@@ -60,10 +65,48 @@ CREATE TABLE rxtrain_intermediate (
 `;
 
 /** From version 1: the heartbeat table; `seq` values of version 1 were per-study counters, not transaction ids. */
-export const MIGRATE_1_TO_2 = `
+const MIGRATE_1_TO_2 = `
 CREATE TABLE rxtrain_heartbeats (
   owner        text PRIMARY KEY,
   beat_at      timestamptz NOT NULL
 );
 UPDATE rxtrain_trials SET seq = 0;
 `;
+
+/** `name` as an SQL identifier (a schema name may hold any character). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Create rxtrain's tables in `schema`, or bring them to {@link POSTGRES_SCHEMA_VERSION}; refuse a newer version. */
+export async function migrate(client: pg.Client, schema: string): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    // One migrator at a time, across every process (the lock ends with the transaction).
+    await client.query('SELECT pg_advisory_xact_lock(7263410331)');
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+    const exists = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'rxtrain_meta'`, [schema]);
+    if (exists.rowCount === 0) {
+      await client.query(TABLES);
+      await client.query(`INSERT INTO rxtrain_meta (key, value) VALUES ('schema_version', $1)`, [String(POSTGRES_SCHEMA_VERSION)]);
+    } else {
+      const { rows } = await client.query<{ value: string }>(`SELECT value FROM rxtrain_meta WHERE key = 'schema_version'`);
+      let version = Number(rows[0]?.value);
+      if (version === 1) {
+        await client.query(MIGRATE_1_TO_2);
+        await client.query(`UPDATE rxtrain_meta SET value = $1 WHERE key = 'schema_version'`, [String(POSTGRES_SCHEMA_VERSION)]);
+        version = POSTGRES_SCHEMA_VERSION;
+      }
+      if (version !== POSTGRES_SCHEMA_VERSION) {
+        throw storageError(
+          `postgres storage: schema ${JSON.stringify(schema)} has rxtrain schema version ${rows[0]?.value}, this rxtrain reads ${POSTGRES_SCHEMA_VERSION}${version > POSTGRES_SCHEMA_VERSION ? '; upgrade rxtrain' : ''}`,
+          { schema, version, supported: POSTGRES_SCHEMA_VERSION },
+        );
+      }
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}

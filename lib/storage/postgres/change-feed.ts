@@ -1,0 +1,65 @@
+/**
+ * The studies this storage follows (`watch`): their changes, which every write notifies on
+ * {@link CHANNEL}, forwarded as `{study, trial}`, and their stale trials failed every `heartbeatMs`, so
+ * that followers learn of a dead runner even when nobody claims. Both run on the LISTEN connection,
+ * made on the first `listen`.
+ */
+import type { Connections } from './connections.js';
+import { CHANNEL } from './schema.js';
+import type { StudyTrials } from './study-trials.js';
+
+/** A change, as the thread posts it on its event port. */
+export interface TrialChange {
+  readonly study: string;
+  readonly trial: number;
+}
+
+export class ChangeFeed {
+  private readonly watched = new Set<number>();
+  private staleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connections: Connections,
+    private readonly trials: StudyTrials,
+    private readonly heartbeatMs: number,
+    private readonly post: (change: TrialChange) => void,
+  ) {}
+
+  /** Start forwarding the changes of study `name`. */
+  async listen(name: string): Promise<void> {
+    const id = await this.trials.studyId(await this.connections.calls(), name);
+    this.watched.add(id);
+    if (!this.connections.listener) {
+      const listener = (this.connections.listener = await this.connections.connect());
+      listener.on('notification', (msg) => {
+        const [sid, n] = (msg.payload ?? '').split(':').map(Number);
+        if (sid === undefined || n === undefined || !this.watched.has(sid)) return;
+        const study = this.trials.nameOf(sid);
+        if (study !== undefined) this.post({ study, trial: n });
+      });
+      await listener.query(`LISTEN ${CHANNEL}`);
+      this.staleTimer = setTimeout(() => void this.staleLoop(), this.heartbeatMs);
+    }
+  }
+
+  unlisten(name: string): void {
+    const id = this.trials.knownId(name);
+    if (id !== undefined) this.watched.delete(id);
+  }
+
+  stop(): void {
+    clearTimeout(this.staleTimer);
+  }
+
+  /** Fail the stale trials of the studies this storage follows, so followers learn of a dead runner even when nobody claims. */
+  private async staleLoop(): Promise<void> {
+    const connections = this.connections;
+    try {
+      for (const id of this.watched) if (connections.listener && !connections.closed) await this.trials.fail(connections.listener, id, Date.now());
+    } catch {
+      // next time
+    } finally {
+      if (!connections.closed) this.staleTimer = setTimeout(() => void this.staleLoop(), this.heartbeatMs);
+    }
+  }
+}
