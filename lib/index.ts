@@ -26,7 +26,7 @@ export { loadCsv, parseCsv } from './data/csv.js';
 export type { CsvOptions, CsvDataset } from './data/csv.js';
 export { loadIdx, parseIdx, loadIdxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
-export { digits, wine, breastCancer, iris } from './data/bundled.js';
+export { digits, wine, breastCancer, iris, diabetes } from './data/bundled.js';
 export { fashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
 export type { FashionMnistOptions } from './data/fashion-mnist.js';
 export type { DigitsOptions } from './data/bundled.js';
@@ -113,6 +113,13 @@ export { workerObjective } from './distributed/worker-objective.js';
 export type { WorkerObjectiveConfig } from './distributed/worker-objective.js';
 export type { WorkerTrialInput } from './distributed/trial-function.js';
 
+// Cross-validation: k folds of a data set, and a study objective over them
+export { crossValidate } from './cross-validation/cross-validate.js';
+export type { CrossValidationEvent, FoldResult, CrossValidationSummary, FoldMetrics, FoldOutcome, FoldTraining } from './cross-validation/cross-validate.js';
+export { crossValidated } from './cross-validation/cross-validated.js';
+export type { TrialFoldTraining, FoldMeanEvent } from './cross-validation/cross-validated.js';
+export type { KFoldConfig } from './cross-validation/k-folds.js';
+
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';
 export type { MlpConfig, Activation } from './models/mlp.js';
@@ -125,6 +132,9 @@ export { lossNames } from './losses.js';
 export type { Loss, LossName, LossFunction } from './losses.js';
 export { metricKinds, metricDirection } from './metrics/metric-names.js';
 export type { MetricKind, ConfusionMetric } from './metrics/metric-names.js';
+export { balancedClassWeight } from './class-weights.js';
+export type { ClassWeight } from './class-weights.js';
+export type { ClassReport, ClassReportLine } from './metrics/class-report.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
 export { train } from './train.js';
