@@ -22,6 +22,7 @@ import { knownFields, positiveInt, positiveNumber, requireObject } from '../vali
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, failurePolicy } from './failure-policy.js';
 import type { Study } from './study.js';
 import type { StudyCompleted, StudyEvent } from './study-events.js';
+import { isFeasible, paretoFrontOf } from './objectives.js';
 import type { Trial, TrialHandle } from './trial.js';
 import { runTrial } from './run-trial.js';
 import { isTrialSource, type OnEnded, type TrialFeed, type TrialRun, type TrialSource } from './trial-source.js';
@@ -133,7 +134,7 @@ export function runOptimize<P extends Params>(
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
 function trialLoop(
-  study: Pick<Study, 'name' | 'direction' | 'best'> & { readonly metric?: string | undefined },
+  study: Pick<Study, 'name' | 'direction' | 'best'> & Partial<Pick<Study, 'directions' | 'metrics' | 'paretoFront'>> & { readonly metric?: string | undefined },
   clock: Clock,
   source: TrialFeed,
   limits: LoopLimits,
@@ -155,10 +156,19 @@ function trialLoop(
     let waiting: Subscription | undefined;
     let retry: Subscription | undefined;
     // Carried by trialStarted and newBest: a view of the events alone knows which way is better.
-    const objective = { direction: study.direction, ...(study.metric !== undefined ? { metric: study.metric } : {}) };
+    const directions = study.directions ?? [study.direction];
+    const multi = directions.length > 1;
+    const objective = {
+      direction: study.direction,
+      ...(study.metric !== undefined ? { metric: study.metric } : {}),
+      ...(multi ? { directions, ...(study.metrics !== undefined ? { metrics: study.metrics } : {}) } : {}),
+    };
+    // A multi-objective study's results: its Pareto front, as this run knows it.
+    let front: FrozenTrial[] = [];
 
     try {
-      best = study.best();
+      if (multi) front = [...(study.paretoFront?.() ?? [])];
+      else best = study.best();
     } catch (err) {
       subscriber.error(err);
       return;
@@ -182,9 +192,26 @@ function trialLoop(
         requeued++;
         return;
       }
-      if (record.state === 'completed' && record.value !== undefined) {
+      if (record.state === 'completed' && record.values !== undefined && multi) {
         counts.completed++;
-        if (best?.value === undefined || (study.direction === 'minimize' ? record.value < best.value : record.value > best.value)) {
+        const next = paretoFrontOf([...front, record], directions);
+        if (next.includes(record)) {
+          front = next;
+          subscriber.next({
+            type: 'paretoFrontChanged',
+            trial: record.number,
+            values: record.values,
+            params: record.params,
+            front: front.map((t) => t.number),
+            directions,
+            ...(study.metrics !== undefined ? { metrics: study.metrics } : {}),
+          });
+        }
+      } else if (record.state === 'completed' && record.value !== undefined) {
+        counts.completed++;
+        if (!isFeasible(record)) {
+          // Counted, but never the best: it breaks the study's constraints.
+        } else if (best?.value === undefined || (study.direction === 'minimize' ? record.value < best.value : record.value > best.value)) {
           const previous = best?.value;
           best = record;
           subscriber.next({
@@ -209,6 +236,7 @@ function trialLoop(
         ...counts,
         ...(requeued > 0 ? { requeued } : {}),
         ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
+        ...(multi ? { paretoFront: front.map((t) => t.number) } : {}),
       };
     };
 
