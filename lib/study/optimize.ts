@@ -32,9 +32,16 @@ import { isTrialSource, type OnEnded, type TrialFeed, type TrialRun, type TrialS
  * itself because `trial.shouldPrune()` said so, or its training stream. From a stream, the study reads
  * each `{type: 'epochEnd', epoch, metrics}` event (reporting `metrics[study.metric]` as the value at step
  * `epoch`), a `{type: 'pruned'}` event from `prune(trial)`, and takes as the trial's value the metric of
- * the last epoch (or of the epoch whose weights `earlyStopping` restored).
+ * the last epoch (or of the epoch whose weights `earlyStopping` restored). A multi-objective study's
+ * objective returns an array, one value per objective in the order of `directions`, or a stream whose
+ * epochs carry every one of the study's `metrics`.
  */
-export type ObjectiveResult = number | 'pruned' | PromiseLike<number | 'pruned'> | Observable<{ readonly type: string }>;
+export type ObjectiveResult =
+  | number
+  | readonly number[]
+  | 'pruned'
+  | PromiseLike<number | readonly number[] | 'pruned'>
+  | Observable<{ readonly type: string }>;
 
 export type Objective<P extends Params = Params> = (trial: Trial<P>) => ObjectiveResult;
 
