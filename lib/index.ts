@@ -48,6 +48,9 @@ export { randomSampler, gridSampler, tpeSampler, gpSampler, cmaEsSampler } from 
 export type { RandomSamplerConfig, GridSampler, GridSamplerConfig, TpeSamplerConfig, GpSamplerConfig, CmaEsSamplerConfig } from './search/index.js';
 export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPruner } from './search/index.js';
 export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
+export { nsga2Sampler } from './search/index.js';
+export type { Nsga2SamplerConfig } from './search/index.js';
+export { hypervolume } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';
@@ -56,6 +59,7 @@ export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
 export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
+export type { ParetoFrontChanged } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage } from './storage/sqlite-storage.js';
 export { SQLITE_SCHEMA_VERSION } from './storage/sqlite-schema.js';

@@ -31,6 +31,11 @@ export { gpSampler } from './samplers/gp-sampler.js';
 export type { GpSamplerConfig } from './samplers/gp-sampler.js';
 export { cmaEsSampler } from './samplers/cma-es-sampler.js';
 export type { CmaEsSamplerConfig } from './samplers/cma-es-sampler.js';
+export { nsga2Sampler } from './samplers/nsga2-sampler.js';
+export type { Nsga2SamplerConfig } from './samplers/nsga2-sampler.js';
+
+// Multi-objective
+export { hypervolume } from './math/hypervolume.js';
 
 // Pruners
 export { medianPruner } from './pruners/median-pruner.js';
