@@ -147,3 +147,26 @@ t.test('constraints: stored, reported, and only feasible trials are best or on t
   t.equal(r.state, 'failed');
   t.match(r.error, /constraints failed: .*finite numbers/);
 });
+
+t.test('random and NSGA-II samplers run a constrained multi-objective study end to end', async (t) => {
+  const { nsga2Sampler } = await import('../../lib/search/samplers/nsga2-sampler.js');
+  const { randomSampler } = await import('../../lib/search/samplers/random-sampler.js');
+  const { space, uniform } = await import('../../lib/search/space.js');
+  const s2 = space({ x: uniform(0, 1), y: uniform(0, 1) });
+  for (const sampler of [randomSampler({ seed: 1 }), nsga2Sampler({ seed: 1, populationSize: 8 })]) {
+    const s = study({
+      name: sampler.name,
+      directions: ['minimize', 'minimize'],
+      space: s2,
+      sampler,
+      constraints: (trial) => [0.2 - (trial.params.x as number)],
+    });
+    const events = await lastValueFrom(s.optimize((trial) => [trial.params.x as number, 1 - Math.sqrt(trial.params.x as number) + (trial.params.y as number)], { trials: 40 }).pipe(toArray()));
+    const front = s.paretoFront();
+    t.ok(front.length > 0, `${sampler.name}: a front`);
+    t.ok(front.every((x) => (x.params.x as number) >= 0.2), `${sampler.name}: only feasible trials on the front`);
+    const last = events[events.length - 1] as Extract<StudyEvent, { type: 'studyCompleted' }>;
+    t.same(last.paretoFront, front.map((x) => x.number), `${sampler.name}: the run's front is the study's`);
+    t.ok(events.some((e) => e.type === 'trialCompleted' && e.feasible === false), `${sampler.name}: infeasible trials reported`);
+  }
+});
