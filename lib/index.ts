@@ -124,5 +124,7 @@ export { metricKinds, metricDirection } from './metrics/metric-names.js';
 export type { MetricKind, ConfusionMetric } from './metrics/metric-names.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
+export { inferenceTime } from './inference-time.js';
+export type { InferenceTimeConfig } from './inference-time.js';
 export { train } from './train.js';
 export type { TrainConfig } from './train.js';

@@ -10,6 +10,18 @@ import { nonEmptyString, oneOf } from '../validate.js';
 
 const DIRECTIONS = ['minimize', 'maximize'] as const;
 
+/**
+ * A ready metric: the trained model's number of trainable parameters, from its stream's `runStart`
+ * (`trainableParams`). A study that names it in `metric`/`metrics` finds it in every epoch's metrics.
+ */
+export const PARAMS_METRIC = 'params';
+
+/** An epoch's metrics, with the ready ones the study asked for and the stream did not give. */
+export function withReadyMetrics<M extends object>(metrics: M, wanted: readonly string[] | undefined, trainableParams: number | undefined): M {
+  if (trainableParams === undefined || wanted === undefined || !wanted.includes(PARAMS_METRIC) || PARAMS_METRIC in metrics) return metrics;
+  return { ...metrics, [PARAMS_METRIC]: trainableParams };
+}
+
 /** A study's objectives, validated. `metrics` is set for training-stream objectives. */
 export interface Objectives {
   /** One per objective (length 1 for a single objective). */

@@ -13,6 +13,7 @@ import type { Objective, ObjectiveResult } from './optimize.js';
 import type { OnEnded } from './trial-source.js';
 import type { Clock } from '../clock.js';
 import { configErrorCode, type StoredFailure } from './failure-policy.js';
+import { withReadyMetrics } from './objectives.js';
 
 /**
  * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in
@@ -117,11 +118,17 @@ export function runTrial<P extends Params>(
       let lastEpoch: number | undefined;
       let restored: number | undefined;
       let pruned = false;
+      let trainableParams: number | undefined;
+      const wanted = study.metrics;
       inner = result.subscribe({
         next: (event) => {
           if (told) return;
-          if (event.type === 'epochEnd') {
-            const e = event as { type: 'epochEnd'; epoch: number; metrics: Metrics };
+          if (event.type === 'runStart') {
+            const n = (event as { trainableParams?: unknown }).trainableParams;
+            if (typeof n === 'number') trainableParams = n;
+          } else if (event.type === 'epochEnd') {
+            const raw = event as { type: 'epochEnd'; epoch: number; metrics: Metrics };
+            const e = { ...raw, metrics: withReadyMetrics(raw.metrics, wanted, trainableParams) };
             let value: number | undefined;
             let vector: number[] | undefined;
             if (allMetrics !== undefined) {
