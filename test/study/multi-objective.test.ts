@@ -176,7 +176,7 @@ t.test("'params' is a ready metric: the stream's trainableParams", async (t) => 
   const run = { type: 'runStart', backend: 'cpu', trainableParams: 1234, time: 0 } as const;
   const events = await lastValueFrom(s.optimize(() => of(run, epochEnd(0, { acc: 0.5 }), epochEnd(1, { acc: 0.6 })), { trials: 1 }).pipe(toArray()));
   t.same(s.trials()[0]!.values, [0.6, 1234]);
-  t.same(events.filter((e) => e.type === 'epochEnd').map((e) => e.metrics.params), [1234, 1234], 'shown with the epoch’s metrics');
+  t.same(events.filter((e) => e.type === 'epochEnd').map((e) => (e.metrics as Record<string, number>).params), [1234, 1234], 'shown with the epoch’s metrics');
   const plain = study({ name: 'plain', direction: 'maximize', metric: 'acc', space: xSpace, sampler: stepSampler() });
   const evs = await lastValueFrom(plain.optimize(() => of(run, epochEnd(0, { acc: 0.5 })), { trials: 1 }).pipe(toArray()));
   t.notOk(evs.some((e) => e.type === 'epochEnd' && 'params' in e.metrics), 'added only when the study asks for it');
