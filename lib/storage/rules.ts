@@ -61,7 +61,7 @@ export function freezeStudy(fields: StudySpec & { readonly createdAt: number }):
 /** A list of finite numbers (a multi-objective trial's values, its constraints), or an error naming it. */
 function finiteList(kind: string, study: string, trial: number, field: string, list: unknown): number[] {
   if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw storageError(`${kind} storage: trial ${trial} cannot complete with ${field} ${JSON.stringify(list)}: it must be a non-empty list of finite numbers`, {
+    throw storageError(`${kind} storage: trial ${trial} cannot complete with ${field} ${Array.isArray(list) ? `[${list.map(String).join(', ')}]` : String(list)}: it must be a non-empty list of finite numbers`, {
       study,
       trial,
       field,

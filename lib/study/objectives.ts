@@ -3,7 +3,7 @@
  * and which of its completed trials count as results: the feasible ones (all of the study's
  * `constraints` ≤ 0), the best one of a single objective, or the Pareto front of several.
  */
-import { RxtrainError, configError } from '../errors.js';
+import { RxtrainError, configError, describe } from '../errors.js';
 import { dominates, toLosses } from '../search/math/pareto.js';
 import type { Direction, FrozenTrial } from '../search/types.js';
 import { nonEmptyString, oneOf } from '../validate.js';
@@ -85,7 +85,7 @@ export function paretoFrontOf(trials: readonly FrozenTrial[], directions: readon
 export function evaluateConstraints(fn: (trial: FrozenTrial) => readonly number[], trial: FrozenTrial, expected: number | undefined): number[] {
   const out = fn(trial);
   if (!Array.isArray(out) || out.length === 0 || !out.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new RxtrainError('INVALID_CONFIG', `study(): option 'constraints' must return a non-empty array of finite numbers (≤ 0 is satisfied); for trial ${trial.number} it returned ${JSON.stringify(out)}`, { field: 'constraints', trial: trial.number });
+    throw new RxtrainError('INVALID_CONFIG', `study(): option 'constraints' must return a non-empty array of finite numbers (≤ 0 is satisfied); for trial ${trial.number} it returned ${Array.isArray(out) ? `[${out.map(String).join(', ')}]` : describe(out)}`, { field: 'constraints', trial: trial.number });
   }
   if (expected !== undefined && out.length !== expected) {
     throw new RxtrainError('INVALID_CONFIG', `study(): option 'constraints' returned ${out.length} value(s) for trial ${trial.number}, but ${expected} for earlier trials`, { field: 'constraints', trial: trial.number });
