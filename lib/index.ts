@@ -46,8 +46,14 @@ export type { SearchSpace, InferParams, Dim, Conditional, ParamDef, SpaceDefinit
 export type { ParamValue, Params, Distribution, Condition, ParamSpec, SearchSpaceLike, Direction, TrialState, FrozenTrial, SampleContext, Sampler, Pruner } from './search/index.js';
 export { randomSampler, gridSampler, tpeSampler, gpSampler, cmaEsSampler } from './search/index.js';
 export type { RandomSamplerConfig, GridSampler, GridSamplerConfig, TpeSamplerConfig, GpSamplerConfig, CmaEsSamplerConfig } from './search/index.js';
+export { qmcSampler, partialFixedSampler } from './search/index.js';
+export type { QmcSamplerConfig, PartialFixedSamplerConfig } from './search/index.js';
 export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPruner } from './search/index.js';
 export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
+export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from './search/index.js';
+export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
+export { importance } from './search/index.js';
+export type { ImportanceOptions, ImportanceSource } from './search/index.js';
 export { nsga2Sampler } from './search/index.js';
 export type { Nsga2SamplerConfig } from './search/index.js';
 export { hypervolume } from './search/index.js';
@@ -108,7 +114,8 @@ export type { RunObjective } from './monitor/objective.js';
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';
 export { workerObjective } from './distributed/worker-objective.js';
-export type { WorkerObjectiveConfig, WorkerTrialInput } from './distributed/worker-objective.js';
+export type { WorkerObjectiveConfig } from './distributed/worker-objective.js';
+export type { WorkerTrialInput } from './distributed/trial-function.js';
 
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';

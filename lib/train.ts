@@ -21,7 +21,8 @@ import { epochEnd } from '../operators/epoch-end.js';
 import { terminateOnNaN } from '../operators/terminate-on-nan.js';
 import { earlyStopping, type EarlyStoppingConfig } from '../operators/early-stopping.js';
 import { reduceLROnPlateau, type ReduceLROnPlateauConfig } from '../operators/reduce-lr-on-plateau.js';
-import { lrSchedule, type Schedule } from '../operators/lr-schedule.js';
+import { lrSchedule } from '../operators/lr-schedule.js';
+import type { Schedule } from '../operators/schedules/schedule.js';
 import { checkpoint, type CheckpointConfig } from '../operators/checkpoint.js';
 
 export interface TrainConfig {

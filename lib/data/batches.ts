@@ -159,7 +159,7 @@ function runLoop(subscriber: { closed: boolean; complete(): void; error(e: unkno
 function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
   let ds = dataset;
   if (o.shuffle) ds = ds.shuffle(o.shuffleBuffer, String(o.seed), true);
-  const batched = ds.batch(o.batchSize, !o.dropRemainder) as unknown as tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+  const batched = ds.batch(o.batchSize, !o.dropRemainder);
   return new Observable<Batch>((subscriber) => {
     // An unsubscribe ends the loop at its next check; the batch in flight is still disposed.
     (async () => {
@@ -171,7 +171,7 @@ function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
         if (subscriber.closed) break;
         const r = await it.next();
         if (r.done) break;
-        const { xs, ys } = r.value;
+        const { xs, ys } = fieldsOf(r.value);
         try {
           if (subscriber.closed) break;
           if (!xs || !ys) throw new RxtrainError('SHAPE_MISMATCH', `${where}: dataset elements must be objects {xs, ys} of tensors`);
@@ -186,6 +186,23 @@ function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
       if (!subscriber.closed) subscriber.error(err);
     });
   });
+}
+
+/**
+ * The `xs` and `ys` tensors of a batched element (tf.data stacks each field of the `{xs, ys}` samples),
+ * or undefined where it has none. Tensors are recognised by their shape (tfjs-data may be another copy
+ * of the package, so `instanceof` can fail).
+ */
+function fieldsOf(element: tf.TensorContainer): { xs?: tf.Tensor; ys?: tf.Tensor } {
+  if (typeof element !== 'object' || element === null) return {};
+  return {
+    ...('xs' in element && isTensor(element.xs) ? { xs: element.xs } : {}),
+    ...('ys' in element && isTensor(element.ys) ? { ys: element.ys } : {}),
+  };
+}
+
+function isTensor(value: unknown): value is tf.Tensor {
+  return typeof value === 'object' && value !== null && 'shape' in value && Array.isArray(value.shape) && 'dispose' in value && typeof value.dispose === 'function';
 }
 
 /** Whether a source is a `tf.data.Dataset` (duck-typed: tfjs-data may be another copy of the package). */

@@ -4,7 +4,7 @@
  */
 import { Observable, isObservable, timer, type Subscription } from 'rxjs';
 import { RxtrainError, describe, errorMessage } from '../errors.js';
-import type { Metrics } from '../events.js';
+import { isEvent } from '../events.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { Study } from './study.js';
 import { endEvent, type StudyEvent } from './study-events.js';
@@ -14,6 +14,10 @@ import type { OnEnded } from './trial-source.js';
 import type { Clock } from '../clock.js';
 import { configErrorCode, type StoredFailure } from './failure-policy.js';
 import { withReadyMetrics } from './objectives.js';
+
+const isEpochEnd = isEvent('epochEnd');
+const isLrChange = isEvent('lrChange');
+const isStopped = isEvent('stopped');
 
 /**
  * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in
@@ -126,9 +130,8 @@ export function runTrial<P extends Params>(
           if (event.type === 'runStart') {
             const n = (event as { trainableParams?: unknown }).trainableParams;
             if (typeof n === 'number') trainableParams = n;
-          } else if (event.type === 'epochEnd') {
-            const raw = event as { type: 'epochEnd'; epoch: number; metrics: Metrics };
-            const e = { ...raw, metrics: withReadyMetrics(raw.metrics, wanted, trainableParams) };
+          } else if (isEpochEnd(event)) {
+            const e = { ...event, metrics: withReadyMetrics(event.metrics, wanted, trainableParams) };
             let value: number | undefined;
             let vector: number[] | undefined;
             if (allMetrics !== undefined) {
@@ -159,14 +162,13 @@ export function runTrial<P extends Params>(
             }
             lastEpoch = e.epoch;
             subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: e.epoch, metrics: e.metrics, ...(value !== undefined ? { value } : {}), ...(vector !== undefined ? { values: vector } : {}) });
-          } else if (event.type === 'lrChange') {
-            const e = event as unknown as { epoch: number; from: number; to: number; source: string };
-            subscriber.next({ type: 'lrChange', trial: trial.number, epoch: e.epoch, from: e.from, to: e.to, source: e.source });
+          } else if (isLrChange(event)) {
+            const { epoch, from, to, source } = event;
+            subscriber.next({ type: 'lrChange', trial: trial.number, epoch, from, to, source });
           } else if (event.type === 'pruned') {
             pruned = true;
-          } else if (event.type === 'stopped') {
-            const r = (event as { restoredEpoch?: number }).restoredEpoch;
-            if (r !== undefined) restored = r;
+          } else if (isStopped(event)) {
+            if (event.restoredEpoch !== undefined) restored = event.restoredEpoch;
           }
         },
         error: (err) => end('failed', err),

@@ -17,6 +17,7 @@ import type { Storage } from '../storage/storage.js';
 import { finiteNumber, knownFields, nonEmptyString, oneOf, requireObject } from '../validate.js';
 import { evaluateConstraints, isFeasible, paretoFrontOf, parseObjectives } from './objectives.js';
 import { makeTrial, type Trial, type TrialHandle } from './trial.js';
+import { addTrials } from './add-trials.js';
 import { runOptimize, type Objective, type OptimizeOptions } from './optimize.js';
 import type { StudyEvent } from './study-events.js';
 import type { TrialSource } from './trial-source.js';
@@ -77,6 +78,8 @@ export interface Study<P extends Params = Params> {
   readonly storage: Storage;
   readonly sampler: Sampler;
   readonly pruner: Pruner | undefined;
+  /** The parameters searched (what importance() reads the parameters' ranges from). */
+  readonly space: SearchSpaceLike;
   /** Trials found interrupted when this study object opened the study (already marked failed). */
   readonly interrupted: readonly FrozenTrial[];
   /** Start a trial: the oldest queued one if any, else a new one with parameters from the sampler. */
@@ -89,6 +92,13 @@ export interface Study<P extends Params = Params> {
   tell(trial: Trial<P> | number, result: number | readonly number[] | 'pruned' | 'failed', error?: unknown): FrozenTrial;
   /** Queue parameters to be tried by a later `ask()` (e.g. a known good configuration). */
   enqueue(params: P, attrs?: Readonly<Record<string, unknown>>): FrozenTrial;
+  /**
+   * Copy finished trials (of another study, say) into this one, as Optuna's `add_trials`: each becomes
+   * a new trial with its parameters, intermediate values, state and value, and `attrs.addedFrom` (its
+   * old number). The sampler then learns from them: a warm start. All are checked against the space
+   * first; nothing is added if one does not fit.
+   */
+  addTrials(trials: readonly FrozenTrial[]): readonly FrozenTrial[];
   /** The study's trials, in number order, optionally only some states. */
   trials(states?: readonly TrialState[]): readonly FrozenTrial[];
   /**
@@ -187,6 +197,7 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
     storage,
     sampler,
     pruner,
+    space,
     interrupted: opened.interrupted,
 
     ask(): Trial<P> {
@@ -212,6 +223,10 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
         throw new RxtrainError('INVALID_CONFIG', `study.enqueue(): parameters do not fit the space: ${problems.join('; ')}`, { problems });
       }
       return storage.createTrial(name, { state: 'waiting', params, ...(attrs ? { attrs } : {}), now: clock.now() });
+    },
+
+    addTrials(trials: readonly FrozenTrial[]): readonly FrozenTrial[] {
+      return addTrials({ study: name, storage, clock, problemsOf }, trials);
     },
 
     trials(states?: readonly TrialState[]): readonly FrozenTrial[] {

@@ -6,12 +6,13 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../errors.js';
-import type { Metrics } from '../events.js';
+import { isEvent } from '../events.js';
 import { missingMetric } from './run-trial.js';
 import type { PrunedEvent } from './study-events.js';
 import type { Trial } from './trial.js';
 
 const where = 'prune()';
+const isEpochEnd = isEvent('epochEnd');
 
 /** See `prune` (operators/prune.ts); errors name `prune()`. */
 export function trialPruning<E extends { readonly type: string }>(trial: Trial): OperatorFunction<E, E | PrunedEvent> {
@@ -28,8 +29,8 @@ export function trialPruning<E extends { readonly type: string }>(trial: Trial):
         next: (e) => {
           // A synchronous source may call next after we completed, before we could unsubscribe it.
           if (subscriber.closed) return;
-          if (e.type !== 'epochEnd') return subscriber.next(e);
-          const { epoch, metrics } = e as unknown as { epoch: number; metrics: Metrics };
+          if (!isEpochEnd(e)) return subscriber.next(e);
+          const { epoch, metrics } = e;
           const value = (metrics as Readonly<Record<string, number | undefined>>)[metric];
           let pruned: boolean;
           try {

@@ -1,6 +1,6 @@
 /**
  * The thread that talks to PostgreSQL for one `postgresStorage`: it answers the storage's blocking
- * calls (see lib/parallel/blocking-rpc.ts) with the operation table below, beats the heartbeat of the
+ * calls (see lib/thread/blocking-call.ts) with the operation table below, beats the heartbeat of the
  * trials this storage runs (heartbeat.ts), fails (or re-queues) trials whose runner stopped beating,
  * and forwards LISTEN notifications (change-feed.ts).
  *
@@ -8,7 +8,7 @@
  * each write's one statement in statements.ts. Every loop waits for its last query before it
  * schedules the next: no connection ever gets a query while it is running one.
  */
-import { serveBlockingRpc } from '../../parallel/blocking-rpc.js';
+import { serveBlockingCalls } from '../../thread/blocking-call.js';
 import { RxtrainError } from '../../errors.js';
 import type { FrozenTrial, Params } from '../../search/types.js';
 import type { NewTrial, StudyRecord, StudySpec, TrialOutcome } from '../storage.js';
@@ -49,7 +49,7 @@ function serialised<H extends Record<string, (...args: never[]) => Promise<unkno
   return out as H;
 }
 
-const events = serveBlockingRpc(serialised({
+const events = serveBlockingCalls(serialised({
   async init(): Promise<void> {
     connections.db = await connections.connect();
     await migrate(connections.db, config.schema);

@@ -14,7 +14,7 @@ import { evaluate } from '../../lib/evaluate.js';
 import { epochs } from '../../operators/epochs.js';
 import { trainStep } from '../../operators/train-step.js';
 import { epochEnd } from '../../operators/epoch-end.js';
-import { dataParallel } from '../../lib/data-parallel/data-parallel.js';
+import { dataParallel } from '../../operators/data-parallel.js';
 import type { ArrayDataset } from '../../lib/data/types.js';
 import type { EpochBoundary, EpochEnd, StepEvent } from '../../lib/events.js';
 
