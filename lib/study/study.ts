@@ -226,7 +226,7 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
     },
 
     addTrials(trials: readonly FrozenTrial[]): readonly FrozenTrial[] {
-      return addTrials({ study: name, storage, clock, problemsOf }, trials);
+      return addTrials({ study: name, storage, clock, problemsOf, objectives: directions.length }, trials);
     },
 
     trials(states?: readonly TrialState[]): readonly FrozenTrial[] {

@@ -181,3 +181,28 @@ t.test("'params' is a ready metric: the stream's trainableParams", async (t) => 
   const evs = await lastValueFrom(plain.optimize(() => of(run, epochEnd(0, { acc: 0.5 })), { trials: 1 }).pipe(toArray()));
   t.notOk(evs.some((e) => e.type === 'epochEnd' && 'params' in e.metrics), 'added only when the study asks for it');
 });
+
+t.test('samplers that wrap or ignore values serve a multi-objective study; addTrials brings values', async (t) => {
+  const { nsga2Sampler } = await import('../../lib/search/samplers/nsga2-sampler.js');
+  const { qmcSampler } = await import('../../lib/search/samplers/qmc-sampler.js');
+  const { partialFixedSampler } = await import('../../lib/search/samplers/partial-fixed-sampler.js');
+  const { tpeSampler } = await import('../../lib/search/samplers/tpe-sampler.js');
+  const { space, uniform } = await import('../../lib/search/space.js');
+  const sp = space({ x: uniform(0, 1), y: uniform(0, 1) });
+  const mk = (name: string, sampler: never) => study({ name, directions: ['minimize', 'maximize'], space: sp, sampler });
+  t.ok(mk('q', qmcSampler({ seed: 1 }) as never));
+  t.ok(mk('p', partialFixedSampler({ sampler: nsga2Sampler({ seed: 1 }), fixed: { x: 0.5 } }) as never));
+  t.throws(() => mk('t', partialFixedSampler({ sampler: tpeSampler({ seed: 1 }), fixed: { x: 0.5 } }) as never), { code: 'INVALID_CONFIG', details: { field: 'sampler' } });
+
+  const from = mk('from', nsga2Sampler({ seed: 1 }) as never);
+  for (const v of [[1, 2], [2, 3]]) from.tell(from.ask(), v);
+  const to = mk('to', nsga2Sampler({ seed: 2 }) as never);
+  const added = to.addTrials(from.trials());
+  t.same(added.map((x) => x.values), [[1, 2], [2, 3]]);
+  t.same(to.paretoFront().map((x) => x.values), [[1, 2], [2, 3]]);
+  const single = study({ name: 'single', direction: 'minimize', space: sp, sampler: nsga2Sampler({ seed: 3 }) });
+  t.throws(() => to.addTrials(single.addTrials([{ number: 0, state: 'completed', params: { x: 0.1, y: 0.2 }, value: 1, intermediate: [] }])), {
+    code: 'INVALID_CONFIG',
+    message: /its values are undefined, not 2 finite numbers/,
+  });
+});
