@@ -22,7 +22,7 @@ import { knownFields, positiveInt, positiveNumber, requireObject } from '../vali
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, failurePolicy } from './failure-policy.js';
 import type { Study } from './study.js';
 import type { StudyCompleted, StudyEvent } from './study-events.js';
-import { isFeasible, paretoFrontOf } from './objectives.js';
+import { runResults, type ResultsOf, type RunResults } from './run-results.js';
 import type { Trial, TrialHandle } from './trial.js';
 import { runTrial } from './run-trial.js';
 import { isTrialSource, type OnEnded, type TrialFeed, type TrialRun, type TrialSource } from './trial-source.js';
@@ -141,7 +141,7 @@ export function runOptimize<P extends Params>(
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
 function trialLoop(
-  study: Pick<Study, 'name' | 'direction' | 'best'> & Partial<Pick<Study, 'directions' | 'metrics' | 'paretoFront'>> & { readonly metric?: string | undefined },
+  study: Pick<Study, 'name'> & ResultsOf,
   clock: Clock,
   source: TrialFeed,
   limits: LoopLimits,
@@ -154,7 +154,7 @@ function trialLoop(
     const policy = failurePolicy(study.name, limits.maxConsecutiveFailures);
     // Followed trials that died and were queued again: not results (each one's retry is).
     let requeued = 0;
-    let best: FrozenTrial | undefined;
+    let results: RunResults;
     let started = 0;
     let reason: StudyCompleted['reason'] = 'trials';
     let filling = false;
@@ -162,20 +162,9 @@ function trialLoop(
     let idle = false;
     let waiting: Subscription | undefined;
     let retry: Subscription | undefined;
-    // Carried by trialStarted and newBest: a view of the events alone knows which way is better.
-    const directions = study.directions ?? [study.direction];
-    const multi = directions.length > 1;
-    const objective = {
-      direction: study.direction,
-      ...(study.metric !== undefined ? { metric: study.metric } : {}),
-      ...(multi ? { directions, ...(study.metrics !== undefined ? { metrics: study.metrics } : {}) } : {}),
-    };
-    // A multi-objective study's results: its Pareto front, as this run knows it.
-    let front: FrozenTrial[] = [];
 
     try {
-      if (multi) front = [...(study.paretoFront?.() ?? [])];
-      else best = study.best();
+      results = runResults(study);
     } catch (err) {
       subscriber.error(err);
       return;
@@ -199,37 +188,10 @@ function trialLoop(
         requeued++;
         return;
       }
-      if (record.state === 'completed' && record.values !== undefined && multi) {
+      if (record.state === 'completed' && (record.value !== undefined || record.values !== undefined)) {
         counts.completed++;
-        const next = paretoFrontOf([...front, record], directions);
-        if (next.includes(record)) {
-          front = next;
-          subscriber.next({
-            type: 'paretoFrontChanged',
-            trial: record.number,
-            values: record.values,
-            params: record.params,
-            front: front.map((t) => t.number),
-            directions,
-            ...(study.metrics !== undefined ? { metrics: study.metrics } : {}),
-          });
-        }
-      } else if (record.state === 'completed' && record.value !== undefined) {
-        counts.completed++;
-        if (!isFeasible(record)) {
-          // Counted, but never the best: it breaks the study's constraints.
-        } else if (best?.value === undefined || (study.direction === 'minimize' ? record.value < best.value : record.value > best.value)) {
-          const previous = best?.value;
-          best = record;
-          subscriber.next({
-            type: 'newBest',
-            trial: record.number,
-            value: record.value,
-            params: record.params,
-            ...(previous !== undefined ? { previous } : {}),
-            ...objective,
-          });
-        }
+        const change = results.completed(record);
+        if (change) subscriber.next(change);
       } else if (record.state === 'pruned') counts.pruned++;
       else counts.failed++;
       const stop = policy.ended(record, error);
@@ -237,22 +199,14 @@ function trialLoop(
       if (stop) subscriber.error(new RxtrainError(stop.code, stop.message, { ...stop.details, ...summary() }, { cause: stop.cause }));
     };
 
-    const summary = () => {
-      const b = best;
-      return {
-        ...counts,
-        ...(requeued > 0 ? { requeued } : {}),
-        ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
-        ...(multi ? { paretoFront: front.map((t) => t.number) } : {}),
-      };
-    };
+    const summary = () => ({ ...counts, ...(requeued > 0 ? { requeued } : {}), ...results.summary() });
 
     /** Start one trial; false when the source has none now. */
     const launch = (): boolean => {
       const t = source.next(onEnded);
       if (t === undefined) return false;
       if (t.counts !== false) started++;
-      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...objective });
+      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...results.objective });
       let ended = false;
       const sub = t.events.subscribe({
         next: (e) => subscriber.next(e),
