@@ -54,6 +54,9 @@ export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from '
 export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
 export { importance } from './search/index.js';
 export type { ImportanceOptions, ImportanceSource } from './search/index.js';
+export { nsga2Sampler } from './search/index.js';
+export type { Nsga2SamplerConfig } from './search/index.js';
+export { hypervolume } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';
@@ -62,6 +65,7 @@ export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
 export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
+export type { ParetoFrontChanged } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage } from './storage/sqlite-storage.js';
 export { SQLITE_SCHEMA_VERSION } from './storage/sqlite-schema.js';
@@ -137,5 +141,7 @@ export type { ClassWeight } from './class-weights.js';
 export type { ClassReport, ClassReportLine } from './metrics/class-report.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
+export { inferenceTime } from './inference-time.js';
+export type { InferenceTimeConfig } from './inference-time.js';
 export { train } from './train.js';
 export type { TrainConfig } from './train.js';
