@@ -21,7 +21,11 @@ export type RxtrainErrorCode =
   | 'STORAGE'
   /** A trial's objective failed. */
   | 'TRIAL_FAILED'
-  /** A worker thread of a data-parallel run failed, exited or stopped answering. */
+  /**
+   * A worker thread failed, exited or stopped answering: a worker pool's (its task fails), a thread of
+   * PBT members, a data-parallel replica. The thread's fault, not the configuration's: in a study it
+   * fails one trial, which counts towards `maxConsecutiveFailures` like any trial's own failure.
+   */
   | 'WORKER_FAILED'
   /** A monitor could not be reached (after the configured retries). */
   | 'MONITOR_UNREACHABLE';

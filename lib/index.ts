@@ -26,7 +26,7 @@ export { loadCsv, parseCsv } from './data/csv.js';
 export type { CsvOptions, CsvDataset } from './data/csv.js';
 export { loadIdx, parseIdx, loadIdxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
-export { digits, wine, breastCancer, iris } from './data/bundled.js';
+export { digits, wine, breastCancer, iris, diabetes } from './data/bundled.js';
 export { fashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
 export type { FashionMnistOptions } from './data/fashion-mnist.js';
 export type { DigitsOptions } from './data/bundled.js';
@@ -46,8 +46,17 @@ export type { SearchSpace, InferParams, Dim, Conditional, ParamDef, SpaceDefinit
 export type { ParamValue, Params, Distribution, Condition, ParamSpec, SearchSpaceLike, Direction, TrialState, FrozenTrial, SampleContext, Sampler, Pruner } from './search/index.js';
 export { randomSampler, gridSampler, tpeSampler, gpSampler, cmaEsSampler } from './search/index.js';
 export type { RandomSamplerConfig, GridSampler, GridSamplerConfig, TpeSamplerConfig, GpSamplerConfig, CmaEsSamplerConfig } from './search/index.js';
+export { qmcSampler, partialFixedSampler } from './search/index.js';
+export type { QmcSamplerConfig, PartialFixedSamplerConfig } from './search/index.js';
 export { medianPruner, percentilePruner, successiveHalvingPruner, hyperbandPruner } from './search/index.js';
 export type { MedianPrunerConfig, PercentilePrunerConfig, SuccessiveHalvingPrunerConfig, HyperbandPrunerConfig, HyperbandPruner } from './search/index.js';
+export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from './search/index.js';
+export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
+export { importance } from './search/index.js';
+export type { ImportanceOptions, ImportanceSource } from './search/index.js';
+export { nsga2Sampler } from './search/index.js';
+export type { Nsga2SamplerConfig } from './search/index.js';
+export { hypervolume } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';
@@ -56,6 +65,7 @@ export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
 export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
+export type { ParetoFrontChanged } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage } from './storage/sqlite-storage.js';
 export { SQLITE_SCHEMA_VERSION } from './storage/sqlite-schema.js';
@@ -107,7 +117,15 @@ export type { RunObjective } from './monitor/objective.js';
 export { workerPool } from './parallel/worker-pool.js';
 export type { WorkerPool, WorkerPoolConfig, WorkerTask } from './parallel/worker-pool.js';
 export { workerObjective } from './distributed/worker-objective.js';
-export type { WorkerObjectiveConfig, WorkerTrialInput } from './distributed/worker-objective.js';
+export type { WorkerObjectiveConfig } from './distributed/worker-objective.js';
+export type { WorkerTrialInput } from './distributed/trial-function.js';
+
+// Cross-validation: k folds of a data set, and a study objective over them
+export { crossValidate } from './cross-validation/cross-validate.js';
+export type { CrossValidationEvent, FoldResult, CrossValidationSummary, FoldMetrics, FoldOutcome, FoldTraining } from './cross-validation/cross-validate.js';
+export { crossValidated } from './cross-validation/cross-validated.js';
+export type { TrialFoldTraining, FoldMeanEvent } from './cross-validation/cross-validated.js';
+export type { KFoldConfig } from './cross-validation/k-folds.js';
 
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';
@@ -121,7 +139,12 @@ export { lossNames } from './losses.js';
 export type { Loss, LossName, LossFunction } from './losses.js';
 export { metricKinds, metricDirection } from './metrics/metric-names.js';
 export type { MetricKind, ConfusionMetric } from './metrics/metric-names.js';
+export { balancedClassWeight } from './class-weights.js';
+export type { ClassWeight } from './class-weights.js';
+export type { ClassReport, ClassReportLine } from './metrics/class-report.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
+export { inferenceTime } from './inference-time.js';
+export type { InferenceTimeConfig } from './inference-time.js';
 export { train } from './train.js';
 export type { TrainConfig } from './train.js';

@@ -56,11 +56,8 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
   const where = 'optimizer()';
   const c: Record<string, unknown> = typeof config === 'string' ? { name: config } : requireObject(where, config);
   knownFields(where, c, ['name', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'decay', 'centered']);
-  const name = c.name;
-  if (typeof name !== 'string' || !(optimizerNames as readonly string[]).includes(name)) {
-    throw configError(where, 'name', `must be one of ${optimizerNames.join(', ')}`, name);
-  }
-  const n = name as OptimizerName;
+  const n = c.name;
+  if (!isOptimizerName(n)) throw configError(where, 'name', `must be one of ${optimizerNames.join(', ')}`, n);
   // An option the chosen optimizer does not have would be ignored without a word: refuse it instead.
   for (const field of Object.keys(c)) {
     if (field === 'name' || field === 'lr' || c[field] === undefined || optionsOf[n].includes(field)) continue;
@@ -77,7 +74,7 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
     case 'momentum': {
       const m = c.momentum === undefined ? 0.9 : numberInRange(where, 'momentum', c.momentum, 0, 1, { hiOpen: true });
       const nesterov = c.nesterov === undefined ? false : booleanField(where, 'nesterov', c.nesterov);
-      return disposingLearningRate(tf.train.momentum(lr, m, nesterov));
+      return new DisposingMomentumOptimizer(lr, m, nesterov);
     }
     case 'adam':
       return tf.train.adam(lr, beta1, beta2, epsilon);
@@ -94,29 +91,44 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
   }
 }
 
-/**
- * tfjs 4.22's MomentumOptimizer.dispose frees its momentum scalar but not the learning-rate scalar it
- * inherits from SGD, so every disposed momentum optimizer leaks one tensor. Free it too.
- */
-function disposingLearningRate(opt: tf.MomentumOptimizer): tf.MomentumOptimizer {
-  const own = opt.dispose.bind(opt);
-  opt.dispose = () => {
-    own();
-    (opt as unknown as { c?: tf.Tensor }).c?.dispose();
-  };
-  return opt;
+/** Whether `value` names one of rxtrain's optimizers. */
+export function isOptimizerName(value: unknown): value is OptimizerName {
+  return typeof value === 'string' && (optimizerNames as readonly string[]).includes(value);
 }
 
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose frees its momentum scalar but not the learning-rate scalar `c`
+ * it inherits from SGD, so every disposed momentum optimizer leaks one tensor. This one frees it too.
+ * (Same class name, so it serialises as tfjs's own.)
+ */
+class DisposingMomentumOptimizer extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    this.c?.dispose();
+  }
+}
+
+/**
+ * What every tfjs optimizer has and its types declare `protected`: the rate, read on each step, and
+ * for SGD and momentum a setter that also rebuilds the tensor they cache it in.
+ */
 interface WithLearningRate {
   learningRate: number;
   setLearningRate?: (lr: number) => void;
 }
 
+function hasLearningRate(opt: object): opt is WithLearningRate {
+  return 'learningRate' in opt && typeof opt.learningRate === 'number';
+}
+
+function withLearningRate(opt: tf.Optimizer): tf.Optimizer & WithLearningRate {
+  if (!hasLearningRate(opt)) throw configError('getLearningRate()', 'optimizer', 'has no numeric learningRate', opt);
+  return opt;
+}
+
 /** The learning rate an optimizer uses now. */
 export function getLearningRate(opt: tf.Optimizer): number {
-  const lr = (opt as unknown as WithLearningRate).learningRate;
-  if (typeof lr !== 'number') throw configError('getLearningRate()', 'optimizer', 'has no numeric learningRate', opt);
-  return lr;
+  return withLearningRate(opt).learningRate;
 }
 
 /**
@@ -125,8 +137,7 @@ export function getLearningRate(opt: tf.Optimizer): number {
  */
 export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   positiveNumber('setLearningRate()', 'lr', lr);
-  const o = opt as unknown as WithLearningRate;
-  getLearningRate(opt);
+  const o = withLearningRate(opt);
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
   else o.learningRate = lr;
 }

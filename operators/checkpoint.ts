@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { concatMap, defer, finalize, from, map, of, type Observable, type OperatorFunction } from 'rxjs';
 import { configError, RxtrainError } from '../lib/errors.js';
-import type { CheckpointSaved, EpochEnd, MetricName } from '../lib/events.js';
+import { isEvent, type CheckpointSaved, type MetricName } from '../lib/events.js';
 import { disposeSnapshot, saveSnapshot, snapshotModel, type ModelSnapshot } from '../lib/io/save-load.js';
 import { booleanField, knownFields, nonEmptyString, requireObject } from '../lib/validate.js';
 import { improves, modeField, monitorField, readMonitor, worst, type MonitorMode } from './internal/monitor.js';
@@ -16,13 +16,14 @@ export interface CheckpointConfig {
   readonly model: LayersModel;
   /** The metric that decides which epochs are best. Default `val_loss`. */
   readonly monitor?: MetricName;
-  /** `min`, `max`, or `auto` (default): `max` for `accuracy`/`val_accuracy`, `min` for the others. */
+  /** `min`, `max`, or `auto` (default): the metric's own direction (`metricDirection`: `max` for accuracy, F1, AUC, R² ...; `min` for losses and errors). */
   readonly mode?: MonitorMode;
   /** Save only epochs that improve on the best so far (default true); false saves every epoch. */
   readonly saveBestOnly?: boolean;
 }
 
 const where = 'checkpoint()';
+const isEpochEnd = isEvent('epochEnd');
 
 /**
  * Save the model to disk at the epochs that improve a metric.
@@ -96,14 +97,13 @@ export function checkpoint<E extends { readonly type: string }>(
       return source.pipe(
         // Decide and snapshot as each event arrives, so a save waiting its turn still writes its own epoch.
         map((e): { e: E; save?: Save } => {
-          if (e.type !== 'epochEnd') return { e };
-          const end = e as unknown as EpochEnd;
-          const value = readMonitor(where, end, monitor);
+          if (!isEpochEnd(e)) return { e };
+          const value = readMonitor(where, e, monitor);
           if (saveBestOnly) {
             if (!improves(value, best, mode, 0)) return { e };
             best = value;
           }
-          const event: CheckpointSaved = { type: 'checkpoint', epoch: end.epoch, path: pathFor(end.epoch), monitor, value };
+          const event: CheckpointSaved = { type: 'checkpoint', epoch: e.epoch, path: pathFor(e.epoch), monitor, value };
           const save: Save = { snapshot: snapshotModel(model), event, started: false };
           pending.add(save);
           return { e, save };

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
-import type { LearningRateChange, RunStopped } from '../lib/events.js';
+import { isEvent, type LearningRateChange, type RunStopped } from '../lib/events.js';
 import type { MonitorCommand } from '../lib/monitor/protocol.js';
 import { getLearningRate, setLearningRate } from '../lib/optimizers.js';
 import { knownFields, nonEmptyString, nonNegativeInt, requireObject } from '../lib/validate.js';
@@ -17,6 +17,7 @@ export interface ControlledByConfig {
 }
 
 const where = 'controlledBy()';
+const isEpochEnd = isEvent('epochEnd');
 
 /**
  * Let monitor commands steer a training stream: `stop` ends it, `setLearningRate` changes its
@@ -81,10 +82,10 @@ export function controlledBy<E extends { readonly type: string }>(
 
       const sub = source.subscribe({
         next: (e) => {
-          const ev = e as { readonly type: string; readonly epoch?: unknown };
-          if (e.type === 'epochEnd' && typeof ev.epoch === 'number') epoch = ev.epoch;
+          const end = isEpochEnd(e);
+          if (end && typeof e.epoch === 'number') epoch = e.epoch;
           subscriber.next(e);
-          if (e.type === 'epochEnd' && pendingLr !== undefined && optimizer && !subscriber.closed) {
+          if (end && pendingLr !== undefined && optimizer && !subscriber.closed) {
             const to = pendingLr;
             pendingLr = undefined;
             let from: number;

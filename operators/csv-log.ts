@@ -1,10 +1,11 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { RxtrainError } from '../lib/errors.js';
-import type { EpochEnd } from '../lib/events.js';
+import { isEvent } from '../lib/events.js';
 import { nonEmptyString } from '../lib/validate.js';
 import { fileSink } from './internal/file-sink.js';
 
 const where = 'csvLog()';
+const isEpochEnd = isEvent('epochEnd');
 
 /**
  * Append one CSV row per epoch to a file.
@@ -33,9 +34,8 @@ export function csvLog<E extends { readonly type: string }>(path: string): MonoT
   return fileSink<E>(where, path, (file) => {
     let metrics: string[] | undefined;
     return (e) => {
-      if (e.type !== 'epochEnd') return;
-      const end = e as unknown as EpochEnd;
-      const m = end.metrics as Readonly<Record<string, number | undefined>>;
+      if (!isEpochEnd(e)) return;
+      const m = e.metrics as Readonly<Record<string, number | undefined>>;
       if (metrics === undefined) {
         const names = Object.keys(m);
         const header = ['epoch', ...names, 'samples', 'steps', 'durationMs'].join(',');
@@ -46,7 +46,7 @@ export function csvLog<E extends { readonly type: string }>(path: string): MonoT
         }
         metrics = names;
       }
-      file.write([end.epoch, ...metrics.map((n) => m[n]), end.samples, end.steps, end.durationMs].map(cell).join(','));
+      file.write([e.epoch, ...metrics.map((n) => m[n]), e.samples, e.steps, e.durationMs].map(cell).join(','));
     };
   });
 }

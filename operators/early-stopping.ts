@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
-import type { EpochEnd, MetricName, RunStopped } from '../lib/events.js';
+import { isEvent, type EpochEnd, type MetricName, type RunStopped } from '../lib/events.js';
 import { booleanField, finiteNumber, knownFields, nonNegativeInt, requireObject } from '../lib/validate.js';
 import { improves, modeField, monitorField, readMonitor, worst, type MonitorMode } from './internal/monitor.js';
 
@@ -12,7 +12,7 @@ export type WeightsModel = Pick<LayersModel, 'getWeights' | 'setWeights'>;
 export interface EarlyStoppingConfig {
   /** The metric to watch. Default `val_loss`. */
   readonly monitor?: MetricName;
-  /** `min`, `max`, or `auto` (default): `max` for `accuracy`/`val_accuracy`, `min` for the others. */
+  /** `min`, `max`, or `auto` (default): the metric's own direction (`metricDirection`: `max` for accuracy, F1, AUC, R² ...; `min` for losses and errors). */
   readonly mode?: MonitorMode;
   /**
    * Epochs without improvement to tolerate; the run stops at the next one. Default 0: stop at the
@@ -34,6 +34,7 @@ export interface EarlyStoppingConfig {
 }
 
 const where = 'earlyStopping()';
+const isEpochEnd = isEvent('epochEnd');
 
 /**
  * Stop training when a metric has stopped improving.
@@ -132,9 +133,9 @@ export function earlyStopping<E extends { readonly type: string }>(
           // and lets us unsubscribe it: do nothing more then (no clone would ever be released).
           if (subscriber.closed) return;
           let stopped: RunStopped | undefined;
-          if (e.type === 'epochEnd') {
+          if (isEpochEnd(e)) {
             try {
-              stopped = onEpoch(e as unknown as EpochEnd);
+              stopped = onEpoch(e);
             } catch (err) {
               subscriber.error(err);
               return;

@@ -1,141 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { Observable, type OperatorFunction } from 'rxjs';
-import { configError, describe, RxtrainError } from '../lib/errors.js';
-import type { LearningRateChange } from '../lib/events.js';
+import { describe, RxtrainError } from '../lib/errors.js';
+import { isEvent, type LearningRateChange } from '../lib/events.js';
 import { getLearningRate, setLearningRate } from '../lib/optimizers.js';
-import { finiteNumber, knownFields, positiveInt, positiveNumber, requireObject } from '../lib/validate.js';
 import { optimizerField } from './internal/optimizer-field.js';
-
-/** A learning-rate schedule as a function: the rate of epoch `epoch` (1 for the first), given the initial rate. */
-export type ScheduleFn = (epoch: number, lr0: number) => number;
-/** `lr0 · factor^⌊(epoch − 1) / every⌋`. */
-export interface StepSchedule { readonly type: 'step'; readonly every: number; readonly factor: number }
-/** `lr0 · gamma^(epoch − 1)`. */
-export interface ExponentialSchedule { readonly type: 'exponential'; readonly gamma: number }
-/** Half a cosine from `lr0` at epoch 1 down to `minLR` (default 0) at epoch `epochs + 1`, then `minLR`. */
-export interface CosineSchedule { readonly type: 'cosine'; readonly epochs: number; readonly minLR?: number }
-/** Linear warm-up over `warmup` epochs, then `then` (default: constant `lr0`) counted from 1 again. */
-export interface WarmupSchedule { readonly warmup: number; readonly then?: Schedule }
-export type Schedule = ScheduleFn | StepSchedule | ExponentialSchedule | CosineSchedule | WarmupSchedule;
-
-/**
- * Step decay: the rate is multiplied by `factor` every `every` epochs (epochs 1…every train at `lr0`).
- *
- * @example
- * ```ts
- * import { stepDecay } from 'rxtrain/operators';
- * stepDecay({ every: 10, factor: 0.5 })(21, 0.1); // 0.025
- * ```
- *
- * @param config `every` (positive integer) and `factor` (> 0).
- * @returns The schedule `(epoch, lr0) => lr0 · factor^⌊(epoch − 1) / every⌋`.
- */
-export function stepDecay(config: { readonly every: number; readonly factor: number }, where = 'stepDecay()', prefix = ''): ScheduleFn {
-  const c = requireObject(where, config, prefix.slice(0, -1) || 'config');
-  const every = positiveInt(where, `${prefix}every`, c.every);
-  const factor = positiveNumber(where, `${prefix}factor`, c.factor);
-  return (epoch, lr0) => lr0 * factor ** Math.floor((epoch - 1) / every);
-}
-
-/**
- * Exponential decay: the rate is multiplied by `gamma` every epoch (epoch 1 trains at `lr0`).
- *
- * @example
- * ```ts
- * import { exponentialDecay } from 'rxtrain/operators';
- * exponentialDecay({ gamma: 0.9 })(3, 0.1); // 0.081
- * ```
- *
- * @param config `gamma` (> 0).
- * @returns The schedule `(epoch, lr0) => lr0 · gamma^(epoch − 1)`.
- */
-export function exponentialDecay(config: { readonly gamma: number }, where = 'exponentialDecay()', prefix = ''): ScheduleFn {
-  const c = requireObject(where, config, prefix.slice(0, -1) || 'config');
-  const gamma = positiveNumber(where, `${prefix}gamma`, c.gamma);
-  return (epoch, lr0) => lr0 * gamma ** (epoch - 1);
-}
-
-/**
- * Cosine annealing: `minLR + (lr0 − minLR) · (1 + cos(π · e / epochs)) / 2` with `e = min(epoch − 1, epochs)`.
- * Epoch 1 trains at `lr0`; epoch `epochs + 1` and later at `minLR`.
- *
- * @example
- * ```ts
- * import { cosineDecay } from 'rxtrain/operators';
- * cosineDecay({ epochs: 10, minLR: 0.001 })(6, 0.1); // 0.0505
- * ```
- *
- * @param config `epochs` (positive integer), `minLR` (≥ 0, default 0).
- * @returns The schedule.
- */
-export function cosineDecay(config: { readonly epochs: number; readonly minLR?: number }, where = 'cosineDecay()', prefix = ''): ScheduleFn {
-  const c = requireObject(where, config, prefix.slice(0, -1) || 'config');
-  const epochs = positiveInt(where, `${prefix}epochs`, c.epochs);
-  const minLR = c.minLR === undefined ? 0 : finiteNumber(where, `${prefix}minLR`, c.minLR);
-  if (minLR < 0) throw configError(where, `${prefix}minLR`, 'must be ≥ 0', minLR);
-  return (epoch, lr0) => minLR + ((lr0 - minLR) * (1 + Math.cos((Math.PI * Math.min(epoch - 1, epochs)) / epochs))) / 2;
-}
-
-/**
- * Linear warm-up: epoch `e ≤ warmup` trains at `lr0 · e / warmup` (so epoch 1 at `lr0 / warmup`,
- * epoch `warmup` at `lr0`); after it, `then(epoch − warmup, lr0)`: the following schedule counts its
- * epochs from 1 again after the warm-up. Without `then`, the rate stays at `lr0`.
- *
- * @example
- * ```ts
- * import { linearWarmup, cosineDecay } from 'rxtrain/operators';
- * const fn = linearWarmup({ warmup: 5, then: cosineDecay({ epochs: 45 }) });
- * fn(1, 0.1); // 0.02
- * ```
- *
- * @param config `warmup` (positive integer) and an optional following schedule function.
- * @returns The schedule.
- */
-export function linearWarmup(config: { readonly warmup: number; readonly then?: ScheduleFn }, where = 'linearWarmup()', prefix = ''): ScheduleFn {
-  const c = requireObject(where, config, prefix.slice(0, -1) || 'config');
-  const warmup = positiveInt(where, `${prefix}warmup`, c.warmup);
-  if (c.then !== undefined && typeof c.then !== 'function') throw configError(where, `${prefix}then`, 'must be a schedule function', c.then);
-  const then = c.then as ScheduleFn | undefined;
-  return (epoch, lr0) => (epoch <= warmup ? (lr0 * epoch) / warmup : then ? then(epoch - warmup, lr0) : lr0);
-}
-
-/**
- * Turn any {@link Schedule} into its function, validating it; errors name the field (`schedule.every`).
- *
- * @example
- * ```ts
- * import { scheduleFn } from 'rxtrain/operators';
- * scheduleFn({ warmup: 2, then: { type: 'exponential', gamma: 0.5 } })(4, 1); // 0.5
- * ```
- *
- * @param schedule A function or a schedule object.
- * @returns The schedule as a function of `(epoch, lr0)`.
- */
-export function scheduleFn(schedule: Schedule, where = 'scheduleFn()', field = 'schedule'): ScheduleFn {
-  if (typeof schedule === 'function') return schedule;
-  const c = requireObject(where, schedule, field);
-  const prefix = `${field}.`;
-  if ('warmup' in c) {
-    knownFields(where, c, ['warmup', 'then']);
-    const then = c.then === undefined ? undefined : scheduleFn(c.then as Schedule, where, `${prefix}then`);
-    return linearWarmup({ warmup: c.warmup as number, ...(then ? { then } : {}) }, where, prefix);
-  }
-  switch (c.type) {
-    case 'step':
-      knownFields(where, c, ['type', 'every', 'factor']);
-      return stepDecay(c as unknown as StepSchedule, where, prefix);
-    case 'exponential':
-      knownFields(where, c, ['type', 'gamma']);
-      return exponentialDecay(c as unknown as ExponentialSchedule, where, prefix);
-    case 'cosine':
-      knownFields(where, c, ['type', 'epochs', 'minLR']);
-      return cosineDecay(c as unknown as CosineSchedule, where, prefix);
-    default:
-      throw configError(where, `${prefix}type`, "must be 'step', 'exponential' or 'cosine' (or give 'warmup', or a function)", c.type);
-  }
-}
+import { scheduleAt } from './internal/schedules.js';
+import type { Schedule } from './schedules/schedule.js';
 
 const where = 'lrSchedule()';
+const isStep = isEvent('step');
+const isEpochBoundary = isEvent('epochBoundary');
+const isEpochEnd = isEvent('epochEnd');
 
 /**
  * Set the learning rate of every epoch from a schedule.
@@ -166,7 +41,7 @@ export function lrSchedule<E extends { readonly type: string }>(
   schedule: Schedule,
 ): OperatorFunction<E, E | LearningRateChange> {
   const opt = optimizerField(where, optimizer);
-  const fn = scheduleFn(schedule, where, 'schedule');
+  const fn = scheduleAt(where, 'schedule', schedule);
   const lr0 = getLearningRate(opt);
 
   return (source) =>
@@ -209,12 +84,12 @@ export function lrSchedule<E extends { readonly type: string }>(
           if (subscriber.closed) return;
           let change: LearningRateChange | undefined;
           try {
-            const epoch = (e as { epoch?: unknown }).epoch;
-            if (zeroFrom !== undefined && typeof epoch === 'number' && epoch >= zeroFrom &&
-                (e.type === 'step' || e.type === 'epochBoundary' || e.type === 'epochEnd')) {
+            // A step, boundary or end of an epoch at or after the first one that would need rate 0.
+            const trains = isStep(e) || isEpochBoundary(e) || isEpochEnd(e);
+            if (zeroFrom !== undefined && trains && typeof e.epoch === 'number' && e.epoch >= zeroFrom) {
               throw new RxtrainError('INVALID_CONFIG', `${where}: option 'schedule' gives learning rate 0 for epoch ${zeroFrom}, and the run went on into it (tfjs optimizers need a rate > 0; give the schedule a minLR > 0 or more epochs)`, { where, field: 'schedule', epoch: zeroFrom, value: 0 });
             }
-            if (e.type === 'epochEnd' && typeof epoch === 'number') change = apply(epoch + 1);
+            if (isEpochEnd(e) && typeof e.epoch === 'number') change = apply(e.epoch + 1);
           } catch (err) {
             subscriber.error(err);
             return;

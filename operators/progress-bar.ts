@@ -1,7 +1,7 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { configError } from '../lib/errors.js';
-import type { CheckpointSaved, EpochEnd, LearningRateChange, RunStopped, StepEvent } from '../lib/events.js';
+import { isEvent, type StepEvent } from '../lib/events.js';
 import { booleanField, knownFields, nonNegativeInt, positiveInt, requireObject } from '../lib/validate.js';
 
 /** Where the progress goes: `process.stderr` or any stream-like object with `write`. */
@@ -27,6 +27,11 @@ export interface ProgressBarConfig {
 }
 
 const where = 'progressBar()';
+const isStep = isEvent('step');
+const isEpochEnd = isEvent('epochEnd');
+const isLrChange = isEvent('lrChange');
+const isCheckpoint = isEvent('checkpoint');
+const isStopped = isEvent('stopped');
 const clearLine = '\r\x1b[2K';
 
 /**
@@ -102,38 +107,22 @@ export function progressBar<E extends { readonly type: string }>(config: Progres
         next: (e) => {
           if (subscriber.closed) return;
           try {
-            switch (e.type) {
-              case 'step': {
-                const s = e as unknown as StepEvent;
-                if (s.loss !== undefined) lastLoss = s.loss;
-                if (tty) draw(s);
-                break;
-              }
-              case 'epochEnd': {
-                const end = e as unknown as EpochEnd;
-                stepsPerEpoch = end.steps > 0 ? end.steps : stepsPerEpoch;
-                lastLoss = undefined;
-                lastDraw = -Infinity;
-                const metrics = Object.entries(end.metrics).map(([k, v]) => `  ${k} ${fmt(v)}`).join('');
-                line(`${ofTotal(end.epoch)}  ${(end.durationMs / 1000).toFixed(1)}s${metrics}`);
-                break;
-              }
-              case 'lrChange': {
-                const l = e as unknown as LearningRateChange;
-                line(`learning rate ${fmt(l.from)} → ${fmt(l.to)} from ${ofTotal(l.epoch)} (${l.source})`);
-                break;
-              }
-              case 'checkpoint': {
-                const k = e as unknown as CheckpointSaved;
-                line(`saved ${ofTotal(k.epoch)} to ${k.path} (${k.monitor} ${fmt(k.value)})`);
-                break;
-              }
-              case 'stopped': {
-                const s = e as unknown as RunStopped;
-                line(`stopped after ${ofTotal(s.epoch)} by ${s.source}: ${s.reason}` +
-                  (s.restoredEpoch === undefined ? '' : `; restored the weights of ${ofTotal(s.restoredEpoch)}`));
-                break;
-              }
+            if (isStep(e)) {
+              if (e.loss !== undefined) lastLoss = e.loss;
+              if (tty) draw(e);
+            } else if (isEpochEnd(e)) {
+              stepsPerEpoch = e.steps > 0 ? e.steps : stepsPerEpoch;
+              lastLoss = undefined;
+              lastDraw = -Infinity;
+              const metrics = Object.entries(e.metrics).map(([k, v]) => `  ${k} ${fmt(v)}`).join('');
+              line(`${ofTotal(e.epoch)}  ${(e.durationMs / 1000).toFixed(1)}s${metrics}`);
+            } else if (isLrChange(e)) {
+              line(`learning rate ${fmt(e.from)} → ${fmt(e.to)} from ${ofTotal(e.epoch)} (${e.source})`);
+            } else if (isCheckpoint(e)) {
+              line(`saved ${ofTotal(e.epoch)} to ${e.path} (${e.monitor} ${fmt(e.value)})`);
+            } else if (isStopped(e)) {
+              line(`stopped after ${ofTotal(e.epoch)} by ${e.source}: ${e.reason}` +
+                (e.restoredEpoch === undefined ? '' : `; restored the weights of ${ofTotal(e.restoredEpoch)}`));
             }
           } catch (err) {
             subscriber.error(err);

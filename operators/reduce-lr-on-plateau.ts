@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
-import type { EpochEnd, LearningRateChange, MetricName } from '../lib/events.js';
+import { isEvent, type EpochEnd, type LearningRateChange, type MetricName } from '../lib/events.js';
 import { getLearningRate, setLearningRate } from '../lib/optimizers.js';
 import { finiteNumber, knownFields, nonNegativeInt, numberInRange, requireObject } from '../lib/validate.js';
 import { optimizerField } from './internal/optimizer-field.js';
@@ -12,7 +12,7 @@ export interface ReduceLROnPlateauConfig {
   readonly optimizer: tf.Optimizer;
   /** The metric to watch. Default `val_loss`. */
   readonly monitor?: MetricName;
-  /** `min`, `max`, or `auto` (default): `max` for `accuracy`/`val_accuracy`, `min` for the others. */
+  /** `min`, `max`, or `auto` (default): the metric's own direction (`metricDirection`: `max` for accuracy, F1, AUC, R² ...; `min` for losses and errors). */
   readonly mode?: MonitorMode;
   /** The new rate is the old one times this, in (0, 1). Default 0.1. */
   readonly factor?: number;
@@ -27,6 +27,7 @@ export interface ReduceLROnPlateauConfig {
 }
 
 const where = 'reduceLROnPlateau()';
+const isEpochEnd = isEvent('epochEnd');
 
 /**
  * Lower the learning rate when a metric has stopped improving.
@@ -96,9 +97,9 @@ export function reduceLROnPlateau<E extends { readonly type: string }>(
         next: (e) => {
           if (subscriber.closed) return;
           let change: LearningRateChange | undefined;
-          if (e.type === 'epochEnd') {
+          if (isEpochEnd(e)) {
             try {
-              change = onEpoch(e as unknown as EpochEnd);
+              change = onEpoch(e);
             } catch (err) {
               subscriber.error(err);
               return;

@@ -1,5 +1,9 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { RxtrainError } from '../lib/errors.js';
+import { isEvent } from '../lib/events.js';
+
+const isEpochEnd = isEvent('epochEnd');
+const isStep = isEvent('step');
 
 /**
  * Fail the run as soon as the loss is NaN or infinite.
@@ -41,17 +45,19 @@ export function terminateOnNaN<E extends { readonly type: string }>(): MonoTypeO
 function check(e: { readonly type: string }): RxtrainError | undefined {
   let value: unknown;
   let step: number | undefined;
-  if (e.type === 'epochEnd') {
-    value = (e as { metrics?: { loss?: unknown } }).metrics?.loss;
-  } else if (e.type === 'step') {
-    value = (e as { loss?: unknown }).loss;
+  let epoch: number;
+  if (isEpochEnd(e)) {
+    value = e.metrics?.loss; // `?.`: an epochEnd made elsewhere may lack its metrics; that is a non-finite loss too
+    epoch = e.epoch;
+  } else if (isStep(e)) {
+    value = e.loss;
     if (value === undefined) return undefined;
-    step = (e as { step?: number }).step;
+    step = e.step;
+    epoch = e.epoch;
   } else {
     return undefined;
   }
   if (typeof value === 'number' && Number.isFinite(value)) return undefined;
-  const epoch = (e as { epoch?: number }).epoch;
   const at = `epoch ${epoch}` + (step === undefined ? ' (epoch end)' : `, step ${step}`);
   return new RxtrainError(
     'NON_FINITE',

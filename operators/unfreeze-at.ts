@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { configError } from '../lib/errors.js';
+import { isEvent } from '../lib/events.js';
 import { positiveInt } from '../lib/validate.js';
 import type { Layer } from '../lib/transfer/select-layers.js';
 
@@ -13,6 +14,8 @@ export interface LayersUnfrozen {
 }
 
 const where = 'unfreezeAt()';
+const isEpochEnd = isEvent('epochEnd');
+const isEpochBoundary = isEvent('epochBoundary');
 
 /**
  * Make frozen layers trainable from epoch `epoch` on (gradual unfreezing).
@@ -64,7 +67,7 @@ export function unfreezeAt<E extends { readonly type: string }>(epoch: number, l
         next: (e) => {
           if (subscriber.closed) return;
           subscriber.next(e);
-          if (!done && (e.type === 'epochEnd' || e.type === 'epochBoundary') && (e as unknown as { epoch: number }).epoch === epoch - 1) unfreezeNow();
+          if (!done && (isEpochEnd(e) || isEpochBoundary(e)) && e.epoch === epoch - 1) unfreezeNow();
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),

@@ -16,7 +16,7 @@ import { layersMember } from '../lib/pbt/layers-member.js';
 import { checkModelData } from '../lib/check-model-data.js';
 import { epochs } from '../operators/epochs.js';
 import { trainStep } from '../operators/train-step.js';
-import { dataParallel } from '../lib/data-parallel/data-parallel.js';
+import { dataParallel } from '../operators/data-parallel.js';
 import type { ArrayDataset } from '../lib/data/types.js';
 
 const data = iris();

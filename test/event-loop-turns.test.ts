@@ -16,7 +16,7 @@ import { mlp } from '../lib/models/mlp.js';
 import { manualClock } from '../lib/clock.js';
 import { sinceLastTurn } from '../lib/event-loop-turns.js';
 import { epochs } from '../operators/epochs.js';
-import { dataParallel } from '../lib/data-parallel/data-parallel.js';
+import { dataParallel } from '../operators/data-parallel.js';
 import { workerPool } from '../lib/parallel/worker-pool.js';
 import { turnCounter } from './parallel/fixtures/short-epochs.js';
 

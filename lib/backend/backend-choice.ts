@@ -13,7 +13,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 interface EngineInternals {
-  backendName: string | null;
   backendInstance: unknown;
   pendingBackendInit: unknown;
   setBackend(name: string): Promise<boolean>;
@@ -21,8 +20,16 @@ interface EngineInternals {
   ready(): Promise<void>;
 }
 
-const engine = tf.engine() as unknown as EngineInternals;
-const tracked = typeof engine.setBackend === 'function' && typeof engine.initializeBackendsAndReturnBest === 'function' && typeof engine.ready === 'function';
+/** Whether the engine has the internals this module hooks into (tfjs types most of them `private`). */
+function hasInternals(engine: object): engine is EngineInternals {
+  return 'setBackend' in engine && typeof engine.setBackend === 'function' &&
+    'initializeBackendsAndReturnBest' in engine && typeof engine.initializeBackendsAndReturnBest === 'function' &&
+    'ready' in engine && typeof engine.ready === 'function';
+}
+
+const engine = tf.engine();
+const internals: object = engine;
+const tracked = hasInternals(internals);
 
 /** Who set the active backend: nobody yet, tfjs's fallback, or a choice. */
 let activeBy: 'none' | 'fallback' | 'choice' = engine.backendName == null ? 'none' : engine.backendName === 'cpu' ? 'fallback' : 'choice';
@@ -30,21 +37,21 @@ let activeBy: 'none' | 'fallback' | 'choice' = engine.backendName == null ? 'non
 let fallbackPending = false;
 
 if (tracked) {
-  const setBackend = engine.setBackend.bind(engine);
-  engine.setBackend = (name: string) => {
+  const setBackend = internals.setBackend.bind(internals);
+  internals.setBackend = (name: string) => {
     activeBy = fallbackPending ? 'fallback' : 'choice';
     fallbackPending = false;
     return setBackend(name);
   };
-  const best = engine.initializeBackendsAndReturnBest.bind(engine);
-  engine.initializeBackendsAndReturnBest = () => {
+  const best = internals.initializeBackendsAndReturnBest.bind(internals);
+  internals.initializeBackendsAndReturnBest = () => {
     const picked = best();
     fallbackPending = !picked.asyncInit; // an async one throws before tfjs sets it
     return picked;
   };
-  const ready = engine.ready.bind(engine);
-  engine.ready = () => {
-    if (engine.backendInstance == null && engine.pendingBackendInit == null) fallbackPending = true;
+  const ready = internals.ready.bind(internals);
+  internals.ready = () => {
+    if (internals.backendInstance == null && internals.pendingBackendInit == null) fallbackPending = true;
     return ready();
   };
 }

@@ -18,7 +18,7 @@ import { backendChosen } from './backend-choice.js';
 // runs, tensors go to cpu, which starts synchronously; useBackend('auto') still prefers wasm.
 // (Checked through the engine's registry: tf.findBackend would start wasm's initialisation itself.)
 const wasmFactory = tf.findBackendFactory('wasm');
-const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+const initialised = tf.engine().registry;
 if (wasmFactory && !('wasm' in initialised)) {
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', withoutProcessHandlers(wasmFactory), 0);

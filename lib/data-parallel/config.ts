@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { moduleUrl } from '../parallel/protocol.js';
+import { moduleUrl } from '../thread/load-module.js';
 import { configError } from '../errors.js';
 import { isPerSampleMetric, lossNames, perSampleMetrics, type LossName, type PerSampleMetric } from '../losses.js';
 import { validateMetrics } from '../metrics/metric-names.js';

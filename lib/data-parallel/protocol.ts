@@ -18,6 +18,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { BackendName } from '../backend/use-backend.js';
 import type { LossName, PerSampleMetric } from '../losses.js';
+import type { WireError } from '../thread/wire-error.js';
 
 /** Index of the "replicas done" counter in `control`. */
 export const DONE = 0;
@@ -79,24 +80,8 @@ export interface StepRequest {
   readonly input?: StepInput;
 }
 
-/** An error as it crosses the thread boundary. */
-export interface ReplicaWireError {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string;
-  readonly stack?: string;
-}
-
 /** Replica → main, on its port. */
 export type ReplicaReply =
   | { readonly type: 'ready'; readonly backend: string; readonly shapes: readonly (readonly number[])[] }
-  | { readonly type: 'error'; readonly error: ReplicaWireError }
-  | { readonly type: 'fatal'; readonly error: ReplicaWireError };
-
-export function toReplicaWire(err: unknown): ReplicaWireError {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}), ...(err.stack ? { stack: err.stack } : {}) };
-  }
-  return { name: 'Error', message: String(err) };
-}
+  | { readonly type: 'error'; readonly error: WireError }
+  | { readonly type: 'fatal'; readonly error: WireError };

@@ -11,7 +11,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '../backend/gradients.js';
 import { useBackend } from '../backend/use-backend.js';
 import { perSampleLoss, perSampleMetric } from '../losses.js';
-import { DONE, STATUS, flagsSlot, statusSlot, toReplicaWire, type ReplicaData, type ReplicaReply, type StepRequest } from './protocol.js';
+import { importModule } from '../thread/load-module.js';
+import { toWire } from '../thread/wire-error.js';
+import { DONE, STATUS, flagsSlot, statusSlot, type ReplicaData, type ReplicaReply, type StepRequest } from './protocol.js';
 
 const data = workerData as ReplicaData;
 const parent = parentPort;
@@ -42,10 +44,19 @@ let hasPenalties = false;
 let xsBuffer: SharedArrayBuffer = new SharedArrayBuffer(0);
 let ysBuffer: SharedArrayBuffer = new SharedArrayBuffer(0);
 
+/** The wasm backend, which can show a tensor's values in place, on its heap. */
+interface HeapBackend {
+  typedArrayFromHeap(t: tf.Tensor): Float32Array;
+}
+
+function isHeapBackend(backend: object): backend is HeapBackend {
+  return 'typedArrayFromHeap' in backend && typeof backend.typedArrayFromHeap === 'function';
+}
+
 /** Copy a tensor's values into `target` at `offset`: straight from the wasm heap when on wasm. */
 function readInto(t: tf.Tensor, target: Float32Array, offset: number): void {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
-  if (typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') target.set(backend.typedArrayFromHeap(t), offset);
+  const backend = tf.backend();
+  if (isHeapBackend(backend) && t.dtype === 'float32') target.set(backend.typedArrayFromHeap(t), offset);
   else target.set(t.dataSync() as Float32Array, offset);
 }
 
@@ -109,13 +120,13 @@ parent.on('message', (m: StepRequest) => {
     step(m);
     signal(STATUS.ok);
   } catch (err) {
-    reply({ type: 'error', error: toReplicaWire(err) });
+    reply({ type: 'error', error: toWire(err) });
     signal(STATUS.failed);
   }
 });
 
 try {
-  for (const url of data.imports) await import(url); // moduleUrl()s, resolved in the main thread
+  for (const url of data.imports) await importModule(url); // moduleUrl()s, resolved in the main thread
   // The `backend` option alone decides: RXTRAIN_BACKEND chooses the calling thread's backend, not these.
   await useBackend(data.backend, { env: {} });
   model = await tfl.models.modelFromJSON(data.topology as Parameters<typeof tfl.models.modelFromJSON>[0]);
@@ -133,5 +144,5 @@ try {
   });
   reply({ type: 'ready', backend: tf.getBackend(), shapes: vars.map((v) => v.shape) });
 } catch (err) {
-  reply({ type: 'fatal', error: toReplicaWire(err) });
+  reply({ type: 'fatal', error: toWire(err) });
 }

@@ -4,15 +4,17 @@
  *
  * A step is synchronous, like `trainStep`'s: the batch is borrowed only for the `next` call that
  * delivers it, and the next batch must see the updated weights. So the main thread posts each replica
- * its rows and waits on an `Atomics` counter (it does no work meanwhile; the replicas use the cores),
- * as `blockingRpc` does. While it waits it cannot see a worker's `exit` event, so a replica signals the
- * counter on its way out too, and a timeout bounds the wait when a thread dies without a word.
+ * its rows and waits on an `Atomics` counter (lib/thread/deadline-wait.ts: it does no work meanwhile;
+ * the replicas use the cores). While it waits it cannot see a worker's `exit` event, so a replica
+ * signals the counter on its way out too, and a timeout bounds the wait when a thread dies without a
+ * word.
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { RxtrainError } from '../errors.js';
 import type { BackendName } from '../backend/use-backend.js';
 import type { LossName, PerSampleMetric } from '../losses.js';
-import { entryUrl, startThread } from '../parallel/start-thread.js';
+import { deadlineWait } from '../thread/deadline-wait.js';
+import { entryUrl, startThread } from '../thread/start-thread.js';
 import { DONE, STATUS, flagsSlot, statusSlot, type ReplicaData, type ReplicaReply, type StepInput, type StepRequest } from './protocol.js';
 import { shardRows, type Shard } from './shards.js';
 
@@ -192,13 +194,10 @@ export function replicaGroup(o: ReplicaGroupOptions): ReplicaGroup {
         };
         replicas[r]!.worker.postMessage(m);
       }
-      const deadline = Date.now() + o.stepTimeoutMs;
-      for (;;) {
+      const finished = deadlineWait(ctl, DONE, (done) => (done >= o.workers ? true : undefined), { timeoutMs: o.stepTimeoutMs });
+      if (!finished) {
         const done = Atomics.load(ctl, DONE);
-        if (done >= o.workers) break;
-        const left = deadline - Date.now();
-        if (left <= 0) throw (broken = new RxtrainError('WORKER_FAILED', `${o.where}: the workers did not finish a step within ${o.stepTimeoutMs} ms (option 'stepTimeoutMs'); ${done} of ${o.workers} did`));
-        Atomics.wait(ctl, DONE, done, left);
+        throw (broken = new RxtrainError('WORKER_FAILED', `${o.where}: the workers did not finish a step within ${o.stepTimeoutMs} ms (option 'stepTimeoutMs'); ${done} of ${o.workers} did`));
       }
       for (let r = 0; r < o.workers; r++) {
         const status = Atomics.load(ctl, statusSlot(r));

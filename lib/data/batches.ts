@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { nextTurn, sinceLastTurn } from '../event-loop-turns.js';
 import type { ArrayDataset } from './types.js';
 import { fromArrays, fromTensors, prod } from './from-arrays.js';
+import { checkSampleWeights } from './sample-weights.js';
 
 /** Samples as a `tf.data.Dataset` of `{xs, ys}` elements (one sample each; `batches()` batches them). */
 export type SampleDataset = tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
@@ -84,6 +85,7 @@ export function batches(source: BatchSource, config: BatchesConfig): Observable<
   if (isTfDataset(source)) return datasetBatches(source, opts);
   const data = toArrayDataset(source);
   if (data.length === 0) throw new RxtrainError('SHAPE_MISMATCH', `${where}: the data set${data.name ? ` '${data.name}'` : ''} has no samples`);
+  checkSampleWeights(where, data);
   return arrayBatches(data, opts);
 }
 
@@ -104,18 +106,22 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
       const size = Math.min(o.batchSize, data.length - start);
       const xb = new Float32Array(size * xRow);
       const yb = yDtype === 'int32' ? new Int32Array(size * yRow) : new Float32Array(size * yRow);
+      const wb = data.weights ? new Float32Array(size) : undefined;
       for (let i = 0; i < size; i++) {
         const s = order ? order[start + i]! : start + i;
         xb.set(data.x.subarray(s * xRow, (s + 1) * xRow), i * xRow);
         yb.set(data.y.subarray(s * yRow, (s + 1) * yRow) as never, i * yRow);
+        if (wb) wb[i] = data.weights![s]!;
       }
       const xs = tf.tensor(xb, [size, ...data.xShape], 'float32');
       const ys = tf.tensor(yb, [size, ...data.yShape], yDtype);
+      const weights = wb ? tf.tensor1d(wb, 'float32') : undefined;
       try {
-        subscriber.next({ type: 'batch', xs, ys, size, epoch: 1, index, dataset: data });
+        subscriber.next({ type: 'batch', xs, ys, size, epoch: 1, index, dataset: data, ...(weights ? { weights } : {}) });
       } finally {
         xs.dispose();
         ys.dispose();
+        weights?.dispose();
       }
       index++;
     };
@@ -159,7 +165,7 @@ function runLoop(subscriber: { closed: boolean; complete(): void; error(e: unkno
 function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
   let ds = dataset;
   if (o.shuffle) ds = ds.shuffle(o.shuffleBuffer, String(o.seed), true);
-  const batched = ds.batch(o.batchSize, !o.dropRemainder) as unknown as tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+  const batched = ds.batch(o.batchSize, !o.dropRemainder);
   return new Observable<Batch>((subscriber) => {
     // An unsubscribe ends the loop at its next check; the batch in flight is still disposed.
     (async () => {
@@ -171,7 +177,7 @@ function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
         if (subscriber.closed) break;
         const r = await it.next();
         if (r.done) break;
-        const { xs, ys } = r.value;
+        const { xs, ys } = fieldsOf(r.value);
         try {
           if (subscriber.closed) break;
           if (!xs || !ys) throw new RxtrainError('SHAPE_MISMATCH', `${where}: dataset elements must be objects {xs, ys} of tensors`);
@@ -186,6 +192,23 @@ function datasetBatches(dataset: SampleDataset, o: Options): Observable<Batch> {
       if (!subscriber.closed) subscriber.error(err);
     });
   });
+}
+
+/**
+ * The `xs` and `ys` tensors of a batched element (tf.data stacks each field of the `{xs, ys}` samples),
+ * or undefined where it has none. Tensors are recognised by their shape (tfjs-data may be another copy
+ * of the package, so `instanceof` can fail).
+ */
+function fieldsOf(element: tf.TensorContainer): { xs?: tf.Tensor; ys?: tf.Tensor } {
+  if (typeof element !== 'object' || element === null) return {};
+  return {
+    ...('xs' in element && isTensor(element.xs) ? { xs: element.xs } : {}),
+    ...('ys' in element && isTensor(element.ys) ? { ys: element.ys } : {}),
+  };
+}
+
+function isTensor(value: unknown): value is tf.Tensor {
+  return typeof value === 'object' && value !== null && 'shape' in value && Array.isArray(value.shape) && 'dispose' in value && typeof value.dispose === 'function';
 }
 
 /** Whether a source is a `tf.data.Dataset` (duck-typed: tfjs-data may be another copy of the package). */

@@ -7,7 +7,8 @@
  * directory every machine shares.
  */
 import { concat, defer, finalize, ignoreElements, map, switchMap, filter, type Observable } from 'rxjs';
-import { moduleUrl } from '../parallel/protocol.js';
+import { isEvent } from '../events.js';
+import { loadFunction } from '../thread/load-module.js';
 import { configError } from '../errors.js';
 import type { Params } from '../search/types.js';
 import type { PbtMember, PbtObjective } from '../pbt/types.js';
@@ -44,8 +45,8 @@ export function runSegment<P extends Params>(factory: PbtObjective<P>, params: P
     switchMap((m) => {
       let epoch = 0;
       const epochs = m.train(segment.from, segment.epochs).pipe(
-        filter((e) => e.type === 'epochEnd'),
-        map((e) => ({ type: 'epochEnd', epoch: ++epoch, metrics: (e as unknown as { metrics: Record<string, number> }).metrics })),
+        filter(isEvent('epochEnd')),
+        map((e) => ({ type: 'epochEnd', epoch: ++epoch, metrics: e.metrics })),
       );
       return concat(epochs, defer(() => m.save(segment.save)).pipe(ignoreElements()));
     }),
@@ -73,11 +74,7 @@ export function runSegmentTask(input: { module: string; export: string; params: 
   return defer(async () => loadMemberFactory(input.module, input.export)).pipe(switchMap((factory) => runSegment(factory, input.params, input.segment)));
 }
 
-export async function loadMemberFactory(module: string, exportName: string): Promise<PbtObjective> {
-  const mod = (await import(moduleUrl(module))) as Record<string, unknown>;
-  const factory = mod[exportName];
-  if (typeof factory !== 'function') {
-    throw configError('rxtrain worker', 'objective', `a PBT segment needs the member factory export '${exportName}' in ${module} (it has: ${Object.keys(mod).join(', ') || 'nothing'})`);
-  }
-  return factory as PbtObjective;
+/** The member factory a PBT segment needs: export `exportName` of `module`. */
+export function loadMemberFactory(module: string, exportName: string): Promise<PbtObjective> {
+  return loadFunction<PbtObjective>('rxtrain worker: a PBT segment needs a member factory:', module, exportName);
 }

@@ -10,17 +10,17 @@
  * `member` (a PBT member factory): workers then also run the segments of PBT members that
  * `remotePbtMembers()` queues.
  */
-import { defer, isObservable, switchMap, type Observable, type Subscription } from 'rxjs';
-import { entryUrl } from '../parallel/start-thread.js';
+import { defer, switchMap, type Subscription } from 'rxjs';
+import { entryUrl } from '../thread/start-thread.js';
+import { importModule, loadFunction, moduleUrl } from '../thread/load-module.js';
 import { isPbtSegment, loadMemberFactory, runSegment, type PbtSegment } from './pbt-segment.js';
 import type { PbtObjective } from '../pbt/types.js';
-import { moduleUrl } from '../parallel/protocol.js';
 import { configError } from '../errors.js';
 import type { Params, Pruner } from '../search/types.js';
-import { trialPruning, type Objective, type StudyEvent } from '../study/index.js';
+import type { Objective, ObjectiveResult, StudyEvent } from '../study/index.js';
 import { postgresStorage } from '../storage/postgres/postgres-storage.js';
 import { runWorker } from './run-worker.js';
-import type { WorkerTrialInput } from './worker-objective.js';
+import { trialFunction, type WorkerTrialInput } from './trial-function.js';
 import type { BackendName } from '../backend/use-backend.js';
 
 export interface WorkerCommandOptions {
@@ -62,18 +62,18 @@ export function formatWorkerEvent(e: StudyEvent): string | undefined {
   }
 }
 
+function isPruner(x: unknown): x is Pruner {
+  return typeof x === 'object' && x !== null && 'shouldPrune' in x && typeof x.shouldPrune === 'function';
+}
+
 /** Run the worker; resolves when it stops. `log` gets one line per trial event. */
 export async function workerCommand(o: WorkerCommandOptions, log: (line: string) => void, stop: Promise<void>): Promise<void> {
   const url = moduleUrl(o.objective);
   const exportName = o.export ?? 'default';
   const concurrency = o.concurrency ?? 1;
-  const mod = (await import(url)) as Record<string, unknown>;
-  const fn = mod[exportName];
-  if (typeof fn !== 'function') {
-    throw configError(WHERE, 'objective', `module ${o.objective} has no function export '${exportName}' (it has: ${Object.keys(mod).join(', ') || 'nothing'})`);
-  }
-  const pruner = mod.pruner as Pruner | undefined;
-  if (pruner !== undefined && typeof pruner?.shouldPrune !== 'function') throw configError(WHERE, 'pruner', `the export 'pruner' of ${o.objective} is not a Pruner`);
+  const fn = await loadFunction<(input: WorkerTrialInput) => ObjectiveResult>(`${WHERE}:`, o.objective, exportName);
+  const pruner = (await importModule(o.objective)).pruner;
+  if (pruner !== undefined && !isPruner(pruner)) throw configError(WHERE, 'pruner', `the export 'pruner' of ${o.objective} is not a Pruner`);
 
   const memberExport = o.memberExport ?? 'member';
   let objective: Objective<Params>;
@@ -96,11 +96,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (line: string)
     // As a pool's worker thread does: pick the backend before the objective's first tensor.
     const { useBackend } = await import('../backend/use-backend.js');
     await useBackend(o.backend ?? 'auto');
-    const train = fn as (input: WorkerTrialInput) => unknown;
-    objective = (trial) => {
-      const result = train({ params: trial.params, number: trial.number, seed: trial.seed, study: trial.study });
-      return (isObservable(result) ? (result as Observable<{ readonly type: string }>).pipe(trialPruning(trial)) : result) as ReturnType<Objective>;
-    };
+    objective = trialFunction(fn);
     let factory: Promise<PbtObjective> | undefined;
     segments = (trial) =>
       defer(() => (factory ??= loadMemberFactory(url, memberExport))).pipe(

@@ -3,21 +3,12 @@
  * pruning decision in the study's thread (reporting and pruning are `prune(trial)` on the stream the
  * worker sends back; completing it cancels the worker's training).
  */
-import { identity, type Observable } from 'rxjs';
 import type { Params } from '../search/types.js';
-import { trialPruning, type Objective } from '../study/index.js';
+import type { Objective } from '../study/index.js';
 import { configError } from '../errors.js';
 import { booleanField, knownFields, nonEmptyString, requireObject } from '../validate.js';
 import type { WorkerPool } from '../parallel/worker-pool.js';
-
-/** What the worker's function receives for a trial. */
-export interface WorkerTrialInput<P extends Params = Params> {
-  readonly params: P;
-  readonly number: number;
-  /** The trial's seed (for weight initialisation and shuffling). */
-  readonly seed: number;
-  readonly study: string;
-}
+import { trialFunction } from './trial-function.js';
 
 export interface WorkerObjectiveConfig {
   /** Path or file URL of the module whose export trains one trial and returns its event Observable. */
@@ -53,9 +44,5 @@ export function workerObjective<P extends Params = Params>(pool: WorkerPool, con
   const module = nonEmptyString(where, 'module', c.module);
   const exportName = c.export === undefined ? 'default' : nonEmptyString(where, 'export', c.export);
   const pruning = c.prune === undefined ? true : booleanField(where, 'prune', c.prune);
-  return (trial) => {
-    const input: WorkerTrialInput<P> = { params: trial.params, number: trial.number, seed: trial.seed, study: trial.study };
-    const events = pool.run<{ readonly type: string }>({ module, export: exportName, input });
-    return (pruning ? events.pipe(trialPruning(trial)) : events.pipe(identity)) as Observable<{ readonly type: string }>;
-  };
+  return trialFunction<P>((input) => pool.run<{ readonly type: string }>({ module, export: exportName, input }), pruning);
 }

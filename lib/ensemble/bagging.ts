@@ -9,7 +9,7 @@ import { subset } from '../data/split.js';
 import type { ArrayDataset } from '../data/types.js';
 import { booleanField, finiteNumber, numberInRange, positiveInt, requireObject, knownFields } from '../validate.js';
 import { ensemble, type Combine, type Ensemble } from './ensemble.js';
-import { trainMembers, type MemberTraining } from './train-members.js';
+import { memberTraining, trainMembers, type MemberTraining } from './train-members.js';
 
 export interface BaggingConfig {
   /** Number of members. */
@@ -58,7 +58,7 @@ export async function bagging(config: BaggingConfig): Promise<Ensemble> {
   if (typeof c.build !== 'function') throw configError(where, 'build', 'must be a function (seed, index) => model', c.build);
   const data = c.data as ArrayDataset;
   if (data === null || typeof data !== 'object' || !('xShape' in data) || data.length === 0) throw configError(where, 'data', 'must be a non-empty ArrayDataset', data);
-  const training = requireObject(where, c.train, 'train') as unknown as MemberTraining;
+  const training = memberTraining(where, 'train', config.train);
   const bootstrap = c.bootstrap === undefined ? 1 : typeof c.bootstrap === 'boolean' ? (booleanField(where, 'bootstrap', c.bootstrap) ? 1 : 0) : numberInRange(where, 'bootstrap', c.bootstrap, 0, 1, { loOpen: true });
   const seed = c.seed === undefined ? 0 : finiteNumber(where, 'seed', c.seed);
   const concurrency = c.concurrency === undefined ? 1 : positiveInt(where, 'concurrency', c.concurrency);

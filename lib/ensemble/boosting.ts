@@ -17,7 +17,7 @@ import { predictAll } from '../evaluate.js';
 import { finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
 import { classCount } from '../check-model-data.js';
 import { ensemble, type Ensemble } from './ensemble.js';
-import { trainMembers, type MemberTraining } from './train-members.js';
+import { memberTraining, trainMembers, type MemberTraining } from './train-members.js';
 
 export interface BoostingConfig {
   /** Rounds (members) at most; boosting stops early when a member is perfect or no better than chance. */
@@ -55,7 +55,7 @@ export async function boosting(config: BoostingConfig): Promise<Ensemble> {
   if (data === null || typeof data !== 'object' || !('xShape' in data) || data.length === 0) throw configError(where, 'data', 'must be a non-empty ArrayDataset', data);
   const ids = classIdsOf(data);
   if (!ids) throw configError(where, 'data', 'needs class labels (integer ids or one-hot rows)');
-  const training = requireObject(where, c.train, 'train') as unknown as MemberTraining;
+  const training = memberTraining(where, 'train', config.train);
   const seed = c.seed === undefined ? 0 : finiteNumber(where, 'seed', c.seed);
   const K = classCount(data);
   const n = data.length;

@@ -15,7 +15,7 @@ import { train } from '../train.js';
 import { finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
 import { classCount } from '../check-model-data.js';
 import { ensemble, stackFeatures, type Ensemble } from './ensemble.js';
-import { trainMembers, type MemberJob, type MemberTraining } from './train-members.js';
+import { memberTraining, trainMembers, type MemberJob, type MemberTraining } from './train-members.js';
 
 export interface StackingConfig {
   /** One builder per member (they may differ: stacking learns to weigh different kinds of models). */
@@ -64,8 +64,8 @@ export async function stacking(config: StackingConfig): Promise<Ensemble> {
   if (data.length < folds) throw configError(where, 'folds', `is ${folds} but the data has only ${data.length} samples`);
   const ids = classIdsOf(data);
   if (!ids) throw configError(where, 'data', 'needs class labels');
-  const training = requireObject(where, c.train, 'train') as unknown as MemberTraining;
-  const metaTraining = (c.metaTrain === undefined ? { epochs: 50, optimizer: { name: 'adam', lr: 0.01 } } : requireObject(where, c.metaTrain, 'metaTrain')) as MemberTraining;
+  const training = memberTraining(where, 'train', config.train);
+  const metaTraining: MemberTraining = config.metaTrain === undefined ? { epochs: 50, optimizer: { name: 'adam', lr: 0.01 } } : memberTraining(where, 'metaTrain', config.metaTrain);
   const seed = c.seed === undefined ? 0 : finiteNumber(where, 'seed', c.seed);
   const concurrency = c.concurrency === undefined ? 1 : positiveInt(where, 'concurrency', c.concurrency);
   const K = classCount(data);

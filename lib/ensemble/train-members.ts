@@ -6,11 +6,21 @@
 import { defer, from, lastValueFrom, last, map, mergeMap, toArray, type Observable } from 'rxjs';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { configError } from '../errors.js';
+import { requireObject } from '../validate.js';
 import type { ArrayDataset } from '../data/types.js';
 import { train, type TrainConfig } from '../train.js';
 
 /** Training options of each member: those of `train()`, without the seed (each member gets its own). */
 export type MemberTraining = Omit<TrainConfig, 'seed'>;
+
+/**
+ * A member training config as the caller typed it, once it is checked to be an object; `train()`
+ * checks its fields when each member starts.
+ */
+export function memberTraining(where: string, field: string, value: MemberTraining): MemberTraining {
+  requireObject(where, value, field);
+  return value;
+}
 
 export interface MemberJob {
   readonly index: number;

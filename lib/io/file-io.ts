@@ -101,8 +101,8 @@ async function loadArtifacts(path: string): Promise<io.ModelArtifacts> {
   } catch (err) {
     throw formatError(jsonPath, `is not valid JSON (${(err as Error).message})`, err);
   }
-  const modelJSON = validateModelJSON(jsonPath, parsed);
-  return io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+  assertModelJSON(jsonPath, parsed);
+  return io.getModelArtifactsForJSON(parsed, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
     const buffers: Uint8Array[] = [];
     for (const group of manifest) {
@@ -128,7 +128,8 @@ async function loadArtifacts(path: string): Promise<io.ModelArtifacts> {
   });
 }
 
-function validateModelJSON(path: string, value: unknown): io.ModelJSON {
+/** Check the parts of a model.json that loading reads: its topology and its weights manifest. */
+function assertModelJSON(path: string, value: unknown): asserts value is io.ModelJSON {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw formatError(path, 'is not a JSON object');
   const m = value as Record<string, unknown>;
   if (m.modelTopology === null || typeof m.modelTopology !== 'object') throw formatError(path, "has no 'modelTopology' object");
@@ -146,7 +147,6 @@ function validateModelJSON(path: string, value: unknown): io.ModelJSON {
       }
     });
   });
-  return m as unknown as io.ModelJSON;
 }
 
 const bytesPer: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };

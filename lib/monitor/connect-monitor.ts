@@ -107,9 +107,9 @@ export function connectMonitor<E extends { readonly type: string } = KnownEvent>
       const socket = new WebSocket(u, { maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
       ws = socket;
       socket.on('message', (data) => {
-        let m: ServerMessage;
+        let m: ServerMessage<E>;
         try {
-          m = JSON.parse(data.toString()) as ServerMessage;
+          m = JSON.parse(data.toString()) as ServerMessage<E>;
         } catch {
           return;
         }
@@ -125,7 +125,7 @@ export function connectMonitor<E extends { readonly type: string } = KnownEvent>
           for (const r of m.records) {
             if (r.seq <= lastSeq) continue;
             lastSeq = r.seq;
-            subscriber.next(r as unknown as MonitorRecord<E>);
+            subscriber.next(r);
             if (subscriber.closed) return;
           }
         }

@@ -6,7 +6,7 @@
  */
 import type { Observable } from 'rxjs';
 import type { Population } from '../evolve/types.js';
-import type { NewBest } from '../study/index.js';
+import type { NewBest, TrialCompleted } from '../study/index.js';
 import type { GenerationStarted } from './protocol.js';
 
 /** Whether a stream value is an `evolve()` population (not a `{type}` event). */
@@ -49,21 +49,24 @@ export function evolveBest(): { population(p: Population): void; member(e: { rea
       if (best === undefined && p.best !== undefined) best = { trial: p.best.trial, value: p.best.value };
     },
     member(e) {
-      if (e.type !== 'trialCompleted') return undefined;
-      const c = e as unknown as { readonly trial: number; readonly value: number; readonly params: NewBest['params'] };
-      if (!Number.isFinite(c.value) || c.trial === best?.trial) return undefined;
-      if (best !== undefined && !(objective.direction === 'maximize' ? c.value > best.value : c.value < best.value)) return undefined;
+      if (!isTrialCompleted(e)) return undefined;
+      if (!Number.isFinite(e.value) || e.trial === best?.trial) return undefined;
+      if (best !== undefined && !(objective.direction === 'maximize' ? e.value > best.value : e.value < best.value)) return undefined;
       const previous = best?.value;
-      best = { trial: c.trial, value: c.value };
+      best = { trial: e.trial, value: e.value };
       return {
         type: 'newBest',
-        trial: c.trial,
-        value: c.value,
-        params: c.params,
+        trial: e.trial,
+        value: e.value,
+        params: e.params,
         ...(previous === undefined ? {} : { previous }),
         direction: objective.direction,
         ...(objective.metric === undefined ? {} : { metric: objective.metric }),
       };
     },
   };
+}
+
+function isTrialCompleted(e: { readonly type: string }): e is TrialCompleted {
+  return e.type === 'trialCompleted';
 }

@@ -131,7 +131,11 @@ export interface MonitorSource {
   readonly study: string;
 }
 
-export type ServerMessage =
+/**
+ * A frame from the server. `E` is what the reader expects the events to be: the wire carries JSON, so
+ * it is the reader's assumption, made once where the frame is parsed (as `connectMonitor<E>` does).
+ */
+export type ServerMessage<E extends { readonly type: string } = AnyEvent> =
   | {
       readonly type: 'hello';
       readonly protocol: number;
@@ -146,7 +150,7 @@ export type ServerMessage =
       /** Where the events come from, when not from a program's `monitorTap` (see {@link MonitorSource}). */
       readonly source?: MonitorSource;
     }
-  | { readonly type: 'events'; readonly records: readonly MonitorRecord[] }
+  | { readonly type: 'events'; readonly records: readonly MonitorRecord<E>[] }
   | { readonly type: 'ack'; readonly command: MonitorCommand }
   | { readonly type: 'error'; readonly code: RefusalCode; readonly message: string }
   /**
@@ -187,35 +191,50 @@ export function parseClientMessage(text: string): Parsed {
     const bad = Object.keys(m).find((k) => !allowed.includes(k));
     return bad === undefined ? undefined : refuse('BAD_MESSAGE', `${type}: field '${bad}' is not known (known: ${allowed.join(', ')})`);
   };
-  const runField = (required: boolean): Parsed | undefined => {
-    if (m.run === undefined && !required) return undefined;
-    if (typeof m.run !== 'string' || m.run.length === 0 || m.run.length > 200) return refuse('BAD_MESSAGE', `${type}: field 'run' must be a non-empty string of at most 200 characters`);
-    return undefined;
-  };
-  const trialField = (): Parsed | undefined =>
-    m.trial === undefined || (typeof m.trial === 'number' && Number.isInteger(m.trial) && m.trial >= 0) ? undefined : refuse('BAD_MESSAGE', `${type}: field 'trial' must be an integer ≥ 0`);
+  const badRun = (): Parsed => refuse('BAD_MESSAGE', `${type}: field 'run' must be a non-empty string of at most 200 characters`);
+  const badTrial = (): Parsed => refuse('BAD_MESSAGE', `${type}: field 'trial' must be an integer ≥ 0`);
+  const accept = (message: ClientMessage): Parsed => ({ ok: true, message });
+  const { run, trial } = m;
   switch (type) {
     case 'auth':
       if (typeof m.token !== 'string') return refuse('BAD_MESSAGE', "auth: field 'token' must be a string");
-      return extra(['type', 'token']) ?? { ok: true, message: { type, token: m.token } };
+      return extra(['type', 'token']) ?? accept({ type, token: m.token });
     case 'stop': {
-      const bad = extra(['type', 'run', 'trial', 'reason']) ?? runField(true) ?? trialField();
+      const bad = extra(['type', 'run', 'trial', 'reason']);
       if (bad) return bad;
-      if (m.reason !== undefined && (typeof m.reason !== 'string' || m.reason.length > 500)) return refuse('BAD_MESSAGE', "stop: field 'reason' must be a string of at most 500 characters");
-      return { ok: true, message: m as unknown as MonitorCommand };
+      if (!isRun(run)) return badRun();
+      if (!isTrial(trial)) return badTrial();
+      const reason = m.reason;
+      if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500)) return refuse('BAD_MESSAGE', "stop: field 'reason' must be a string of at most 500 characters");
+      return accept({ type, run, ...(trial === undefined ? {} : { trial }), ...(reason === undefined ? {} : { reason }) });
     }
     case 'pause':
     case 'resume': {
-      const bad = extra(['type', 'run']) ?? runField(false);
-      return bad ?? { ok: true, message: m as unknown as MonitorCommand };
+      const bad = extra(['type', 'run']);
+      if (bad) return bad;
+      if (run !== undefined && !isRun(run)) return badRun();
+      return accept(run === undefined ? { type } : { type, run });
     }
     case 'setLearningRate': {
-      const bad = extra(['type', 'run', 'trial', 'lr']) ?? runField(true) ?? trialField();
+      const bad = extra(['type', 'run', 'trial', 'lr']);
       if (bad) return bad;
-      if (typeof m.lr !== 'number' || !Number.isFinite(m.lr) || m.lr <= 0) return refuse('BAD_MESSAGE', "setLearningRate: field 'lr' must be a finite number > 0");
-      return { ok: true, message: m as unknown as MonitorCommand };
+      if (!isRun(run)) return badRun();
+      if (!isTrial(trial)) return badTrial();
+      const lr = m.lr;
+      if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) return refuse('BAD_MESSAGE', "setLearningRate: field 'lr' must be a finite number > 0");
+      return accept({ type, run, ...(trial === undefined ? {} : { trial }), lr });
     }
     default:
       return refuse('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))} (known: auth, ${COMMAND_TYPES.join(', ')})`);
   }
+}
+
+/** A run's name in a command: a non-empty string of at most 200 characters. */
+function isRun(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200;
+}
+
+/** A command's optional trial number: absent, or an integer ≥ 0. */
+function isTrial(value: unknown): value is number | undefined {
+  return value === undefined || (typeof value === 'number' && Number.isInteger(value) && value >= 0);
 }

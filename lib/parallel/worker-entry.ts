@@ -7,7 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isObservable, type Subscription } from 'rxjs';
 import { useBackend, type BackendName } from '../backend/use-backend.js';
-import { importFunction, toWire, type FromWorker, type ToWorker } from './protocol.js';
+import { loadFunction } from '../thread/load-module.js';
+import { toWire } from '../thread/wire-error.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
@@ -18,7 +20,7 @@ const running = new Map<number, Subscription | 'promise'>();
 
 async function run(id: number, module: string, exportName: string, input: unknown): Promise<void> {
   try {
-    const fn = await importFunction<(input: unknown) => unknown>('worker:', module, exportName);
+    const fn = await loadFunction<(input: unknown) => unknown>('worker:', module, exportName);
     const out: unknown = await fn(input);
     if (!running.has(id)) return; // cancelled while loading
     if (isObservable(out)) {

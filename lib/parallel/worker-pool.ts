@@ -7,8 +7,10 @@ import { Observable, type Subscriber } from 'rxjs';
 import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonEmptyString, positiveInt, requireObject } from '../validate.js';
 import type { BackendName } from '../backend/use-backend.js';
-import { fromWire, moduleUrl, type FromWorker, type ToWorker } from './protocol.js';
-import { entryUrl, startThread } from './start-thread.js';
+import { moduleUrl } from '../thread/load-module.js';
+import { entryUrl, startThread } from '../thread/start-thread.js';
+import { fromWire } from '../thread/wire-error.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 
 export interface WorkerPoolConfig {
   /** Number of worker threads. Default: 2 (this machine's cores; pass `os.availableParallelism()`). */
@@ -43,8 +45,8 @@ export interface WorkerPool {
    * Run a task on the next free worker. The function's Observable events are emitted as they come;
    * a returned value (or a Promise's) is emitted once. Unsubscribing cancels the task in its worker
    * (its stream is unsubscribed there: training stops at the next step; a worker that does not confirm
-   * within `cancelGraceMs` is terminated and replaced). A task that throws, or a worker that dies,
-   * errors this Observable only; the pool replaces the worker.
+   * within `cancelGraceMs` is terminated and replaced). A task that throws (with its error), or a worker
+   * that dies (`WORKER_FAILED`), errors this Observable only; the pool replaces the worker.
    */
   run<T = unknown>(task: WorkerTask): Observable<T>;
   /**
@@ -116,13 +118,13 @@ export function workerPool(config: WorkerPoolConfig = {}): WorkerPool {
     if (i < 0) return;
     slots.splice(i, 1);
     void slot.worker.terminate();
-    if (!slot.ready) slot.onReady.splice(0).forEach((f) => f(new RxtrainError('TRIAL_FAILED', why)));
+    if (!slot.ready) slot.onReady.splice(0).forEach((f) => f(new RxtrainError('WORKER_FAILED', why)));
     const job = slot.job;
     slot.job = undefined;
-    if (job && !job.cancelled) job.subscriber.error(new RxtrainError('TRIAL_FAILED', `${why} while running ${job.task.module}#${job.task.export}`, { module: job.task.module }));
+    if (job && !job.cancelled) job.subscriber.error(new RxtrainError('WORKER_FAILED', `${why} while running ${job.task.module}#${job.task.export}`, { module: job.task.module }));
     if (!slot.ready && queue.length > 0 && slots.every((s) => !s.ready)) {
       // Workers that cannot even start (a bad backend, say) would fail forever: fail what waits.
-      for (const j of queue.splice(0)) j.subscriber.error(new RxtrainError('TRIAL_FAILED', `${why} before it could run a task`));
+      for (const j of queue.splice(0)) j.subscriber.error(new RxtrainError('WORKER_FAILED', `${why} before it could run a task`));
       return;
     }
     dispatch();

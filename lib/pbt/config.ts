@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { backendNames, type BackendName } from '../backend/use-backend.js';
 import { configError } from '../errors.js';
 import type { WorkerPool } from '../parallel/worker-pool.js';
-import { moduleUrl } from '../parallel/protocol.js';
+import { moduleUrl } from '../thread/load-module.js';
 import type { Direction, Params } from '../search/types.js';
 import { finiteNumber, knownFields, nonEmptyString, numberInRange, oneOf, positiveInt, positiveNumber, requireObject } from '../validate.js';
 import type { ExploreConfig, PbtConfig, PbtModuleObjective, PbtObjective } from './types.js';

@@ -4,7 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Params } from '../search/types.js';
-import type { WireError } from '../parallel/protocol.js';
+import type { WireError } from '../thread/wire-error.js';
 import type { PbtMemberInput } from './types.js';
 
 /** What the host task (`member-host.ts`) receives from the worker pool. */

@@ -4,7 +4,8 @@
  * dispose). It runs until the pool cancels it or pbt stops the worker; a cancel disposes its members.
  */
 import { Observable, type Subscription } from 'rxjs';
-import { importFunction, toWire } from '../parallel/protocol.js';
+import { loadFunction } from '../thread/load-module.js';
+import { toWire } from '../thread/wire-error.js';
 import type { FromHost, HostInput, ToHost } from './host-protocol.js';
 import type { PbtMember, PbtObjective } from './types.js';
 
@@ -15,7 +16,7 @@ export default function memberHost(input: HostInput): Observable<never> {
     const training = new Map<number, Subscription>();
     const post = (m: FromHost): void => port.postMessage(m);
     let objective: Promise<PbtObjective> | undefined;
-    const load = (): Promise<PbtObjective> => (objective ??= importFunction<PbtObjective>('pbt():', input.module, input.exportName));
+    const load = (): Promise<PbtObjective> => (objective ??= loadFunction<PbtObjective>('pbt():', input.module, input.exportName));
     const get = (i: number): PbtMember => {
       const m = members.get(i);
       if (!m) throw new Error(`pbt(): member ${i} is not in this worker`);

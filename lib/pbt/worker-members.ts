@@ -13,10 +13,10 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Observable, type Subscription } from 'rxjs';
 import type { BackendName } from '../backend/use-backend.js';
 import { RxtrainError } from '../errors.js';
-import { entryUrl } from '../parallel/start-thread.js';
+import { entryUrl } from '../thread/start-thread.js';
 import { workerPool, type WorkerPool } from '../parallel/worker-pool.js';
 import type { Params } from '../search/types.js';
-import { fromWire } from '../parallel/protocol.js';
+import { fromWire } from '../thread/wire-error.js';
 import type { FromHost, HostInput, ToHost } from './host-protocol.js';
 import type { PbtMember, PbtMemberInput, PbtObjective } from './types.js';
 
@@ -89,7 +89,7 @@ export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerM
   const die = (host: Host, why: string): void => {
     if (host.dead) return;
     const members = [...host.residents].map((r) => r.index).sort((a, b) => a - b);
-    const err = new RxtrainError('TRIAL_FAILED', `the worker thread of member${members.length === 1 ? '' : 's'} ${members.join(', ')} died: ${why}`);
+    const err = new RxtrainError('WORKER_FAILED', `the worker thread of member${members.length === 1 ? '' : 's'} ${members.join(', ')} died: ${why}`);
     crashes.add(err);
     host.dead = err;
     host.port.close();

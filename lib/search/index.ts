@@ -31,6 +31,15 @@ export { gpSampler } from './samplers/gp-sampler.js';
 export type { GpSamplerConfig } from './samplers/gp-sampler.js';
 export { cmaEsSampler } from './samplers/cma-es-sampler.js';
 export type { CmaEsSamplerConfig } from './samplers/cma-es-sampler.js';
+export { qmcSampler } from './samplers/qmc-sampler.js';
+export type { QmcSamplerConfig } from './samplers/qmc-sampler.js';
+export { partialFixedSampler } from './samplers/partial-fixed-sampler.js';
+export type { PartialFixedSamplerConfig } from './samplers/partial-fixed-sampler.js';
+export { nsga2Sampler } from './samplers/nsga2-sampler.js';
+export type { Nsga2SamplerConfig } from './samplers/nsga2-sampler.js';
+
+// Multi-objective
+export { hypervolume } from './math/hypervolume.js';
 
 // Pruners
 export { medianPruner } from './pruners/median-pruner.js';
@@ -42,3 +51,15 @@ export type { SuccessiveHalvingPrunerConfig } from './pruners/successive-halving
 export { hyperbandPruner } from './pruners/hyperband-pruner.js';
 export type { HyperbandPrunerConfig } from './pruners/hyperband-pruner.js';
 export type { HyperbandPruner } from './pruners/hyperband-pruner.js';
+export { thresholdPruner } from './pruners/threshold-pruner.js';
+export type { ThresholdPrunerConfig } from './pruners/threshold-pruner.js';
+export { patientPruner } from './pruners/patient-pruner.js';
+export type { PatientPrunerConfig } from './pruners/patient-pruner.js';
+export { wilcoxonPruner } from './pruners/wilcoxon-pruner.js';
+export type { WilcoxonPrunerConfig } from './pruners/wilcoxon-pruner.js';
+export { signedRankTest } from './math/wilcoxon.js';
+export type { SignedRankResult, SignedRankAlternative } from './math/wilcoxon.js';
+
+// Parameter importance
+export { importance } from './importance/importance.js';
+export type { ImportanceOptions, ImportanceSource } from './importance/importance.js';

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { configError } from '../errors.js';
-import { optimizer as makeOptimizer, optimizerNames, type OptimizerConfig, type OptimizerName } from '../optimizers.js';
+import { getLearningRate, isOptimizerName, optimizer as makeOptimizer, optimizerNames, setLearningRate, type OptimizerConfig, type OptimizerName } from '../optimizers.js';
 import { knownFields, positiveNumber, requireObject } from '../validate.js';
 import { selectLayers, type Layer, type LayerSelector } from './select-layers.js';
 
@@ -59,10 +59,13 @@ export function discriminativeLr(config: DiscriminativeLrConfig): Discriminative
   knownFields(where, c, ['model', 'optimizer', 'groups']);
   const model = c.model as tfl.LayersModel;
   if (model === null || typeof model !== 'object' || !Array.isArray(model.layers)) throw configError(where, 'model', 'must be a tfjs-layers LayersModel', model);
-  const spec: OptimizerConfig = typeof c.optimizer === 'string' ? { name: c.optimizer as OptimizerName } : (requireObject(where, c.optimizer, 'optimizer') as unknown as OptimizerConfig);
-  if (!(optimizerNames as readonly unknown[]).includes(spec.name)) throw configError(where, 'optimizer.name', `must be one of ${optimizerNames.join(', ')}`, spec.name);
+  // The config as the caller typed it, once its shape is checked; makeOptimizer checks every field.
+  const optimizer = config.optimizer;
+  const name = typeof optimizer === 'string' ? optimizer : requireObject(where, optimizer, 'optimizer').name;
+  if (!isOptimizerName(name)) throw configError(where, 'optimizer.name', `must be one of ${optimizerNames.join(', ')}`, name);
+  const spec: OptimizerConfig = typeof optimizer === 'string' ? { name } : optimizer;
   const probe = makeOptimizer(spec); // validates every field now, and tells the default rate
-  const baseLr = (probe as unknown as { learningRate: number }).learningRate;
+  const baseLr = getLearningRate(probe);
   probe.dispose();
   if (!Array.isArray(c.groups)) throw configError(where, 'groups', 'must be an array of {layers, factor}', c.groups);
   const factors = new Map<string, number>();
@@ -98,7 +101,7 @@ export class DiscriminativeOptimizer extends tf.Optimizer {
   setLearningRate(lr: number): void {
     positiveNumber('DiscriminativeOptimizer.setLearningRate()', 'lr', lr);
     this.learningRate = lr;
-    for (const [name, opt] of this.inner) setRate(opt, this.rateOf(name));
+    for (const [name, opt] of this.inner) setLearningRate(opt, this.rateOf(name));
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
@@ -132,10 +135,4 @@ export class DiscriminativeOptimizer extends tf.Optimizer {
   override async setWeights(): Promise<void> {
     throw configError('DiscriminativeOptimizer.setWeights()', 'optimizer', 'does not load state; a new one starts fresh');
   }
-}
-
-function setRate(opt: tf.Optimizer, lr: number): void {
-  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
-  else o.learningRate = lr;
 }

@@ -2,7 +2,7 @@
 import t from 'tap';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import { dataParallel } from '../../lib/data-parallel/data-parallel.js';
+import { dataParallel } from '../../operators/data-parallel.js';
 import { mlp } from '../../lib/models/mlp.js';
 
 const model = mlp({ inputShape: [4], units: [8], classes: 3, seed: 1 });

@@ -10,7 +10,7 @@ import { digits } from '../../lib/data/bundled.js';
 import { useBackend } from '../../lib/backend/use-backend.js';
 import { mlp } from '../../lib/models/mlp.js';
 import { epochs } from '../../operators/epochs.js';
-import { dataParallel } from '../../lib/data-parallel/data-parallel.js';
+import { dataParallel } from '../../operators/data-parallel.js';
 import { Sabotage } from './fixtures/sabotage-layer.js';
 import { eventually } from '../eventually.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
-import { lastValueFrom, tap, timeout, toArray, type Observable } from 'rxjs';
+import { firstValueFrom, lastValueFrom, tap, timeout, toArray, type Observable } from 'rxjs';
 import { workerPool } from '../../lib/parallel/worker-pool.js';
 import { workerObjective } from '../../lib/distributed/worker-objective.js';
 import { study } from '../../lib/study/study.js';
@@ -66,6 +66,24 @@ t.test('in threads too, a study that cannot succeed stops (issue 14 item 3)', as
   const c = await outcome(bug.optimize(workerObjective(pool, { module, export: 'buggy' }), { trials: 20, maxConsecutiveFailures: 3 }));
   t.match(c.error, { code: 'TRIAL_FAILED', message: /its last 3 trials failed \(maxConsecutiveFailures: 3.*\): "Cannot read properties of undefined \(reading 'units'\)" \(trials 0, 1, 2\)$/ });
   t.equal(bug.trials().length, 3);
+});
+
+t.test('a thread that dies fails its trial with WORKER_FAILED, a failure of the trial, not of the configuration (issue 16 item 2)', async (t) => {
+  const pool = workerPool({ size: 1, backend: 'cpu' });
+  t.teardown(() => pool.close());
+  await t.rejects(firstValueFrom(pool.run({ module, export: 'crash' })), { name: 'RxtrainError', code: 'WORKER_FAILED', message: /^worker thread exited with code 3 while running .*trial\.ts#crash$/ });
+  const make = (name: string) => study({ name, direction: 'maximize', metric: 'val_accuracy', space: space({ lr: logUniform(1e-4, 3e-2) }), sampler: randomSampler({ seed: 3 }) });
+
+  const dies = make('dies');
+  const a = await outcome(dies.optimize(workerObjective(pool, { module, export: 'crash' }), { trials: 6, maxConsecutiveFailures: 2 }));
+  t.match(a.error, { code: 'TRIAL_FAILED', message: /its last 2 trials failed \(maxConsecutiveFailures: 2.*\): "worker thread exited with code 3 while running .*trial\.ts#crash" \(trials 0, 1\)$/ });
+  t.equal(dies.trials().length, 2, 'the first dead thread did not end the study');
+
+  // A module without the export: a configuration error, which ends the study at its first trial.
+  const typo = make('typo');
+  const b = await outcome(typo.optimize(workerObjective(pool, { module, export: 'trian' }), { trials: 6 }));
+  t.match(b.error, { code: 'INVALID_CONFIG', message: /trial 0 failed with a configuration error.*worker: module '.*trial\.ts' has no function export 'trian' \(exports: buggy, crash, default, zeroUnits\)/ });
+  t.equal(typo.trials().length, 1);
 });
 
 const hang = fileURLToPath(new URL('./fixtures/hang.ts', import.meta.url));

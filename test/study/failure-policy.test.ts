@@ -8,7 +8,8 @@ import t from 'tap';
 import { Observable, lastValueFrom, of, toArray } from 'rxjs';
 import { study } from '../../lib/study/study.js';
 import type { StudyEvent } from '../../lib/study/study-events.js';
-import { configError } from '../../lib/errors.js';
+import { RxtrainError, configError } from '../../lib/errors.js';
+import { configErrorCode } from '../../lib/study/failure-policy.js';
 import { manualClock } from '../../lib/clock.js';
 import { remoteWorkers } from '../../lib/distributed/remote-source.js';
 import { TestScheduler } from 'rxjs/testing';
@@ -103,6 +104,21 @@ t.test('failures of the trials themselves (NaN) do not end the study below the l
   const r = await outcome(n.optimize((trial) => of(epochEnd(0, { val_loss: trial.number % 2 ? 1 : NaN })), { trials: 6, maxConsecutiveFailures: 2 }));
   t.equal(r.error, undefined, 'NON_FINITE is not a configuration error');
   t.match(r.events.at(-1), { type: 'studyCompleted', completed: 3, failed: 3 });
+});
+
+t.test('a worker thread that died (WORKER_FAILED) is the trial\'s failure, not the configuration\'s (issue 16 item 2)', async (t) => {
+  const died = (trial: number) => new RxtrainError('WORKER_FAILED', `worker thread exited with code 3 while running trial.ts#default (trial ${trial})`);
+  t.equal(configErrorCode(died(0)), undefined, 'not a configuration code');
+  const s = study(base());
+  // Every other trial's thread dies: never 2 in a row.
+  const { events, error } = await outcome(s.optimize((trial) => { if (trial.number % 2 === 0) throw died(trial.number); return trial.number; }, { trials: 6, maxConsecutiveFailures: 2 }));
+  t.equal(error, undefined, 'the study goes on');
+  t.match(events.at(-1), { type: 'studyCompleted', reason: 'trials', completed: 3, failed: 3 });
+  // In a row, they end it as any failures of the trials' own do.
+  const all = study({ ...base(), name: 'all' });
+  const r = await outcome(all.optimize((trial) => Promise.reject(died(trial.number)), { trials: 10, maxConsecutiveFailures: 2 }));
+  t.match(r.error, { code: 'TRIAL_FAILED', message: /its last 2 trials failed \(maxConsecutiveFailures: 2; .*\): "worker thread exited with code 3 .*\(trial 0\)" \(trial 0\); "worker thread exited .*\(trial 1\)" \(trial 1\)$/ });
+  t.equal(all.trials().length, 2);
 });
 
 t.test('Infinity tolerates every failure; pruned and completed trials reset the count', async (t) => {

@@ -32,13 +32,13 @@
  *   `watch(study)` follows changes by LISTEN/NOTIFY.
  *
  * The interface is synchronous (see lib/storage/storage.ts): the `pg` client runs in a worker thread and
- * each call blocks until its answer (lib/parallel/blocking-rpc.ts), about one round trip to the database.
+ * each call blocks until its answer (lib/thread/blocking-call.ts), about one round trip to the database.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
-import { blockingRpc, type BlockingRpc } from '../../parallel/blocking-rpc.js';
-import { entryUrl } from '../../parallel/start-thread.js';
+import { blockingCall, type BlockingCall } from '../../thread/blocking-call.js';
+import { entryUrl } from '../../thread/start-thread.js';
 import type { FrozenTrial, Params, TrialState } from '../../search/types.js';
 import type { NewTrial, OpenedStudy, Storage, StudyRecord, StudySpec, TrialOutcome } from '../storage.js';
 import { freezeTrial, storageError } from '../rules.js';
@@ -97,7 +97,7 @@ export function postgresStorage(url: string, options: PostgresStorageOptions = {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const data: PostgresThreadData = { url, schema, owner, heartbeatMs, staleAfterMs, onStale, timeoutMs };
   const shown = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  const rpc: BlockingRpc = blockingRpc(entryUrl('postgres-thread', import.meta.url), { ...data }, { timeoutMs, code: 'STORAGE', what: `postgres storage (${shown})` });
+  const rpc: BlockingCall = blockingCall(entryUrl('postgres-thread', import.meta.url), { ...data }, { timeoutMs, code: 'STORAGE', what: `postgres storage (${shown})` });
   let closed = false;
   const call = <T>(op: string, ...args: unknown[]): T => {
     if (closed) throw storageError('postgres storage: it was closed', { url: shown });

@@ -1,6 +1,6 @@
 /**
  * The thread that talks to PostgreSQL for one `postgresStorage`: it answers the storage's blocking
- * calls (see lib/parallel/blocking-rpc.ts) with the operation table below, beats the heartbeat of the
+ * calls (see lib/thread/blocking-call.ts) with the operation table below, beats the heartbeat of the
  * trials this storage runs (heartbeat.ts), fails (or re-queues) trials whose runner stopped beating,
  * and forwards LISTEN notifications (change-feed.ts).
  *
@@ -8,12 +8,12 @@
  * each write's one statement in statements.ts. Every loop waits for its last query before it
  * schedules the next: no connection ever gets a query while it is running one.
  */
-import { serveBlockingRpc } from '../../parallel/blocking-rpc.js';
+import { serveBlockingCalls } from '../../thread/blocking-call.js';
 import { RxtrainError } from '../../errors.js';
 import type { FrozenTrial, Params } from '../../search/types.js';
 import type { NewTrial, StudyRecord, StudySpec, TrialOutcome } from '../storage.js';
 import { checkAttrs, checkParamsUnset, checkReport, checkRunning, checkSameStudy, checkStudyName, freezeTrial, missingTrial, storageError } from '../rules.js';
-import { studyFromRow, type StudyRow } from '../rows.js';
+import { listColumn, studyFromRow, type StudyRow } from '../rows.js';
 import { ChangeFeed } from './change-feed.js';
 import { Connections } from './connections.js';
 import { Heartbeat } from './heartbeat.js';
@@ -49,7 +49,7 @@ function serialised<H extends Record<string, (...args: never[]) => Promise<unkno
   return out as H;
 }
 
-const events = serveBlockingRpc(serialised({
+const events = serveBlockingCalls(serialised({
   async init(): Promise<void> {
     connections.db = await connections.connect();
     await migrate(connections.db, config.schema);
@@ -59,11 +59,13 @@ const events = serveBlockingRpc(serialised({
   async openStudy(spec: StudySpec, now: number): Promise<{ study: StudyRecord; interrupted: FrozenTrial[] }> {
     const name = checkStudyName(KIND, spec.name);
     const c = await connections.calls();
-    await query(c, `INSERT INTO rxtrain_studies (name, direction, metric, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`, [
+    await query(c, `INSERT INTO rxtrain_studies (name, direction, metric, created_at, directions, metrics) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`, [
       name,
       spec.direction,
       spec.metric ?? null,
       now,
+      listColumn(spec.directions),
+      listColumn(spec.metrics),
     ]);
     const { rows } = await query<StudyRow>(c, 'SELECT * FROM rxtrain_studies WHERE name = $1', [name]);
     const row = rows[0]!;

@@ -17,9 +17,9 @@ export function record(number: number, state: TrialState, curve: readonly number
   });
 }
 
-const STEPS = 64;
+export const STEPS = 64;
 /** A decreasing loss curve with a per-trial offset: lower offset, better trial. */
-const curve = (offset: number, steps = STEPS, sign = 1) => Array.from({ length: steps }, (_, i) => sign * (offset + 10 / (i + 1)));
+export const curve = (offset: number, steps = STEPS, sign = 1) => Array.from({ length: steps }, (_, i) => sign * (offset + 10 / (i + 1)));
 
 /** Feed the trial its curve one step at a time, as prune(trial) does; the step it is pruned at, or undefined. */
 export function prunedAt(pruner: Pruner, number: number, values: readonly number[], history: readonly FrozenTrial[], direction: Direction): number | undefined {
@@ -30,7 +30,22 @@ export function prunedAt(pruner: Pruner, number: number, values: readonly number
   return undefined;
 }
 
-export function prunerContract(t: Test, make: () => Pruner): void {
+export interface PrunerContractOptions {
+  /**
+   * The pruner's rule is absolute (thresholdPruner: bounds, not other trials), so a trial alone in its
+   * study is judged as any other: the contract then checks that its answer does not depend on the
+   * other trials, instead of "never pruned alone".
+   */
+  readonly absolute?: boolean;
+  /**
+   * The curve (minimize form: lower is better; negated for maximize) of the trial that is worse than all
+   * others, when the rule needs a particular shape to act on (patientPruner never judges a trial that
+   * keeps improving, so its worst trial must stall). Default: `curve(100)`, decreasing.
+   */
+  readonly worst?: readonly number[];
+}
+
+export function prunerContract(t: Test, make: () => Pruner, options: PrunerContractOptions = {}): void {
   const history = (direction: Direction): FrozenTrial[] =>
     Array.from({ length: 40 }, (_, i) => record(i, 'completed', curve(1 + (i % 10) / 10, STEPS, direction === 'minimize' ? 1 : -1)));
 
@@ -47,16 +62,28 @@ export function prunerContract(t: Test, make: () => Pruner): void {
     }
   });
 
-  t.test('contract: a trial alone in its study is never pruned', async (t) => {
-    for (const direction of ['minimize', 'maximize'] as const) {
-      t.equal(prunedAt(make(), 0, curve(100), [], direction), undefined, direction);
-    }
-  });
+  if (options.absolute) {
+    t.test('contract: an absolute rule answers the same alone as among other trials', async (t) => {
+      for (const direction of ['minimize', 'maximize'] as const) {
+        const sign = direction === 'minimize' ? 1 : -1;
+        for (const offset of [0, 1.45, 100]) {
+          t.equal(prunedAt(make(), 0, curve(offset, STEPS, sign), [], direction), prunedAt(make(), 40, curve(offset, STEPS, sign), history(direction), direction), `${direction}, offset ${offset}`);
+        }
+      }
+    });
+  } else {
+    t.test('contract: a trial alone in its study is never pruned', async (t) => {
+      for (const direction of ['minimize', 'maximize'] as const) {
+        t.equal(prunedAt(make(), 0, curve(100), [], direction), undefined, direction);
+      }
+    });
+  }
 
   t.test('contract: a trial worse than all others is pruned, in both directions', async (t) => {
     for (const number of [40, 41, 42, 43, 44]) {
-      t.type(prunedAt(make(), number, curve(100), history('minimize'), 'minimize'), 'number', `minimize, trial ${number}`);
-      t.type(prunedAt(make(), number, curve(100, STEPS, -1), history('maximize'), 'maximize'), 'number', `maximize, trial ${number}`);
+      const worst = options.worst ?? curve(100);
+      t.type(prunedAt(make(), number, worst, history('minimize'), 'minimize'), 'number', `minimize, trial ${number}`);
+      t.type(prunedAt(make(), number, worst.map((v) => -v), history('maximize'), 'maximize'), 'number', `maximize, trial ${number}`);
     }
   });
 

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
-import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../events.js';
-import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig } from '../optimizers.js';
-import { systemClock } from '../clock.js';
-import { subscribeSteps } from '../step-source.js';
-import { checkModelBatch } from '../check-model-data.js';
-import { checkDataParallelConfig, type DataParallelConfig } from './config.js';
-import { replicaGroup, type BatchArrays } from './replica-group.js';
-import { weightedSum } from './weighted-sum.js';
+import type { Batch, EpochBoundary, Metrics, RunStart, StepEvent } from '../lib/events.js';
+import { applyGradientsByName, clipByGlobalNorm, optimizer as makeOptimizer, type OptimizerConfig } from '../lib/optimizers.js';
+import { systemClock } from '../lib/clock.js';
+import { subscribeSteps } from '../lib/step-source.js';
+import { checkModelBatch } from '../lib/check-model-data.js';
+import { batchArrays } from '../lib/data-parallel/batch-arrays.js';
+import { checkDataParallelConfig, type DataParallelConfig } from '../lib/data-parallel/config.js';
+import { replicaGroup } from '../lib/data-parallel/replica-group.js';
+import { weightedSum } from '../lib/data-parallel/weighted-sum.js';
+import { RxtrainError } from '../lib/errors.js';
+
+export type { DataParallelConfig } from '../lib/data-parallel/config.js';
 
 const where = 'dataParallel()';
 
@@ -77,6 +81,8 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
       const onBatch = (batch: Batch): void => {
         if (!checked) {
           checkModelBatch(where, model, batch, o.loss);
+          // Training without them would look like success: refuse rather than ignore.
+          if (batch.weights) throw new RxtrainError('INVALID_CONFIG', `${where}: the data set${batch.dataset?.name ? ` '${batch.dataset.name}'` : ''} has per-sample weights, which dataParallel does not apply yet; train in one thread (trainStep, train) to use them`, { field: 'weights' });
           checked = true;
         }
         // What is trained is read when an epoch starts, as trainStep does.
@@ -155,13 +161,4 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
         void group.close();
       };
     });
-}
-
-/** The batch's values as flat arrays (float32, or int32 for integer tensors). */
-function batchArrays(batch: Batch): BatchArrays {
-  const flat = (t: tf.Tensor): Float32Array | Int32Array => {
-    const v = t.dataSync();
-    return v instanceof Float32Array || v instanceof Int32Array ? v : Float32Array.from(v as Uint8Array);
-  };
-  return { xs: flat(batch.xs), ys: flat(batch.ys), rows: batch.size, xShape: batch.xs.shape.slice(1), yShape: batch.ys.shape.slice(1) };
 }

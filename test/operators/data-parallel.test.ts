@@ -14,7 +14,7 @@ import { evaluate } from '../../lib/evaluate.js';
 import { epochs } from '../../operators/epochs.js';
 import { trainStep } from '../../operators/train-step.js';
 import { epochEnd } from '../../operators/epoch-end.js';
-import { dataParallel } from '../../lib/data-parallel/data-parallel.js';
+import { dataParallel } from '../../operators/data-parallel.js';
 import type { ArrayDataset } from '../../lib/data/types.js';
 import type { EpochBoundary, EpochEnd, StepEvent } from '../../lib/events.js';
 
@@ -176,4 +176,14 @@ t.test('a short run on digits reaches the accuracy trainStep reaches', async (t)
   t.equal(evaluate(many, validation, { metrics: ['accuracy'] }).accuracy, parallel);
   one.dispose();
   many.dispose();
+});
+
+t.test('a data set with per-sample weights is refused, not trained as if unweighted', async (t) => {
+  await useBackend('wasm', { env: {} });
+  const data = digits();
+  const weighted: ArrayDataset = { ...data, weights: new Float32Array(data.length).fill(1) };
+  const model = mlp({ inputShape: [64], units: [16], classes: 10, seed: 1 });
+  const run = batches(weighted, { batchSize: 64 }).pipe(epochs(1), dataParallel(model, { workers: 2, optimizer: 'adam' }));
+  await t.rejects(lastValueFrom(run), { code: 'INVALID_CONFIG', message: /dataParallel\(\): the data set 'digits' has per-sample weights, which dataParallel does not apply yet/ });
+  model.dispose();
 });

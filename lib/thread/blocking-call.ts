@@ -3,29 +3,31 @@
  *
  * rxtrain's storage interface is synchronous (a trial's report and its pruning decision happen at the
  * step boundary with nothing interleaved), but a network database client is asynchronous. A
- * `blockingRpc` runs the client in a worker thread; `call` posts a request and blocks the calling thread
- * on `Atomics.wait` until the worker has posted its answer, then takes the answer off the port with
- * `receiveMessageOnPort` (no event-loop turn needed). The worker keeps its own event loop, so timers
- * there (heartbeats) and notifications (LISTEN) go on while the caller computes.
+ * `blockingCall` runs the client in a worker thread; `call` posts a request and blocks the calling
+ * thread (see {@link deadlineWait}) until the worker has posted its answer, then takes the answer off
+ * the port with `receiveMessageOnPort` (no event-loop turn needed). The worker keeps its own event loop,
+ * so timers there (heartbeats) and notifications (LISTEN) go on while the caller computes.
  *
  * Protocol: the worker receives `{port, flag, events, ...data}` as `workerData`; for each
  * `{id, op, args}` on `port` it posts `{id, ok, value | error}` on `port`, then sets `flag[0] = 1` and
- * notifies it (see {@link serveBlockingRpc}). Asynchronous messages to the caller (e.g. notifications)
+ * notifies it (see {@link serveBlockingCalls}). Asynchronous messages to the caller (e.g. notifications)
  * go on `events`.
  */
 import { MessageChannel, receiveMessageOnPort, workerData, type MessagePort, type Worker } from 'node:worker_threads';
 import { RxtrainError } from '../errors.js';
+import { deadlineWait } from './deadline-wait.js';
 import { startThread } from './start-thread.js';
+import { fromWire, toWire, type WireError } from './wire-error.js';
 
-export interface WireFailure {
-  readonly message: string;
-  readonly code?: string;
-  readonly details?: Record<string, unknown>;
+type Answer = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: WireError };
+
+interface Request {
+  readonly id: number;
+  readonly op: string;
+  readonly args: never[];
 }
 
-type Answer = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: WireFailure };
-
-export interface BlockingRpc {
+export interface BlockingCall {
   /** Run `op` in the worker and return its result; throws the worker's error as an `RxtrainError`. */
   call<T>(op: string, args: readonly unknown[]): T;
   /** Messages the worker sends on its own (not answers). */
@@ -34,16 +36,21 @@ export interface BlockingRpc {
   terminate(): Promise<void>;
 }
 
-export interface BlockingRpcOptions {
+export interface BlockingCallOptions {
   /** How long one call may take before it throws, ms. */
   readonly timeoutMs: number;
-  /** The error code of failures the bridge itself raises (no answer, worker gone). */
+  /** The error code of failures the bridge itself raises (no answer, worker gone), and of the worker's errors that are not `RxtrainError`s. */
   readonly code: 'STORAGE';
   /** Names the worker in messages (`postgres storage`). */
   readonly what: string;
 }
 
-export function blockingRpc(entry: URL, data: Record<string, unknown>, options: BlockingRpcOptions): BlockingRpc {
+/** A `receiveMessageOnPort` result that holds an answer. */
+function isAnswer(got: { message: unknown } | undefined): got is { message: Answer } {
+  return got !== undefined && typeof got.message === 'object' && got.message !== null && 'id' in got.message && 'ok' in got.message;
+}
+
+export function blockingCall(entry: URL, data: Record<string, unknown>, options: BlockingCallOptions): BlockingCall {
   const requests = new MessageChannel();
   const events = new MessageChannel();
   const shared = new SharedArrayBuffer(4);
@@ -68,28 +75,33 @@ export function blockingRpc(entry: URL, data: Record<string, unknown>, options: 
   // `unanswered`: the bridge failed, not the operation (which may still run, or have run).
   const fail = (message: string): RxtrainError => new RxtrainError(options.code, `${options.what}: ${message}`, { unanswered: true });
 
+  /** The answer to call `id` if it is on the port (answers to calls that timed out are dropped). */
+  const answerTo = (id: number, flagValue: number): Answer | undefined => {
+    for (;;) {
+      const got = receiveMessageOnPort(requests.port1);
+      if (!isAnswer(got)) {
+        // The flag was set for an answer already taken (a late one): wait for the next.
+        if (flagValue === 1) Atomics.store(flag, 0, 0);
+        return undefined;
+      }
+      if (got.message.id === id) return got.message;
+    }
+  };
+
   return {
     call<T>(op: string, args: readonly unknown[]): T {
       if (exited !== undefined) throw fail(`its thread stopped (${exited})`);
       const id = ++nextId;
       Atomics.store(flag, 0, 0);
       requests.port1.postMessage({ id, op, args });
-      const deadline = Date.now() + options.timeoutMs;
-      for (;;) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw fail(`no answer to ${op} within ${options.timeoutMs} ms`);
-        Atomics.wait(flag, 0, 0, Math.min(left, 250));
-        const received = receiveMessageOnPort(requests.port1) as { message: Answer } | undefined;
-        if (received === undefined) {
-          if (Atomics.load(flag, 0) === 1) Atomics.store(flag, 0, 0);
-          continue;
-        }
-        const answer = received.message;
-        if (answer.id !== id) continue; // a late answer to a call that timed out
-        if (answer.ok) return answer.value as T;
-        const e = answer.error;
-        throw new RxtrainError((e.code as 'STORAGE' | undefined) ?? options.code, e.message, e.details ?? {});
-      }
+      // Slices: a check now and then, should a notify ever be missed.
+      const answer = deadlineWait(flag, 0, (value) => answerTo(id, value), { timeoutMs: options.timeoutMs, sliceMs: 250 });
+      if (answer === undefined) throw fail(`no answer to ${op} within ${options.timeoutMs} ms`);
+      if (answer.ok) return answer.value as T;
+      // Without the worker's stack: the caller's says where the call was made.
+      const { stack: _, ...error } = answer.error;
+      const err = fromWire(error);
+      throw err instanceof RxtrainError ? err : new RxtrainError(options.code, err.message);
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -109,7 +121,7 @@ export function blockingRpc(entry: URL, data: Record<string, unknown>, options: 
 }
 
 /** Inside the worker: answer each request with `handlers[op](...args)`. Returns the event port. */
-export function serveBlockingRpc(handlers: Record<string, (...args: never[]) => unknown>): MessagePort {
+export function serveBlockingCalls(handlers: Record<string, (...args: never[]) => unknown>): MessagePort {
   const { port, events, flag: shared } = workerData as { port: MessagePort; events: MessagePort; flag: SharedArrayBuffer };
   const flag = new Int32Array(shared);
   const answer = (message: Answer): void => {
@@ -119,23 +131,14 @@ export function serveBlockingRpc(handlers: Record<string, (...args: never[]) => 
   };
   // One request at a time, in order: the caller is blocked until its answer anyway.
   let queue: Promise<void> = Promise.resolve();
-  port.on('message', ({ id, op, args }: { id: number; op: string; args: never[] }) => {
+  port.on('message', ({ id, op, args }: Request) => {
     queue = queue.then(async () => {
       const handler = handlers[op];
       try {
         if (!handler) throw new Error(`unknown operation ${op}`);
         answer({ id, ok: true, value: await handler(...args) });
       } catch (err) {
-        const e = err as { message?: string; code?: unknown; details?: unknown };
-        answer({
-          id,
-          ok: false,
-          error: {
-            message: e?.message ?? String(err),
-            ...(typeof e?.code === 'string' && err instanceof RxtrainError ? { code: e.code } : {}),
-            ...(err instanceof RxtrainError ? { details: JSON.parse(JSON.stringify(err.details ?? {})) as Record<string, unknown> } : {}),
-          },
-        });
+        answer({ id, ok: false, error: toWire(err) });
       }
     });
   });
