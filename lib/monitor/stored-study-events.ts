@@ -97,7 +97,9 @@ export function storedStudyEvents(study: StudyRecord): { update(trials: readonly
         s.ended = true;
         const duration = t.finishedAt !== undefined && t.startedAt !== undefined ? t.finishedAt - t.startedAt : 0;
         out.push(endEvent(t, duration));
-        if (t.state === 'completed' && t.value !== undefined && (best === undefined || better(t.value, best.value))) {
+        // As a study's own newBest: single-objective, feasible (constraints all ≤ 0) trials only.
+        const feasible = t.constraints === undefined || t.constraints.every((c) => c <= 0);
+        if (t.state === 'completed' && t.value !== undefined && feasible && (best === undefined || better(t.value, best.value))) {
           const record: NewBest = { type: 'newBest', trial: t.number, value: t.value, params: t.params, ...(best === undefined ? {} : { previous: best.value }), ...objective };
           best = { trial: t.number, value: t.value };
           out.push(record);

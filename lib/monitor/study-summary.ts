@@ -26,7 +26,7 @@ export function studySummary(study: StudyRecord, trials: readonly FrozenTrial[])
     states[t.state] = (states[t.state] ?? 0) + 1;
     const at = t.finishedAt ?? t.startedAt;
     if (at !== undefined && (last === undefined || at > last)) last = at;
-    if (t.state !== 'completed' || t.value === undefined) continue;
+    if (t.state !== 'completed' || t.value === undefined || (t.constraints !== undefined && t.constraints.some((c) => c > 0))) continue;
     if (best === undefined || (study.direction === 'maximize' ? t.value > best.value : t.value < best.value)) best = { trial: t.number, value: t.value, params: t.params };
   }
   return {

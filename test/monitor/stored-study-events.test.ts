@@ -51,6 +51,7 @@ t.test('a finished study replayed at once: pruned, failed, and newBest only on i
     trial({ number: 2, state: 'completed', params: { x: 2 }, value: 0.4, finishedAt: 130 }),
     trial({ number: 3, state: 'failed', params: { x: 3 }, error: 'boom', finishedAt: 140 }),
     trial({ number: 4, state: 'completed', params: { x: 4 }, value: 0.9, finishedAt: 150 }),
+    trial({ number: 5, state: 'completed', params: { x: 5 }, value: 0.99, constraints: [0.5], finishedAt: 160 }),
   ]);
   t.same(out.map((e) => `${e.type}${'trial' in e ? ` ${e.trial}` : ''}`), [
     'trialStarted 0', 'trialCompleted 0', 'newBest 0',
@@ -58,10 +59,12 @@ t.test('a finished study replayed at once: pruned, failed, and newBest only on i
     'trialStarted 2', 'trialCompleted 2',
     'trialStarted 3', 'trialFailed 3',
     'trialStarted 4', 'trialCompleted 4', 'newBest 4',
+    'trialStarted 5', 'trialCompleted 5',
   ]);
   t.match(out.find((e) => e.type === 'epochEnd'), { metrics: { value: 0.1 } }, 'a study without a metric names its values "value"');
   t.match(out.find((e) => e.type === 'trialFailed'), { error: 'boom', durationMs: 40 });
-  t.match(out.at(-1), { type: 'newBest', trial: 4, value: 0.9, previous: 0.5, direction: 'maximize' });
+  t.match(out.find((e) => e.type === 'newBest' && e.trial === 4), { type: 'newBest', trial: 4, value: 0.9, previous: 0.5, direction: 'maximize' });
+  t.notOk(out.some((e) => e.type === 'newBest' && e.trial === 5), 'an infeasible trial (a constraint > 0) is not a best');
 });
 
 t.test("an evolve study's members give their generation's generationStarted, again when it gains one", async (t) => {
