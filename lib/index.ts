@@ -106,6 +106,8 @@ export type { MonitorStats } from './monitor/hub.js';
 export { connectMonitor } from './monitor/connect-monitor.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
+export { importanceFeed } from './monitor/importance-feed.js';
+export type { ImportanceFeedOptions, ParamImportance } from './monitor/importance-feed.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
 export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent } from './monitor/protocol.js';
 export type { RunObjective } from './monitor/objective.js';

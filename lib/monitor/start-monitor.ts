@@ -14,6 +14,8 @@ import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
 import { createBoundedServer, LISTEN_BACKLOG } from './http-bounds.js';
+import { importanceFeeds } from './importance-feeds.js';
+import type { ImportanceFeedOptions } from './importance-feed.js';
 import type { HoldEvent, MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
 import { runRegistry } from './run-registry.js';
 import { allowedOriginList, isLoopbackHost, refuseRequest } from './security.js';
@@ -51,6 +53,12 @@ export interface MonitorConfig {
   readonly flushMs?: number;
   /** Clock for record times. Default the system clock. */
   readonly clock?: Clock;
+  /**
+   * Parameter importance of each study run, recomputed as its trials complete and published as a
+   * `paramImportance` record for the dashboard (./importance-feed.ts: when, and what it costs).
+   * Default on; `false` turns it off, an object sets the feed's options.
+   */
+  readonly importance?: boolean | ImportanceFeedOptions;
 }
 
 /** Where `monitorTap` sends events: any object with these two methods (a fake one in tests). */
@@ -87,7 +95,7 @@ export interface Monitor extends MonitorSink, MonitorControl {
 }
 
 const where = 'startMonitor()';
-const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock'];
+const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock', 'importance'];
 export const EVENTS_PATH = '/events';
 
 /**
@@ -125,11 +133,16 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const loopback = isLoopbackHost(host);
   if (!loopback && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
 
+  if (c.importance !== undefined && typeof c.importance !== 'boolean' && (c.importance === null || typeof c.importance !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', c.importance);
+  const importanceOptions = c.importance === false ? undefined : c.importance === undefined || c.importance === true ? {} : (c.importance as ImportanceFeedOptions);
+
   const assets = loadDashboard();
   const registry = runRegistry();
   const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs, check: registry.check });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
   const rules = { loopback, allowedOrigins };
+  // Validated here (a bad option fails startMonitor), computed off the producer's call (./importance-feeds.ts).
+  const importances = importanceOptions === undefined ? undefined : importanceFeeds(importanceOptions, (run, event) => hub.publish(run, event));
   let connections = 0;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -248,11 +261,13 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     publish: (run, event) => {
       registry.see(run, event);
       hub.publish(run, event);
+      importances?.see(run, event);
     },
     newRun: () => `run-${++runs}`,
     stats: hub.stats,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
+        importances?.close();
         hub.close();
         pauses.complete();
         wss.close();
