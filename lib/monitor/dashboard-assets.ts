@@ -27,6 +27,11 @@ const files: Record<string, string> = {
   '/svg.js': 'svg.js',
   '/run-views.js': 'run-views.js',
   '/style.css': 'style.css',
+  '/pareto-model.js': 'pareto-model.js',
+  '/pareto.js': 'pareto.js',
+  '/importance.js': 'importance.js',
+  '/study-views.js': 'study-views.js',
+  '/study-views.css': 'study-views.css',
 };
 
 const types: Record<string, string> = {

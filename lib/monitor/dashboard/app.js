@@ -4,6 +4,7 @@ import { color, createChart } from './chart.js';
 import { drawParallel } from './parallel.js';
 import { createModel, metricDirection, TERMINAL } from './model.js';
 import { createRunViews } from './run-views.js';
+import { createStudyViews } from './study-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
@@ -290,9 +291,11 @@ function renderTable() {
 
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
 const runViews = createRunViews(m, $);
+const studyViews = createStudyViews(m, $);
 let view = 'curves';
 function drawView() {
   runViews.sync(view);
+  if (studyViews.draw(view)) return;
   if (view === 'curves') return drawChart();
   if (view === 'population' || view === 'lineage') return runViews.draw(view);
   // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
@@ -301,7 +304,7 @@ function drawView() {
   const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ params: s.params, value: valueOf(s, o), state: s.state, best: m.isBest(s), selected: s.key === selectedKey }));
   runViews.drawn.parallel = drawParallel($('parallel-canvas'), $('parallel'), trials, o.direction === 'maximize', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
 }
-const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage' };
+const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views };
 function showView(v) {
   view = v;
   for (const [name, id] of Object.entries(VIEWS)) {
@@ -309,7 +312,7 @@ function showView(v) {
     $(`tab-${name}`).classList.toggle('active', v === name);
   }
   for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
-  $('metric-label').hidden = v === 'population' || v === 'lineage';
+  $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v);
   if (v === 'curves') chart.invalidate();
   m.version++;
 }
@@ -367,7 +370,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);
