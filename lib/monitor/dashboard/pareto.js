@@ -121,15 +121,23 @@ function scale(values, a, b) {
   return { log, lo: flo, hi: fhi, at: (x) => a + ((f(x) - flo) / (fhi - flo)) * (b - a), inv: (fx) => (log ? 10 ** fx : fx) };
 }
 
+/** A tick label short enough for the margin: 3 digits, thousands as k and millions as M. */
+function tick(v) {
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
+  return fmtNum(Number(v.toPrecision(3)));
+}
+
 function axes(svg, sx, sy, w, h, xTitle, yTitle) {
   const g = svgEl('g', { class: 'axes' }, svg);
   for (let i = 0; i <= 5; i++) {
     const fy = sy.lo + ((sy.hi - sy.lo) * i) / 5, y = sy.at(sy.inv(fy));
     svgEl('line', { x1: PAD.l, x2: w - PAD.r, y1: y, y2: y, class: 'grid' }, g);
-    svgText(g, PAD.l - 4, y + 4, fmtNum(Number(sy.inv(fy).toPrecision(3))), { class: 'tick', 'text-anchor': 'end' });
+    svgText(g, PAD.l - 4, y + 4, tick(sy.inv(fy)), { class: 'tick', 'text-anchor': 'end' });
     const fx = sx.lo + ((sx.hi - sx.lo) * i) / 5, x = sx.at(sx.inv(fx));
     svgEl('line', { x1: x, x2: x, y1: PAD.t, y2: h - PAD.b, class: 'grid' }, g);
-    svgText(g, x, h - PAD.b + 14, fmtNum(Number(sx.inv(fx).toPrecision(3))), { class: 'tick', 'text-anchor': 'middle' });
+    svgText(g, x, h - PAD.b + 14, tick(sx.inv(fx)), { class: 'tick', 'text-anchor': 'middle' });
   }
   svgText(g, (PAD.l + w - PAD.r) / 2, h - 6, `${xTitle}${sx.log ? ' (log)' : ''}`, { class: 'axis-title x-title', 'text-anchor': 'middle' });
   svgText(g, 0, 0, `${yTitle}${sy.log ? ' (log)' : ''}`, { class: 'axis-title y-title', 'text-anchor': 'middle', transform: `translate(14,${(PAD.t + h - PAD.b) / 2}) rotate(-90)` });
