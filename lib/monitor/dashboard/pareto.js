@@ -32,7 +32,8 @@ export function createParetoView(container) {
   const svg = svgEl('svg', { class: 'view-svg pareto-svg' }, container);
   const chosen = { run: null, x: 0, y: 1 };
   let onChange = () => {};
-  let shown = null; // what is drawn: { view, xs } for the read-out
+  let shown = null; // what is drawn: { view, byTrial } for the read-out
+  let drawnKey = null, drawnResult = null; // redrawn only when the trials, the axes or the size changed
 
   runPick.sel.addEventListener('change', () => { chosen.run = runPick.sel.value; onChange(); });
   xPick.sel.addEventListener('change', () => { chosen.x = Number(xPick.sel.value); onChange(); });
@@ -58,15 +59,19 @@ export function createParetoView(container) {
       const run = runs.includes(chosen.run) ? chosen.run : runs[runs.length - 1] ?? null;
       runPick.label.hidden = runs.length < 2;
       options(runPick.sel, runs.map((r) => ({ value: r, text: r })), run ?? '');
-      svg.replaceChildren();
       const w = svg.clientWidth || container.clientWidth, h = svg.clientHeight || Math.max(120, container.clientHeight - bar.offsetHeight);
+      const p = run === null ? null : m.pareto.get(run);
+      const key = p && `${run}|${p.version}|${chosen.x}|${chosen.y}|${w}x${h}`;
+      if (key !== null && key === drawnKey) return drawnResult;
+      drawnKey = key;
+      svg.replaceChildren();
       if (run === null) {
         xPick.label.hidden = yPick.label.hidden = true;
         svgText(svg, PAD.l, PAD.t + 30, 'no multi-objective study yet: tap one (study({ directions: [...] })) with monitorTap', { class: 'placeholder' });
         shown = null;
         return { run: null, points: 0, front: 0, infeasible: 0 };
       }
-      const v = paretoView(m.pareto.get(run));
+      const v = paretoView(p);
       const n = v.directions.length;
       const objectives = v.metrics.map((name, i) => ({ value: i, text: `${name} ${arrow(v.directions[i])}` }));
       const xi = chosen.x < n ? chosen.x : 0;
@@ -97,7 +102,8 @@ export function createParetoView(container) {
         svgTitle(svgEl('circle', { class: 'pt front', cx: sx.at(t.values[xi]).toFixed(1), cy: sy.at(t.values[yi]).toFixed(1), r: 5, 'data-trial': t.trial }, g), describe(t, v));
       }
       legend(svg, w, v);
-      return { run, points: all.length, front: v.front.length, infeasible: v.infeasible.length };
+      drawnResult = { run, points: all.length, front: v.front.length, infeasible: v.infeasible.length };
+      return drawnResult;
     },
   };
 }
