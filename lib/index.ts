@@ -109,6 +109,8 @@ export { sendCommand } from './monitor/send-command.js';
 export { storageDashboard } from './monitor/storage-dashboard.js';
 export type { StorageDashboard, StorageDashboardConfig } from './monitor/storage-dashboard.js';
 export type { StudySummary } from './monitor/study-summary.js';
+export { importanceFeed } from './monitor/importance-feed.js';
+export type { ImportanceFeedOptions, ParamImportance } from './monitor/importance-feed.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
 export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
 export type { RunObjective } from './monitor/objective.js';

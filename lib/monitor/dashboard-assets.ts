@@ -34,6 +34,11 @@ const files: Record<string, string> = {
   '/studies.html': 'studies.html',
   '/studies.js': 'studies.js',
   '/studies-model.js': 'studies-model.js',
+  '/pareto-model.js': 'pareto-model.js',
+  '/pareto.js': 'pareto.js',
+  '/importance.js': 'importance.js',
+  '/study-views.js': 'study-views.js',
+  '/study-views.css': 'study-views.css',
 };
 
 const types: Record<string, string> = {

@@ -12,6 +12,7 @@ import type { MemberOrigin } from '../evolve/types.js';
 import type { PbtEvent } from '../pbt/types.js';
 import type { Direction, Params } from '../search/types.js';
 import type { StudyEvent, PrunedEvent } from '../study/index.js';
+import type { ParamImportance } from './importance-feed.js';
 import type { RunObjective } from './objective.js';
 
 /** Bumped on any incompatible change of the frames below. */
@@ -29,7 +30,7 @@ export interface AnyEvent {
  * populations reaches the monitor as {@link GenerationStarted} records followed by its members'
  * trial events (see `monitorTap`).
  */
-export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | RunObjective | MonitorControlEvent | HoldEvent | StopRequested | RunEnd;
+export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | RunObjective | MonitorControlEvent | HoldEvent | StopRequested | RunEnd | ParamImportance;
 
 /** One member of a generation, as plain data (a `Member` without its event stream). */
 export interface GenerationMember {

@@ -10,6 +10,8 @@ import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
 import { serveDashboard } from './dashboard-server.js';
+import { importanceFeeds } from './importance-feeds.js';
+import type { ImportanceFeedOptions } from './importance-feed.js';
 import type { HoldEvent, MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
 import { runRegistry } from './run-registry.js';
 import { allowedOriginList, isLoopbackHost } from './security.js';
@@ -47,6 +49,12 @@ export interface MonitorConfig {
   readonly flushMs?: number;
   /** Clock for record times. Default the system clock. */
   readonly clock?: Clock;
+  /**
+   * Parameter importance of each study run, recomputed as its trials complete and published as a
+   * `paramImportance` record for the dashboard (./importance-feed.ts: when, and what it costs).
+   * Default on; `false` turns it off, an object sets the feed's options.
+   */
+  readonly importance?: boolean | ImportanceFeedOptions;
 }
 
 /** Where `monitorTap` sends events: any object with these two methods (a fake one in tests). */
@@ -83,7 +91,7 @@ export interface Monitor extends MonitorSink, MonitorControl {
 }
 
 const where = 'startMonitor()';
-const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock'];
+const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock', 'importance'];
 export { EVENTS_PATH } from './dashboard-server.js';
 
 /**
@@ -120,8 +128,13 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   if (typeof clock.now !== 'function') throw configError(where, 'clock', 'must have a now() method', c.clock);
   if (!isLoopbackHost(host) && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
 
+  if (c.importance !== undefined && typeof c.importance !== 'boolean' && (c.importance === null || typeof c.importance !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', c.importance);
+  const importanceOptions = c.importance === false ? undefined : c.importance === undefined || c.importance === true ? {} : (c.importance as ImportanceFeedOptions);
+
   const registry = runRegistry();
   const hub = createHub({ token, readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
+  // Validated here (a bad option fails startMonitor before it listens), computed off the producer's call (./importance-feeds.ts).
+  const importances = importanceOptions === undefined ? undefined : importanceFeeds(importanceOptions, (run, event) => hub.publish(run, event));
   const server = await serveDashboard({ port, host, maxClients, maxMessageBytes, requestTimeoutMs, allowedOrigins, assets: loadDashboard(), hubFor: () => hub });
 
   // Pause state lives in the handle, derived from the commands, so that an operator subscribing later
@@ -184,11 +197,13 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     publish: (run, event) => {
       registry.see(run, event);
       hub.publish(run, event);
+      importances?.see(run, event);
     },
     newRun: () => `run-${++runs}`,
     stats: hub.stats,
     close(): Promise<void> {
       if (closing === undefined) {
+        importances?.close();
         hub.close();
         pauses.complete();
         closing = server.close();

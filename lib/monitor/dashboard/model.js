@@ -3,6 +3,7 @@
 // own (`run@member`), beside the run's lineage (./lineage-model.js); an evolve run's generations are
 // kept in ./population-model.js, its members being trials (`run#trial`).
 import { applyLineage } from './lineage-model.js';
+import { applyPareto } from './pareto-model.js';
 import { applyPopulation } from './population-model.js';
 import { metricDirection } from './metric-names.js';
 
@@ -39,6 +40,9 @@ export function createModel(hooks) {
     lineages: new Map(),
     /** run → evolve generations (./population-model.js). */
     populations: new Map(),
+    /** run → a multi-objective study's trials in objective space, and run → its latest paramImportance (./pareto-model.js). */
+    pareto: new Map(),
+    importance: new Map(),
     apply,
   };
 
@@ -73,6 +77,7 @@ export function createModel(hooks) {
       const metric = typeof e.metric === 'string' ? e.metric : undefined;
       if (!o || o.direction !== e.direction || o.metric !== metric) { m.objectives.set(run, { metric, direction: e.direction }); m.structural++; }
     }
+    if (applyPareto(m, run, e)) { m.version++; return; }
     if (applyLineage(m, run, e, (mem) => get(run, undefined, mem), setState) || applyPopulation(m, run, e, (t) => get(run, t))) { m.version++; return; }
     switch (e.type) {
       case 'runStart': get(run).backend = e.backend; break;
