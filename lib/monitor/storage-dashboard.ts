@@ -17,6 +17,8 @@ import { loadDashboard } from './dashboard-assets.js';
 import { serveDashboard, type Reply } from './dashboard-server.js';
 import { followStudy, studyChanges } from './follow-study.js';
 import { createHub, type Hub } from './hub.js';
+import { importanceFeeds } from './importance-feeds.js';
+import type { ImportanceFeedOptions } from './importance-feed.js';
 import { allowedOriginList, isLoopbackHost, sameToken } from './security.js';
 import { studySummary } from './study-summary.js';
 
@@ -43,6 +45,11 @@ export interface StorageDashboardConfig {
   readonly allowedOrigins?: readonly string[];
   /** Told when reading a study fails (the storage closed, unreachable); following goes on. Default: ignored. */
   readonly onError?: (study: string, error: unknown) => void;
+  /**
+   * Parameter importance of each study shown, recomputed as its trials complete (as `startMonitor`'s
+   * `importance`). Default on; `false` turns it off, an object sets `importanceFeed()`'s options.
+   */
+  readonly importance?: boolean | ImportanceFeedOptions;
 }
 
 export interface StorageDashboard {
@@ -59,7 +66,7 @@ export interface StorageDashboard {
 }
 
 const where = 'storageDashboard()';
-const fields = ['storage', 'study', 'port', 'host', 'token', 'pollMs', 'coalesceMs', 'scheduler', 'clock', 'allowedOrigins', 'onError'];
+const fields = ['storage', 'study', 'port', 'host', 'token', 'pollMs', 'coalesceMs', 'scheduler', 'clock', 'allowedOrigins', 'onError', 'importance'];
 
 /** Why a study name does not do, naming the studies there are. */
 function unknownStudy(name: string, studies: readonly StudyRecord[]): string {
@@ -103,6 +110,11 @@ export async function storageDashboard(config: StorageDashboardConfig): Promise<
   const onError = (c.onError as StorageDashboardConfig['onError']) ?? (() => undefined);
   if (typeof onError !== 'function') throw configError(where, 'onError', 'must be a function', c.onError);
 
+  if (c.importance !== undefined && typeof c.importance !== 'boolean' && (c.importance === null || typeof c.importance !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', c.importance);
+  const importanceOptions = c.importance === false ? undefined : c.importance === undefined || c.importance === true ? {} : (c.importance as ImportanceFeedOptions);
+  // One feed per study (its run), computed off the reading of the storage (./importance-feeds.ts).
+  const importances = importanceOptions === undefined ? undefined : importanceFeeds(importanceOptions, (run, event) => hubs.get(run)?.hub.publish(run, event));
+
   const studies = storage.listStudies();
   let chosen: string | undefined;
   if (c.study !== undefined) {
@@ -127,7 +139,10 @@ export async function storageDashboard(config: StorageDashboardConfig): Promise<
       flushMs: 100,
     });
     const following = followStudy(storage, record, studyChanges(storage, record.name, { pollMs, coalesceMs, scheduler }), (err) => onError(record.name, err)).subscribe({
-      next: (e) => hub.publish(record.name, e),
+      next: (e) => {
+        hub.publish(record.name, e);
+        importances?.see(record.name, e);
+      },
       error: (err: unknown) => onError(record.name, err),
     });
     hubs.set(record.name, { hub, following });
@@ -178,6 +193,7 @@ export async function storageDashboard(config: StorageDashboardConfig): Promise<
     studyUrl: (name) => `${server.url}?study=${encodeURIComponent(name)}`,
     close(): Promise<void> {
       if (closing === undefined) {
+        importances?.close();
         for (const { hub, following } of hubs.values()) {
           following.unsubscribe();
           hub.close();

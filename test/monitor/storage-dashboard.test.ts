@@ -202,3 +202,26 @@ t.test('bad locations and names are refused, naming the cause', async (t) => {
   t.match(await cli.exited, { code: 1 });
   t.match(cli.stderr.join(''), /rxtrain: sqlite storage: no study file at ".*missing\.db" \(no such file\)/, 'the CLI says it and exits 1');
 });
+
+t.test("a study's parameter importance is computed from its storage and sent to the page", async (t) => {
+  const { study } = await import('../../lib/study/study.js');
+  const { space, uniform } = await import('../../lib/search/space.js');
+  const { randomSampler } = await import('../../lib/search/samplers/random-sampler.js');
+  const storage = sqliteStorage(join(t.testdir({}), 'importance.db'));
+  t.teardown(() => storage.close());
+  const s = study({ name: 'shares', direction: 'minimize', storage, space: space({ x: uniform(-1, 1), y: uniform(-1, 1) }), sampler: randomSampler({ seed: 3 }) });
+  for (let i = 0; i < 20; i++) {
+    const trial = s.ask();
+    const { x, y } = trial.params as { x: number; y: number };
+    s.tell(trial, 10 * x * x + 0.1 * y);
+  }
+  const dash = await storageDashboard({ storage });
+  t.teardown(() => dash.close());
+  const c = await rawClient(wsOf(dash.url));
+  t.teardown(() => c.ws.close());
+  await c.until((m) => m.type === 'events' && has(c.records, 'paramImportance'));
+  const shares = c.records.map((r) => r.event).filter((e) => e.type === 'paramImportance').at(-1) as unknown as { trials: number; objectives: Array<{ importance: Array<[string, number]> }> };
+  t.ok(shares.trials >= 8 && shares.trials <= 20, `over the stored trials (${shares.trials} of 20 when computed)`);
+  t.equal(shares.objectives[0]!.importance[0]![0], 'x', 'x explains the value');
+  await t.rejects(storageDashboard({ storage, importance: 3 as never }), { code: 'INVALID_CONFIG', message: /option 'importance' must be true, false or the options of importanceFeed\(\)/ });
+});
