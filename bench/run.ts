@@ -31,6 +31,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'multi-objective', file: 'bench/multi-objective.ts', args: [] },
   { name: 'monitor-abuse', file: 'bench/monitor-abuse.ts', args: [] },
   { name: 'dashboard-storage', file: 'bench/dashboard-storage.ts', args: [] },
+  { name: 'dashboard-pg-overhead', file: 'bench/dashboard-pg-overhead.ts', args: ['--rounds', '4', '--trials', '9'] },
   { name: 'dashboard-responsiveness', file: 'bench/dashboard-responsiveness.ts', args: ['--rounds', '3', '--seconds', '10'] },
   { name: 'pbt', file: 'bench/pbt.ts', args: ['--seeds=10'] },
   { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },
