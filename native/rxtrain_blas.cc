@@ -201,6 +201,87 @@ napi_value BiasActivation(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The geometry of a 2-D convolution over NHWC data, as im2col and col2im take it.
+struct ConvGeometry {
+  int64_t n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, out_h, out_w;
+};
+
+// Reads (heap, xOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset) and
+// checks both operands against the heap.
+bool conv_args(napi_env env, napi_callback_info info, uint8_t **heap, ConvGeometry *g, float **x, float **cols) {
+  size_t argc = 17;
+  napi_value argv[17];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 17) return fail(env, "rxtrain BLAS: im2col/col2im take 17 arguments");
+  size_t length;
+  if (!get_buffer(env, argv[0], heap, &length)) return false;
+  const char *names[] = {"xOffset", "n", "h", "w", "c", "kh", "kw", "sh", "sw", "dh", "dw", "top", "left", "outH", "outW", "colsOffset"};
+  int64_t v[16];
+  for (int i = 0; i < 16; i++)
+    if (!get_int(env, argv[1 + i], &v[i], names[i])) return false;
+  *g = {v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
+  for (int i = 1; i < 15; i++)
+    if (v[i] < 0 || v[i] > INT32_MAX) return fail(env, "rxtrain BLAS: convolution sizes must be non-negative");
+  if (g->sh < 1 || g->sw < 1 || g->dh < 1 || g->dw < 1) return fail(env, "rxtrain BLAS: strides and dilations must be at least 1");
+  if (!in_bounds(env, length, v[0], g->n * g->h * g->w * g->c, "x")) return false;
+  if (!in_bounds(env, length, v[15], g->n * g->out_h * g->out_w * g->kh * g->kw * g->c, "cols")) return false;
+  *x = reinterpret_cast<float *>(*heap + v[0]);
+  *cols = reinterpret_cast<float *>(*heap + v[15]);
+  return true;
+}
+
+// im2col(heap, xOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset):
+// cols[(b, i, j), (a, bb, ch)] = x[b, i·sh + a·dh − top, j·sw + bb·dw − left, ch], 0 outside.
+napi_value Im2col(napi_env env, napi_callback_info info) {
+  uint8_t *heap;
+  ConvGeometry g;
+  float *x, *cols;
+  if (!conv_args(env, info, &heap, &g, &x, &cols)) return nullptr;
+  const int64_t window = g.kh * g.kw * g.c;
+  float *out = cols;
+  for (int64_t b = 0; b < g.n; b++)
+    for (int64_t i = 0; i < g.out_h; i++)
+      for (int64_t j = 0; j < g.out_w; j++, out += window) {
+        float *o = out;
+        for (int64_t a = 0; a < g.kh; a++) {
+          const int64_t r = i * g.sh + a * g.dh - g.top;
+          for (int64_t bb = 0; bb < g.kw; bb++, o += g.c) {
+            const int64_t col = j * g.sw + bb * g.dw - g.left;
+            if (r < 0 || r >= g.h || col < 0 || col >= g.w) memset(o, 0, static_cast<size_t>(g.c) * 4);
+            else if (g.c == 1) *o = x[(b * g.h + r) * g.w + col];
+            else memcpy(o, x + ((b * g.h + r) * g.w + col) * g.c, static_cast<size_t>(g.c) * 4);
+          }
+        }
+      }
+  return nullptr;
+}
+
+// col2im(heap, dxOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset):
+// the adjoint of im2col: dx = 0, then every column value added back where im2col took it from.
+napi_value Col2im(napi_env env, napi_callback_info info) {
+  uint8_t *heap;
+  ConvGeometry g;
+  float *dx, *cols;
+  if (!conv_args(env, info, &heap, &g, &dx, &cols)) return nullptr;
+  memset(dx, 0, static_cast<size_t>(g.n * g.h * g.w * g.c) * 4);
+  const int64_t window = g.kh * g.kw * g.c;
+  const float *in = cols;
+  for (int64_t b = 0; b < g.n; b++)
+    for (int64_t i = 0; i < g.out_h; i++)
+      for (int64_t j = 0; j < g.out_w; j++, in += window) {
+        const float *p = in;
+        for (int64_t a = 0; a < g.kh; a++) {
+          const int64_t r = i * g.sh + a * g.dh - g.top;
+          for (int64_t bb = 0; bb < g.kw; bb++, p += g.c) {
+            const int64_t col = j * g.sw + bb * g.dw - g.left;
+            if (r < 0 || r >= g.h || col < 0 || col >= g.w) continue;
+            float *d = dx + ((b * g.h + r) * g.w + col) * g.c;
+            for (int64_t ch = 0; ch < g.c; ch++) d[ch] += p[ch];
+          }
+        }
+      }
+  return nullptr;
+}
+
 // setThreads(n): the BLAS's own thread count (where the library has a setter); returns whether set.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -247,6 +328,8 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"biasActivation", nullptr, BiasActivation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"library", nullptr, Library, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -175,6 +175,60 @@ if ('reason' in load) {
     tf.dispose([a, b, c, bias]);
   });
 
+  t.test('conv2d and its two gradients on the BLAS equal cpu (strides, padding, 1x1, dilation, channels 1 and more)', async (t) => {
+    chooseBlas();
+    const r = createRandom(35);
+    for (let trial = 0; trial < 14; trial++) {
+      const n = [1, 3][trial % 2]!;
+      const ci = trial % 3 === 0 ? 1 : 2 + r.int(5);
+      const co = 1 + r.int(6);
+      const f = trial === 5 ? 1 : 1 + r.int(3);
+      const stride = trial % 4 === 1 ? 2 : 1;
+      const pad = trial % 2 === 0 ? 'same' as const : 'valid' as const;
+      const h = 4 + r.int(6);
+      const w = 4 + r.int(6);
+      const label = `conv2d x[${n},${h},${w},${ci}] f[${f},${f},${ci},${co}] stride ${stride} ${pad}`;
+      await check(t, label, [randoms(r, [n, h, w, ci]), randoms(r, [f, f, ci, co])], ([x, k]) => {
+        const op = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+        return [op(x!, k!), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(op(a, b))))([x!, k!])];
+      });
+    }
+    // tfjs refuses gradients of dilated convolutions; the forward pass is checked alone.
+    await check(t, 'dilated conv2d forward', [randoms(r, [2, 9, 9, 3]), randoms(r, [3, 3, 3, 4])], ([x, k]) =>
+      [tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same', 'NHWC', 2)]);
+    await check(t, 'explicit padding', [randoms(r, [2, 7, 6, 3]), randoms(r, [3, 2, 3, 4])], ([x, k]) => {
+      const op = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [2, 1], [[0, 0], [2, 1], [0, 1], [0, 0]]);
+      return [op(x!, k!), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(op(a, b))))([x!, k!])];
+    });
+  });
+
+  t.test('conv2d kernels take the BLAS path and leave nothing behind', async (t) => {
+    chooseBlas();
+    const addon = activeBlas()!;
+    const im2col = addon.im2col;
+    let calls = 0;
+    addon.im2col = (...args) => {
+      calls++;
+      im2col.apply(addon, args);
+    };
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const x = tf.randomNormal([2, 6, 6, 3]);
+    const k = tf.randomNormal([3, 3, 3, 4]);
+    const before = backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    try {
+      for (let i = 0; i < 3; i++) {
+        tf.tidy(() => void tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))))([x, k]));
+      }
+      t.equal(calls, 6, 'im2col for the forward pass and the filter gradient, each step');
+      t.equal(tf.memory().numTensors, tensors);
+      t.equal(backend.numDataIds(), before);
+    } finally {
+      addon.im2col = im2col;
+      tf.dispose([x, k]);
+    }
+  });
+
   t.test('the add-on refuses offsets outside the heap instead of writing there', async (t) => {
     const x = tf.zeros([4]);
     const heap = (tf.backend() as BackendWasm).typedArrayFromHeap(x).buffer as ArrayBuffer;

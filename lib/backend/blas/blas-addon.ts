@@ -27,12 +27,22 @@ export interface BlasAddon {
   ): void;
   /** x[r, j] = act(x[r, j] + bias[j]) in place; biasOffset −1: no bias. act numbered as tfjs-wasm's FusableActivation. */
   biasActivation(heap: ArrayBuffer, offset: number, rows: number, n: number, biasOffset: number, activation: number, alpha: number): void;
+  /**
+   * cols[(b, i, j), (a, bb, ch)] = x[b, i·sh + a·dh − top, j·sw + bb·dw − left, ch] (0 outside): the
+   * patches of an NHWC convolution as rows, in the order of an HWIO filter's rows.
+   */
+  im2col(heap: ArrayBuffer, xOffset: number, ...geometryAndCols: ConvGeometryArgs): void;
+  /** The adjoint of im2col: dx = 0, then each column value added back where im2col read it. */
+  col2im(heap: ArrayBuffer, dxOffset: number, ...geometryAndCols: ConvGeometryArgs): void;
   /** Sets the BLAS's own thread count; false when the library has no setter this add-on knows. */
   setThreads(threads: number): boolean;
   threads(): number;
   /** A line naming the library, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ... Cooperlake MAX_THREADS=64`. */
   library(): string;
 }
+
+/** n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset. */
+export type ConvGeometryArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 export type AddonLoad = { readonly addon: BlasAddon } | { readonly reason: string };
 

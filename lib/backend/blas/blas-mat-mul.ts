@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { activeBlas } from './blas-state.js';
+import { activeBlas } from './blas-active.js';
 import { gemmPlan } from './gemm-plan.js';
 
 /** tfjs-backend-wasm's FusableActivation numbers, which native/rxtrain_blas.cc uses too. */

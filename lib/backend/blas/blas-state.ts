@@ -1,9 +1,14 @@
 /**
- * Whether rxtrain's wasm matMul kernels run on the native BLAS, in this thread. The kernels stay the
- * ones registered (lib/backend/kernels/fast-mat-mul.ts); they ask here on every call, so turning BLAS
- * on or off needs no re-registration, and a benchmark can compare both in one process.
+ * Whether rxtrain's wasm matMul and convolution kernels run on the native BLAS, in this thread. The
+ * kernels stay the ones registered (lib/backend/kernels/, and blas-conv2d-kernel.ts for the forward
+ * Conv2D); they ask blas-active.ts on every call, so turning BLAS on or off needs no re-registration,
+ * and a benchmark can compare both in one process.
  */
-import { loadBlasAddon, type BlasAddon } from './blas-addon.js';
+import { loadBlasAddon } from './blas-addon.js';
+import { activeBlas, setActiveBlas } from './blas-active.js';
+import { installBlasConv2D } from './blas-conv2d-kernel.js';
+
+export { activeBlas };
 
 export interface BlasInfo {
   /** The library, as it names itself (e.g. `OpenBLAS 0.3.21 ... MAX_THREADS=64`). */
@@ -23,13 +28,7 @@ export interface BlasChoice {
   readonly threads?: number;
 }
 
-let active: BlasAddon | undefined;
 let why: string | undefined = 'not enabled yet (useBackend(\'wasm\') enables it)';
-
-/** The add-on the kernels should call now, if any. */
-export function activeBlas(): BlasAddon | undefined {
-  return active;
-}
 
 /**
  * Turn the BLAS path on (when the add-on loads) or off. Returns what runs: the library and threads,
@@ -37,26 +36,29 @@ export function activeBlas(): BlasAddon | undefined {
  */
 export function chooseBlas(choice: BlasChoice = {}): BlasInfo | undefined {
   if (choice.enabled === false) {
-    active = undefined;
+    setActiveBlas(undefined);
     why = 'turned off (RXTRAIN_BLAS=0 or enabled: false)';
     return undefined;
   }
   const load = loadBlasAddon();
   if ('reason' in load) {
-    active = undefined;
+    setActiveBlas(undefined);
     why = load.reason;
     return undefined;
   }
   const threads = choice.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`BLAS threads must be a positive integer, got ${threads}`);
   load.addon.setThreads(threads);
-  active = load.addon;
+  // Forward Conv2D is a stock wasm kernel rxtrain leaves alone without BLAS: it is taken over here.
+  installBlasConv2D();
+  setActiveBlas(load.addon);
   why = undefined;
   return blasInfo();
 }
 
 /** What the BLAS path is now, or undefined when wasm's own kernels run. */
 export function blasInfo(): BlasInfo | undefined {
+  const active = activeBlas();
   return active ? { library: active.library(), threads: active.threads() } : undefined;
 }
 
