@@ -13,7 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../lib/backend/register-wasm-kernels.js';
 import { blasUnavailable, chooseBlas } from '../lib/backend/blas/blas-state.js';
 import { blasConv2D, blasConv2DBackpropFilter, blasConv2DBackpropInput } from '../lib/backend/blas/blas-conv2d.js';
-import { median } from './train-runner.js';
+import { median } from './util.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -24,7 +24,8 @@ import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../lib/bac
 import { blasUnavailable, chooseBlas } from '../lib/backend/blas/blas-state.js';
 import { fashionMnist } from '../lib/data/fashion-mnist.js';
 import { flopsPerSample, type ModelName } from './wasm-models.js';
-import { batchSize, makeRunner, matMulGflops, median } from './train-runner.js';
+import { batchSize, makeRunner, matMulGflops } from './train-runner.js';
+import { median } from './util.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -62,5 +62,3 @@ export function matMulGflops(n = 1024): number {
   tf.dispose([a, b]);
   return (2 * n * n * n) / (ms * 1e6);
 }
-
-export const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;

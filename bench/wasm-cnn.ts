@@ -25,7 +25,8 @@ import { registerWasmTrainingKernels, replaceStockWasmKernels, restoreStockWasmK
 import { createRandom, permutation } from '../lib/random.js';
 import { fashionMnist } from '../lib/data/fashion-mnist.js';
 import { flopsPerSample, models, type ModelName } from './wasm-models.js';
-import { batchSize, makeRunner, matMulGflops, median } from './train-runner.js';
+import { batchSize, makeRunner, matMulGflops } from './train-runner.js';
+import { median } from './util.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
