@@ -12,6 +12,22 @@ import { activeBlas, blasInfo, blasUnavailable, chooseBlas } from '../../lib/bac
 import { loadBlasAddon } from '../../lib/backend/blas/blas-addon.js';
 import { useBackend } from '../../lib/backend/use-backend.js';
 import { check, onBoth, randoms, useWasmWithRxtrainKernels } from './wasm-check.js';
+import { firstValueFrom } from 'rxjs';
+import { batches } from '../../lib/data/batches.js';
+import { mlp } from '../../lib/models/mlp.js';
+import { trainStep } from '../../operators/train-step.js';
+import type { RunStart } from '../../lib/events.js';
+
+/** The runStart event of a one-batch training run on the current backend. */
+async function runStart(): Promise<RunStart> {
+  const model = mlp({ inputShape: [2], units: [4], classes: 2, seed: 1 });
+  const data = { x: new Float32Array(8), xShape: [2], y: Int32Array.from([0, 1, 0, 1]), yShape: [], length: 4, name: 'tiny' };
+  try {
+    return (await firstValueFrom(batches(data, { batchSize: 4 }).pipe(trainStep(model, { optimizer: { name: 'sgd', lr: 0.1 } })))) as RunStart;
+  } finally {
+    model.dispose();
+  }
+}
 
 await useWasmWithRxtrainKernels();
 const load = loadBlasAddon();
@@ -22,6 +38,9 @@ t.test('without the add-on (or turned off) useBackend says wasm and why', async 
   t.equal(info.blas, undefined);
   t.match(info.blasUnavailable, /turned off/);
   t.equal(activeBlas(), undefined);
+  const start = await runStart();
+  t.equal(start.backend, 'wasm');
+  t.notOk('blas' in start, 'runStart names no BLAS on pure wasm');
   await t.rejects(useBackend('wasm', { env: { RXTRAIN_BLAS: 'yes' } }), { code: 'INVALID_CONFIG', message: /RXTRAIN_BLAS/ });
   await t.rejects(useBackend('wasm', { env: { RXTRAIN_BLAS_THREADS: '0' } }), { code: 'INVALID_CONFIG', message: /RXTRAIN_BLAS_THREADS/ });
   await t.rejects(useBackend('wasm', { env: {}, blas: { threads: 1.5 } }), { code: 'INVALID_CONFIG', message: /blas\.threads/ });
@@ -41,6 +60,9 @@ if ('reason' in load) {
     if (/OpenBLAS/.test(two.blas!.library)) t.equal(two.blas!.threads, 2);
     chooseBlas({ threads: 1 });
     t.equal(blasUnavailable(), undefined);
+    const start = await runStart();
+    t.equal(start.backend, 'wasm');
+    t.equal(start.blas, info.blas!.library, 'runStart says wasm+blas and which BLAS');
   });
 
   t.test('the BLAS path is the one taken, except for what it leaves to wasm', async (t) => {
