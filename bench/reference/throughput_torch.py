@@ -13,23 +13,16 @@ Needs Debian's python3-torch (1.13) with libopenblas0-pthread:
 Prints one JSON line: samples per second (wall) and per CPU-second (process time, all threads).
 """
 import argparse
-import gzip
 import json
 import time
 
 import numpy as np
 import torch
 
-FASHION = '/usr/share/datasets/fashion-mnist'
+from fashion_data import FASHION, idx
+
 BATCH = 128
 
-
-def idx(path):
-    with gzip.open(path, 'rb') as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def model(name):

@@ -18,6 +18,18 @@ import { mlp } from '../../lib/models/mlp.js';
 import { trainStep } from '../../operators/train-step.js';
 import type { RunStart } from '../../lib/events.js';
 
+/** Counts the calls to one of the add-on's functions until `restore()`. */
+function countCalls(name: 'sgemm' | 'im2col') {
+  const addon = activeBlas()!;
+  const original = addon[name] as (...args: unknown[]) => void;
+  const counter = { calls: 0, restore: () => void (addon[name] = original as never) };
+  addon[name] = ((...args: unknown[]) => {
+    counter.calls++;
+    original.apply(addon, args);
+  }) as never;
+  return counter;
+}
+
 /** The runStart event of a one-batch training run on the current backend. */
 async function runStart(): Promise<RunStart> {
   const model = mlp({ inputShape: [2], units: [4], classes: 2, seed: 1 });
@@ -67,17 +79,11 @@ if ('reason' in load) {
 
   t.test('the BLAS path is the one taken, except for what it leaves to wasm', async (t) => {
     chooseBlas();
-    const addon = activeBlas()!;
-    const sgemm = addon.sgemm;
-    let calls = 0;
-    addon.sgemm = (...args) => {
-      calls++;
-      sgemm.apply(addon, args);
-    };
+    const sgemm = countCalls('sgemm');
     const taken = (f: () => tf.Tensor): number => {
-      calls = 0;
+      sgemm.calls = 0;
       tf.tidy(() => void f().dataSync());
-      return calls;
+      return sgemm.calls;
     };
     try {
       const a = tf.ones([2, 3, 4]);
@@ -92,7 +98,7 @@ if ('reason' in load) {
       t.equal(taken(() => tf.matMul(a, b)), 0, 'turned off: wasm');
       tf.dispose([a, b]);
     } finally {
-      addon.sgemm = sgemm;
+      sgemm.restore();
       chooseBlas();
     }
   });
@@ -226,13 +232,7 @@ if ('reason' in load) {
 
   t.test('conv2d kernels take the BLAS path and leave nothing behind', async (t) => {
     chooseBlas();
-    const addon = activeBlas()!;
-    const im2col = addon.im2col;
-    let calls = 0;
-    addon.im2col = (...args) => {
-      calls++;
-      im2col.apply(addon, args);
-    };
+    const im2col = countCalls('im2col');
     const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
     const x = tf.randomNormal([2, 6, 6, 3]);
     const k = tf.randomNormal([3, 3, 3, 4]);
@@ -242,11 +242,11 @@ if ('reason' in load) {
       for (let i = 0; i < 3; i++) {
         tf.tidy(() => void tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))))([x, k]));
       }
-      t.equal(calls, 6, 'im2col for the forward pass and the filter gradient, each step');
+      t.equal(im2col.calls, 6, 'im2col for the forward pass and the filter gradient, each step');
       t.equal(tf.memory().numTensors, tensors);
       t.equal(backend.numDataIds(), before);
     } finally {
-      addon.im2col = im2col;
+      im2col.restore();
       tf.dispose([x, k]);
     }
   });

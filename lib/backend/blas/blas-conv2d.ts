@@ -56,20 +56,28 @@ function patches(blas: BlasAddon, backend: BackendWasm, x: tf.TensorInfo, g: Geo
   return cols;
 }
 
+/**
+ * Run `product` (given the heap and the patches' offset) with x's patches, gathered into a heap buffer
+ * freed afterwards, or x itself for a pointwise filter; returns `out`, which `product` fills.
+ */
+function onPatches(blas: BlasAddon, backend: BackendWasm, x: tf.TensorInfo, g: Geometry, out: tf.TensorInfo, product: (heap: ArrayBuffer, colsOffset: number) => void): tf.TensorInfo {
+  const cols = g.pointwise ? x : patches(blas, backend, x, g);
+  try {
+    product(backend.typedArrayFromHeap(out).buffer as ArrayBuffer, offsetOf(backend, cols));
+  } finally {
+    if (cols !== x) backend.disposeData(cols.dataId);
+  }
+  return out;
+}
+
 export function blasConv2D(backend: BackendWasm, x: tf.TensorInfo, filter: tf.TensorInfo, attrs: Conv2DAttrs): tf.TensorInfo | undefined {
   const blas = usable(attrs, x, filter);
   if (blas === undefined) return undefined;
   const g = geometry(x.shape, filter.shape, attrs);
   const co = g.info.outChannels;
   const out = backend.makeOutput([g.info.batchSize, g.info.outHeight, g.info.outWidth, co], 'float32');
-  const cols = g.pointwise ? x : patches(blas, backend, x, g);
-  try {
-    const heap = backend.typedArrayFromHeap(out).buffer as ArrayBuffer;
-    blas.sgemm(heap, false, false, g.rows, co, g.k, offsetOf(backend, cols), offsetOf(backend, filter), offsetOf(backend, out), 1, 0, 0, 0);
-  } finally {
-    if (cols !== x) backend.disposeData(cols.dataId);
-  }
-  return out;
+  return onPatches(blas, backend, x, g, out, (heap, cols) =>
+    blas.sgemm(heap, false, false, g.rows, co, g.k, cols, offsetOf(backend, filter), offsetOf(backend, out), 1, 0, 0, 0));
 }
 
 export function blasConv2DBackpropFilter(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBackpropFilterAttrs): tf.TensorInfo | undefined {
@@ -78,14 +86,8 @@ export function blasConv2DBackpropFilter(backend: BackendWasm, x: tf.TensorInfo,
   const g = geometry(x.shape, attrs.filterShape, attrs);
   const co = g.info.outChannels;
   const out = backend.makeOutput([...attrs.filterShape], 'float32');
-  const cols = g.pointwise ? x : patches(blas, backend, x, g);
-  try {
-    const heap = backend.typedArrayFromHeap(out).buffer as ArrayBuffer;
-    blas.sgemm(heap, true, false, g.k, co, g.rows, offsetOf(backend, cols), offsetOf(backend, dy), offsetOf(backend, out), 1, 0, 0, 0);
-  } finally {
-    if (cols !== x) backend.disposeData(cols.dataId);
-  }
-  return out;
+  return onPatches(blas, backend, x, g, out, (heap, cols) =>
+    blas.sgemm(heap, true, false, g.k, co, g.rows, cols, offsetOf(backend, dy), offsetOf(backend, out), 1, 0, 0, 0));
 }
 
 export function blasConv2DBackpropInput(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DBackpropInputAttrs): tf.TensorInfo | undefined {
