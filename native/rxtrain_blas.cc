@@ -79,6 +79,26 @@ bool get_int(napi_env env, napi_value v, int64_t *out, const char *name) {
   return true;
 }
 
+// Exactly `expected` arguments into argv.
+bool get_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv, const char *what) {
+  size_t argc = expected;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != expected) {
+    char message[120];
+    snprintf(message, sizeof message, "rxtrain BLAS: %s takes %zu arguments", what, expected);
+    napi_throw_type_error(env, "RXTRAIN_BLAS", message);
+    return false;
+  }
+  return true;
+}
+
+// argv[0] is the heap; argv[first + i] the integer names[i], for i < count.
+bool get_heap_and_ints(napi_env env, napi_value *argv, int first, int count, const char *const *names, uint8_t **heap, size_t *length, int64_t *v) {
+  if (!get_buffer(env, argv[0], heap, length)) return false;
+  for (int i = 0; i < count; i++)
+    if (!get_int(env, argv[first + i], &v[i], names[i])) return false;
+  return true;
+}
+
 // A float32 operand: `count` floats from byte `offset` must lie inside the buffer, 4-byte aligned.
 bool in_bounds(napi_env env, size_t length, int64_t offset, int64_t count, const char *name) {
   if (offset < 0 || offset % 4 != 0 || count < 0 || static_cast<uint64_t>(offset) + static_cast<uint64_t>(count) * 4 > length) {
@@ -94,23 +114,16 @@ bool in_bounds(napi_env env, size_t length, int64_t offset, int64_t count, const
 // For each of `batch` problems i: C_i[m,n] = op(A_i)·op(B_i), row-major, where A_i starts strideA
 // floats after A_{i-1} (0: the same A for every i), and so on. op(A) is A[m,k], or Aᵀ of A[k,m].
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
   napi_value argv[13];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc != 13) {
-    napi_throw_type_error(env, "RXTRAIN_BLAS", "rxtrain BLAS: sgemm takes 13 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, 13, argv, "sgemm")) return nullptr;
+  const char *names[] = {"m", "n", "k", "aOffset", "bOffset", "cOffset", "batch", "strideA", "strideB", "strideC"};
   uint8_t *heap;
   size_t length;
-  if (!get_buffer(env, argv[0], &heap, &length)) return nullptr;
+  int64_t v[10];
+  if (!get_heap_and_ints(env, argv, 3, 10, names, &heap, &length, v)) return nullptr;
   bool ta = false, tb = false;
   CHECK(napi_get_value_bool(env, argv[1], &ta));
   CHECK(napi_get_value_bool(env, argv[2], &tb));
-  const char *names[] = {"m", "n", "k", "aOffset", "bOffset", "cOffset", "batch", "strideA", "strideB", "strideC"};
-  int64_t v[10];
-  for (int i = 0; i < 10; i++)
-    if (!get_int(env, argv[3 + i], &v[i], names[i])) return nullptr;
   const int64_t m = v[0], n = v[1], k = v[2], batch = v[6], sa = v[7], sb = v[8], sc = v[9];
   if (m < 0 || n < 0 || k < 0 || batch < 0 || sa < 0 || sb < 0 || sc < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) {
     fail(env, "rxtrain BLAS: sizes and strides must be non-negative and fit in 32 bits");
@@ -144,20 +157,13 @@ enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 4, kSigmoid =
 // biasActivation(heap, offset, rows, n, biasOffset, activation, alpha): x[r, j] = act(x[r, j] + bias[j])
 // in place; biasOffset -1 means no bias.
 napi_value BiasActivation(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc != 7) {
-    napi_throw_type_error(env, "RXTRAIN_BLAS", "rxtrain BLAS: biasActivation takes 7 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, 7, argv, "biasActivation")) return nullptr;
+  const char *names[] = {"offset", "rows", "n", "biasOffset", "activation"};
   uint8_t *heap;
   size_t length;
-  if (!get_buffer(env, argv[0], &heap, &length)) return nullptr;
-  const char *names[] = {"offset", "rows", "n", "biasOffset", "activation"};
   int64_t v[5];
-  for (int i = 0; i < 5; i++)
-    if (!get_int(env, argv[1 + i], &v[i], names[i])) return nullptr;
+  if (!get_heap_and_ints(env, argv, 1, 5, names, &heap, &length, v)) return nullptr;
   double alpha_d = 0;
   CHECK(napi_get_value_double(env, argv[6], &alpha_d));
   const int64_t rows = v[1], n = v[2], act = v[4];
@@ -209,15 +215,12 @@ struct ConvGeometry {
 // Reads (heap, xOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset) and
 // checks both operands against the heap.
 bool conv_args(napi_env env, napi_callback_info info, uint8_t **heap, ConvGeometry *g, float **x, float **cols) {
-  size_t argc = 17;
   napi_value argv[17];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 17) return fail(env, "rxtrain BLAS: im2col/col2im take 17 arguments");
-  size_t length;
-  if (!get_buffer(env, argv[0], heap, &length)) return false;
+  if (!get_args(env, info, 17, argv, "im2col/col2im")) return false;
   const char *names[] = {"xOffset", "n", "h", "w", "c", "kh", "kw", "sh", "sw", "dh", "dw", "top", "left", "outH", "outW", "colsOffset"};
+  size_t length;
   int64_t v[16];
-  for (int i = 0; i < 16; i++)
-    if (!get_int(env, argv[1 + i], &v[i], names[i])) return false;
+  if (!get_heap_and_ints(env, argv, 1, 16, names, heap, &length, v)) return false;
   *g = {v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
   for (int i = 1; i < 15; i++)
     if (v[i] < 0 || v[i] > INT32_MAX) return fail(env, "rxtrain BLAS: convolution sizes must be non-negative");
@@ -229,6 +232,27 @@ bool conv_args(napi_env env, napi_callback_info info, uint8_t **heap, ConvGeomet
   return true;
 }
 
+// Visits every (column block, image pixel) pair of im2col: for output position (b, i, j) and tap
+// (a, bb), `col` points at the block of c values in cols and `pixel` at x's pixel, or is null where the
+// tap falls in the padding.
+template <typename Visit>
+void for_each_tap(const ConvGeometry &g, float *x, float *cols, Visit visit) {
+  const int64_t window = g.kh * g.kw * g.c;
+  float *row = cols;
+  for (int64_t b = 0; b < g.n; b++)
+    for (int64_t i = 0; i < g.out_h; i++)
+      for (int64_t j = 0; j < g.out_w; j++, row += window) {
+        float *col = row;
+        for (int64_t a = 0; a < g.kh; a++) {
+          const int64_t r = i * g.sh + a * g.dh - g.top;
+          for (int64_t bb = 0; bb < g.kw; bb++, col += g.c) {
+            const int64_t c = j * g.sw + bb * g.dw - g.left;
+            visit(col, r < 0 || r >= g.h || c < 0 || c >= g.w ? nullptr : x + ((b * g.h + r) * g.w + c) * g.c);
+          }
+        }
+      }
+}
+
 // im2col(heap, xOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset):
 // cols[(b, i, j), (a, bb, ch)] = x[b, i·sh + a·dh − top, j·sw + bb·dw − left, ch], 0 outside.
 napi_value Im2col(napi_env env, napi_callback_info info) {
@@ -236,22 +260,9 @@ napi_value Im2col(napi_env env, napi_callback_info info) {
   ConvGeometry g;
   float *x, *cols;
   if (!conv_args(env, info, &heap, &g, &x, &cols)) return nullptr;
-  const int64_t window = g.kh * g.kw * g.c;
-  float *out = cols;
-  for (int64_t b = 0; b < g.n; b++)
-    for (int64_t i = 0; i < g.out_h; i++)
-      for (int64_t j = 0; j < g.out_w; j++, out += window) {
-        float *o = out;
-        for (int64_t a = 0; a < g.kh; a++) {
-          const int64_t r = i * g.sh + a * g.dh - g.top;
-          for (int64_t bb = 0; bb < g.kw; bb++, o += g.c) {
-            const int64_t col = j * g.sw + bb * g.dw - g.left;
-            if (r < 0 || r >= g.h || col < 0 || col >= g.w) memset(o, 0, static_cast<size_t>(g.c) * 4);
-            else if (g.c == 1) *o = x[(b * g.h + r) * g.w + col];
-            else memcpy(o, x + ((b * g.h + r) * g.w + col) * g.c, static_cast<size_t>(g.c) * 4);
-          }
-        }
-      }
+  const size_t bytes = static_cast<size_t>(g.c) * 4;
+  if (g.c == 1) for_each_tap(g, x, cols, [](float *col, const float *pixel) { *col = pixel ? *pixel : 0.0f; });
+  else for_each_tap(g, x, cols, [bytes](float *col, const float *pixel) { pixel ? memcpy(col, pixel, bytes) : memset(col, 0, bytes); });
   return nullptr;
 }
 
@@ -263,22 +274,11 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
   float *dx, *cols;
   if (!conv_args(env, info, &heap, &g, &dx, &cols)) return nullptr;
   memset(dx, 0, static_cast<size_t>(g.n * g.h * g.w * g.c) * 4);
-  const int64_t window = g.kh * g.kw * g.c;
-  const float *in = cols;
-  for (int64_t b = 0; b < g.n; b++)
-    for (int64_t i = 0; i < g.out_h; i++)
-      for (int64_t j = 0; j < g.out_w; j++, in += window) {
-        const float *p = in;
-        for (int64_t a = 0; a < g.kh; a++) {
-          const int64_t r = i * g.sh + a * g.dh - g.top;
-          for (int64_t bb = 0; bb < g.kw; bb++, p += g.c) {
-            const int64_t col = j * g.sw + bb * g.dw - g.left;
-            if (r < 0 || r >= g.h || col < 0 || col >= g.w) continue;
-            float *d = dx + ((b * g.h + r) * g.w + col) * g.c;
-            for (int64_t ch = 0; ch < g.c; ch++) d[ch] += p[ch];
-          }
-        }
-      }
+  const int64_t channels = g.c;
+  for_each_tap(g, dx, cols, [channels](float *col, float *pixel) {
+    if (pixel)
+      for (int64_t ch = 0; ch < channels; ch++) pixel[ch] += col[ch];
+  });
   return nullptr;
 }
 
