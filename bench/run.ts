@@ -29,6 +29,8 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'distributed', file: 'bench/distributed.ts', args: ['--rounds', '3', '--trials', '200'] },
   { name: 'distributed-scale', file: 'bench/distributed-scale.ts', args: [] },
   { name: 'evolve', file: 'bench/evolve.ts', args: [] },
+  // Spawns bench/reference/multi_objective_optuna.py itself (both sides in the same run), or says why not.
+  { name: 'multi-objective', file: 'bench/multi-objective.ts', args: [] },
   { name: 'monitor-abuse', file: 'bench/monitor-abuse.ts', args: [] },
   { name: 'pbt', file: 'bench/pbt.ts', args: ['--seeds=10'] },
   { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },

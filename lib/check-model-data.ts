@@ -45,7 +45,9 @@ const fitted = new WeakMap<ArrayDataset, WeakMap<tfl.LayersModel, Set<Loss>>>();
  * - the sample shape is the model's input shape;
  * - class targets (`categoricalCrossentropy`, `sparseCategoricalCrossentropy`): integer class ids
  *   within `[0, classes)` (and no more class names than classes), or one-hot rows as wide as the output;
- * - `binaryCrossentropy`: as many targets a sample as outputs, each within [0, 1];
+ *   A single output with these losses is refused (its loss is 0 whatever the weights);
+ * - `binaryCrossentropy`: as many targets a sample as outputs, each within [0, 1] (a binary
+ *   classifier: one sigmoid output, `mlp({classes: 1})`, and integer or float 0/1 labels);
  * - `meanSquaredError`, `meanAbsoluteError`: as many targets a sample as outputs;
  * - a loss function: only the input shape (its targets are its own business).
  *
@@ -92,6 +94,10 @@ function checkTargets(where: string, out: readonly Dim[], data: ArrayDataset, lo
   const row = (k: number): number => Math.floor(k / Math.max(perSample, 1));
   if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
     const classes = out[out.length - 1];
+    // Its loss would be 0 whatever the weights: one output is a binary classifier (or a regression).
+    if (classes === 1) {
+      fail(`the model has a single output (outputs of shape [${shown(out)}]: one sigmoid unit is a binary classifier) but ${loss} needs one output per class: train it with loss 'binaryCrossentropy' and 0/1 labels, or give it one output per class (mlp({classes: 2}))`, { expected: 'binaryCrossentropy', actual: loss });
+    }
     const ids = data.yShape.length === out.length - 1;
     if (!ids && !(data.yShape.length === out.length && data.yShape[data.yShape.length - 1] === classes)) {
       if (data.yShape.length === out.length) fail(`the targets ${of} are one-hot rows of width ${data.yShape[data.yShape.length - 1]} (shape [${data.yShape.join(', ')}]) but the model has ${shown([classes ?? null])} classes (outputs of shape [${shown(out)}])`, { expected: classes, actual: data.yShape[data.yShape.length - 1] });
@@ -111,7 +117,10 @@ function checkTargets(where: string, out: readonly Dim[], data: ArrayDataset, lo
     return;
   }
   if (outValues !== undefined && perSample !== outValues) {
-    fail(`the model gives outputs of shape [${shown(out)}] per sample but the targets ${of} have shape [${data.yShape.join(', ')}] (${perSample} value${perSample === 1 ? '' : 's'}): ${loss} compares them one to one`, { expected: out, actual: [...data.yShape] });
+    const hint = loss !== 'binaryCrossentropy' ? '' : perSample === 1
+      ? ': for class ids with one output per class use categoricalCrossentropy; for 0/1 labels give the model a single sigmoid output (mlp({classes: 1}))'
+      : ': for one-hot rows use categoricalCrossentropy; binaryCrossentropy takes one 0/1 target per output';
+    fail(`the model gives outputs of shape [${shown(out)}] per sample but the targets ${of} have shape [${data.yShape.join(', ')}] (${perSample} value${perSample === 1 ? '' : 's'}): ${loss} compares them one to one${hint}`, { expected: out, actual: [...data.yShape] });
   }
   if (loss === 'binaryCrossentropy') {
     const y = data.y;

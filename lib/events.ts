@@ -26,6 +26,8 @@ export interface Batch {
   readonly xs: Tensor;
   /** Targets: one-hot `[n, classes]`, integer class ids `[n]`, or regression targets. */
   readonly ys: Tensor;
+  /** Per-sample weights `[n]` (float32), when the data set has `weights` (in-memory data sets only). */
+  readonly weights?: Tensor;
   /** Number of samples in this batch (the first dimension of `xs`). */
   readonly size: number;
   /** Pass over the data this batch belongs to: 1 for the first (see "Epoch numbers" in docs/operators.md). */
@@ -67,6 +69,11 @@ export interface RunStart {
   readonly blas?: string;
   /** Number of trainable scalars. */
   readonly trainableParams: number;
+  /**
+   * The weight of each class id in the loss, when `classWeight` was given (resolved: every class of the
+   * model, 1 for the classes the map leaves out; `'balanced'` as computed from the training data).
+   */
+  readonly classWeight?: Readonly<Record<number, number>>;
   /** Wall-clock time (ms since the epoch) from the injected clock. */
   readonly time: number;
 }

@@ -28,7 +28,7 @@ export { loadCsv, parseCsv } from './data/csv.js';
 export type { CsvOptions, CsvDataset } from './data/csv.js';
 export { loadIdx, parseIdx, loadIdxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
-export { digits, wine, breastCancer, iris } from './data/bundled.js';
+export { digits, wine, breastCancer, iris, diabetes } from './data/bundled.js';
 export { fashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
 export type { FashionMnistOptions } from './data/fashion-mnist.js';
 export type { DigitsOptions } from './data/bundled.js';
@@ -56,6 +56,9 @@ export { thresholdPruner, patientPruner, wilcoxonPruner, signedRankTest } from '
 export type { ThresholdPrunerConfig, PatientPrunerConfig, WilcoxonPrunerConfig, SignedRankResult, SignedRankAlternative } from './search/index.js';
 export { importance } from './search/index.js';
 export type { ImportanceOptions, ImportanceSource } from './search/index.js';
+export { nsga2Sampler } from './search/index.js';
+export type { Nsga2SamplerConfig } from './search/index.js';
+export { hypervolume } from './search/index.js';
 
 // Studies and storage
 export { study } from './study/study.js';
@@ -64,6 +67,7 @@ export type { Trial } from './study/trial.js';
 export type { Objective, ObjectiveResult, OptimizeOptions } from './study/optimize.js';
 export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './study/trial-source.js';
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
+export type { ParetoFrontChanged } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
 export { sqliteStorage } from './storage/sqlite-storage.js';
 export { SQLITE_SCHEMA_VERSION } from './storage/sqlite-schema.js';
@@ -115,6 +119,13 @@ export { workerObjective } from './distributed/worker-objective.js';
 export type { WorkerObjectiveConfig } from './distributed/worker-objective.js';
 export type { WorkerTrialInput } from './distributed/trial-function.js';
 
+// Cross-validation: k folds of a data set, and a study objective over them
+export { crossValidate } from './cross-validation/cross-validate.js';
+export type { CrossValidationEvent, FoldResult, CrossValidationSummary, FoldMetrics, FoldOutcome, FoldTraining } from './cross-validation/cross-validate.js';
+export { crossValidated } from './cross-validation/cross-validated.js';
+export type { TrialFoldTraining, FoldMeanEvent } from './cross-validation/cross-validated.js';
+export type { KFoldConfig } from './cross-validation/k-folds.js';
+
 // Models, losses, optimizers, training
 export { mlp } from './models/mlp.js';
 export type { MlpConfig, Activation } from './models/mlp.js';
@@ -127,7 +138,12 @@ export { lossNames } from './losses.js';
 export type { Loss, LossName, LossFunction } from './losses.js';
 export { metricKinds, metricDirection } from './metrics/metric-names.js';
 export type { MetricKind, ConfusionMetric } from './metrics/metric-names.js';
+export { balancedClassWeight } from './class-weights.js';
+export type { ClassWeight } from './class-weights.js';
+export type { ClassReport, ClassReportLine } from './metrics/class-report.js';
 export { evaluate, predictAll } from './evaluate.js';
 export type { EvaluateConfig, EvaluationSource, Evaluation } from './evaluate.js';
+export { inferenceTime } from './inference-time.js';
+export type { InferenceTimeConfig } from './inference-time.js';
 export { train } from './train.js';
 export type { TrainConfig } from './train.js';

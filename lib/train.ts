@@ -12,6 +12,7 @@ import type { EvaluationSource } from './evaluate.js';
 import { validateLoss, type Loss } from './losses.js';
 import type { MetricKind } from './metrics/metric-names.js';
 import { checkModelData } from './check-model-data.js';
+import { balancedClassWeight, resolveClassWeight, type ClassWeight } from './class-weights.js';
 import { optimizer as makeOptimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from './validate.js';
 import type { Clock } from './clock.js';
@@ -40,6 +41,13 @@ export interface TrainConfig {
   readonly loss?: Loss;
   /** Default `['accuracy']`. */
   readonly metrics?: readonly MetricKind[];
+  /**
+   * Weight of each class id in the training loss (a map; left-out classes weigh 1), or `'balanced'`:
+   * `n / (classes · count_c)` from the training data (in-memory data only), as scikit-learn. Multiplies
+   * the data set's own per-sample `weights`, if any. The resolved weights are in `runStart`. Metrics
+   * and `val_loss` are not weighted.
+   */
+  readonly classWeight?: ClassWeight | 'balanced';
   /** Held-out data for `val_loss` and `val_<metric>` at each epoch end. */
   readonly validation?: EvaluationSource;
   /** Clip gradients to this global norm. */
@@ -59,7 +67,7 @@ export interface TrainConfig {
 }
 
 const where = 'train()';
-const fields = ['epochs', 'batchSize', 'shuffle', 'seed', 'optimizer', 'loss', 'metrics', 'validation', 'clipNorm', 'terminateOnNaN', 'earlyStopping', 'reduceLROnPlateau', 'lrSchedule', 'checkpoint', 'clock'];
+const fields = ['epochs', 'batchSize', 'shuffle', 'seed', 'optimizer', 'loss', 'metrics', 'classWeight', 'validation', 'clipNorm', 'terminateOnNaN', 'earlyStopping', 'reduceLROnPlateau', 'lrSchedule', 'checkpoint', 'clock'];
 
 /**
  * Train a model: batches → epochs → trainStep → epochEnd → terminateOnNaN → the decisions asked for
@@ -112,6 +120,7 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
   // The model against its data, now; a tf.data source is checked by trainStep at its first batch.
   if (!isTfDataset(source)) checkModelData(where, model, source, loss);
   if (c.validation !== undefined) checkModelData(where, model, toArrayDataset(config.validation!), loss, 'validation data');
+  const classWeight = resolveTrainClassWeight(model, source, loss, c.classWeight);
   const probe = optimizerSpec instanceof tf.Optimizer ? optimizerSpec : makeOptimizer(optimizerSpec);
   try {
     decisionsFor(probe);
@@ -126,10 +135,25 @@ export function train(model: tfl.LayersModel, data: BatchSource, config: TrainCo
 
     const events: Observable<TrainEvent> = batches(source, { batchSize, shuffle, seed, ...(config.clock ? { clock: config.clock } : {}) }).pipe(
       epochs(n),
-      trainStep(model, { optimizer: opt, loss, metrics, ...(config.clipNorm === undefined ? {} : { clipNorm: config.clipNorm }), ...(config.clock ? { clock: config.clock } : {}) }),
+      trainStep(model, { optimizer: opt, loss, metrics, ...(classWeight ? { classWeight } : {}), ...(config.clipNorm === undefined ? {} : { clipNorm: config.clipNorm }), ...(config.clock ? { clock: config.clock } : {}) }),
       epochEnd({ model, loss, metrics, optimizer: opt, ...(config.validation === undefined ? {} : { validation: config.validation }), ...(config.clock ? { clock: config.clock } : {}) }),
     );
     const decided = decisions.reduce((stream, op) => stream.pipe(op), events);
     return ownOptimizer ? decided.pipe(finalize(() => opt.dispose())) : decided;
   });
+}
+
+/** `classWeight` as trainStep takes it: `'balanced'` counted on the in-memory training data; validated. */
+function resolveTrainClassWeight(model: tfl.LayersModel, source: BatchSource, loss: Loss, value: unknown): ClassWeight | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'balanced') {
+    resolveClassWeight(where, value, model, loss);
+    return value as ClassWeight;
+  }
+  if (isTfDataset(source)) {
+    throw configError(where, 'classWeight', "'balanced' counts the classes of the training data, which a tf.data source does not give up front: pass a map of class id to weight (balancedClassWeight(data) computes one from an in-memory data set)", value);
+  }
+  const weights = balancedClassWeight(toArrayDataset(source), where, 'classWeight');
+  resolveClassWeight(where, weights, model, loss); // the model and loss must take class weights
+  return weights;
 }

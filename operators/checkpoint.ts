@@ -16,7 +16,7 @@ export interface CheckpointConfig {
   readonly model: LayersModel;
   /** The metric that decides which epochs are best. Default `val_loss`. */
   readonly monitor?: MetricName;
-  /** `min`, `max`, or `auto` (default): `max` for `accuracy`/`val_accuracy`, `min` for the others. */
+  /** `min`, `max`, or `auto` (default): the metric's own direction (`metricDirection`: `max` for accuracy, F1, AUC, R² ...; `min` for losses and errors). */
   readonly mode?: MonitorMode;
   /** Save only epochs that improve on the best so far (default true); false saves every epoch. */
   readonly saveBestOnly?: boolean;

@@ -10,6 +10,7 @@ import { batchArrays } from '../lib/data-parallel/batch-arrays.js';
 import { checkDataParallelConfig, type DataParallelConfig } from '../lib/data-parallel/config.js';
 import { replicaGroup } from '../lib/data-parallel/replica-group.js';
 import { weightedSum } from '../lib/data-parallel/weighted-sum.js';
+import { RxtrainError } from '../lib/errors.js';
 
 export type { DataParallelConfig } from '../lib/data-parallel/config.js';
 
@@ -80,6 +81,8 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
       const onBatch = (batch: Batch): void => {
         if (!checked) {
           checkModelBatch(where, model, batch, o.loss);
+          // Training without them would look like success: refuse rather than ignore.
+          if (batch.weights) throw new RxtrainError('INVALID_CONFIG', `${where}: the data set${batch.dataset?.name ? ` '${batch.dataset.name}'` : ''} has per-sample weights, which dataParallel does not apply yet; train in one thread (trainStep, train) to use them`, { field: 'weights' });
           checked = true;
         }
         // What is trained is read when an epoch starts, as trainStep does.

@@ -12,7 +12,7 @@ export type WeightsModel = Pick<LayersModel, 'getWeights' | 'setWeights'>;
 export interface EarlyStoppingConfig {
   /** The metric to watch. Default `val_loss`. */
   readonly monitor?: MetricName;
-  /** `min`, `max`, or `auto` (default): `max` for `accuracy`/`val_accuracy`, `min` for the others. */
+  /** `min`, `max`, or `auto` (default): the metric's own direction (`metricDirection`: `max` for accuracy, F1, AUC, R² ...; `min` for losses and errors). */
   readonly mode?: MonitorMode;
   /**
    * Epochs without improvement to tolerate; the run stops at the next one. Default 0: stop at the

@@ -75,7 +75,7 @@ export function epochEnd(config: EpochEndConfig = {}): OperatorFunction<RunStart
             const m: Record<string, number | undefined> = { ...(item.metrics ?? { loss: NaN }) };
             if (validation && config.model) {
               const v = evaluate(config.model, validation, { loss, metrics, batchSize });
-              for (const [k, value] of Object.entries(v)) m[`val_${k}`] = value;
+              for (const [k, value] of Object.entries(v)) if (typeof value === 'number') m[`val_${k}`] = value;
             }
             if (config.optimizer) m.lr = getLearningRate(config.optimizer);
             const now = clock.now();

@@ -12,7 +12,7 @@ export interface ReduceLROnPlateauConfig {
   readonly optimizer: tf.Optimizer;
   /** The metric to watch. Default `val_loss`. */
   readonly monitor?: MetricName;
-  /** `min`, `max`, or `auto` (default): `max` for `accuracy`/`val_accuracy`, `min` for the others. */
+  /** `min`, `max`, or `auto` (default): the metric's own direction (`metricDirection`: `max` for accuracy, F1, AUC, R² ...; `min` for losses and errors). */
   readonly mode?: MonitorMode;
   /** The new rate is the old one times this, in (0, 1). Default 0.1. */
   readonly factor?: number;

@@ -14,6 +14,7 @@ import { subscribeSteps } from '../lib/step-source.js';
 import { chooseBackendIfNone } from '../lib/backend/use-backend.js';
 import { blasInfo } from '../lib/backend/blas/blas-state.js';
 import { checkModelBatch } from '../lib/check-model-data.js';
+import { resolveClassWeight, sampleLossWeights, weightedMean, type ClassWeight } from '../lib/class-weights.js';
 
 /** A custom training objective: the batch in, a scalar loss out, built from `variables`. */
 export interface LossModel {
@@ -32,6 +33,12 @@ export interface TrainStepConfig {
   readonly loss?: Loss;
   /** Training metrics accumulated on the device over each epoch (layers models). */
   readonly metrics?: readonly MetricKind[];
+  /**
+   * Weight of each class id in the loss (layers models): a sample's loss counts `classWeight[class]`
+   * times (classes left out: 1), times its own weight when the data set has `weights`; a batch's loss is
+   * `Σ wᵢ·lossᵢ / n`. Metrics are not weighted. `balancedClassWeight(data)` computes balanced weights.
+   */
+  readonly classWeight?: ClassWeight;
   /** Clip the gradients to this global L2 norm before the update. */
   readonly clipNorm?: number;
   /**
@@ -70,7 +77,7 @@ const where = 'trainStep()';
  */
 export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFunction<Batch | EpochBoundary, RunStart | StepEvent | EpochBoundary> {
   const c = requireObject(where, config);
-  knownFields(where, c, ['optimizer', 'loss', 'metrics', 'clipNorm', 'readEvery', 'clock']);
+  knownFields(where, c, ['optimizer', 'loss', 'metrics', 'classWeight', 'clipNorm', 'readEvery', 'clock']);
   if (c.optimizer === undefined) throw configError(where, 'optimizer', 'is required (a tf.Optimizer, a name such as "adam", or {name, lr, ...})');
   const loss = validateLoss(where, c.loss ?? 'categoricalCrossentropy');
   const metrics = validateMetrics(where, c.metrics);
@@ -82,6 +89,8 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
     throw configError(where, 'model', 'must be a tfjs-layers LayersModel or {loss: (batch) => scalar, variables?}', model);
   }
   if (!isLayers && metrics.length > 0) throw configError(where, 'metrics', 'are only computed for layers models (a loss function has no predictions)');
+  if (!isLayers && c.classWeight !== undefined) throw configError(where, 'classWeight', "applies to layers models (a loss function weighs its batch itself: batch.weights)");
+  const classWeight = c.classWeight === undefined ? undefined : resolveClassWeight(where, c.classWeight, model as tfl.LayersModel, loss);
   // Validate a named optimizer now, not at the first subscription.
   if (!(c.optimizer instanceof tf.Optimizer)) makeOptimizer(c.optimizer as OptimizerConfig).dispose();
 
@@ -128,7 +137,7 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
             const yPred = out as tf.Tensor;
             // Metrics ride along inside the tape; they are not differentiated (nothing depends on them).
             extra = accumulated.batch(batch.ys, yPred);
-            let total: tf.Scalar = tf.mean(perSampleLoss(loss, batch.ys, yPred));
+            let total: tf.Scalar = weightedMean(perSampleLoss(loss, batch.ys, yPred), sampleLossWeights(batch, yPred, classWeight));
             if (hasPenalties) for (const reg of (model as tfl.LayersModel).calculateLosses()) total = tf.add(total, reg);
             return total;
           };
@@ -167,7 +176,8 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
       const start = (autoChosen: boolean): void => {
         const blas = tf.getBackend() === 'wasm' ? blasInfo()?.library : undefined;
         const backend = { backend: tf.getBackend(), ...(autoChosen ? { backendAutoChosen: true as const } : {}), ...(blas !== undefined ? { blas } : {}) };
-        subscriber.next({ type: 'runStart', ...backend, trainableParams: countParams(readVars() ?? []), time: clock.now() });
+        const weights = classWeight ? { classWeight: Object.fromEntries(classWeight.map((w, k) => [k, w])) } : {};
+        subscriber.next({ type: 'runStart', ...backend, trainableParams: countParams(readVars() ?? []), ...weights, time: clock.now() });
         sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });
       };
       // Forgetting useBackend() must not mean training on tfjs's pure-JS cpu fallback, 20-250x slower.

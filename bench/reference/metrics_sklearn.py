@@ -2,7 +2,8 @@
 
 Reads JSON from stdin: {"task": "binary" | "multiclass" | "regression", "y_true": [...], "y_pred":
 [...]} (binary: probabilities of class 1; multiclass: rows of class probabilities; regression: rows
-of outputs) and prints JSON {metric name: value} with the names rxtrain uses. Needs Debian's
+of outputs) and prints JSON {metric name: value} with the names rxtrain uses, plus, for
+classification, "confusion_matrix" and "classification_report" (its output_dict form). Needs Debian's
 python3-sklearn:
 
   echo '{"task": "binary", "y_true": [0, 1, 1], "y_pred": [0.2, 0.7, 0.4]}' | /usr/bin/python3 bench/reference/metrics_sklearn.py
@@ -28,6 +29,7 @@ def classification(task, y_true, proba):
             "auc": m.roc_auc_score(y_true, p1),
             "pr_auc": m.average_precision_score(y_true, p1),
             "log_loss": m.log_loss(y_true, p1),
+            "top1_accuracy": m.top_k_accuracy_score(y_true, p1, k=1),
         }
         classes = 2
     else:
@@ -51,6 +53,9 @@ def classification(task, y_true, proba):
         out["f1_" + avg] = m.f1_score(y_true, y_pred, average=avg, zero_division=0)
     out["accuracy"] = m.accuracy_score(y_true, y_pred)
     out["confusion_matrix"] = m.confusion_matrix(y_true, y_pred, labels=list(range(classes))).tolist()
+    out["classification_report"] = m.classification_report(
+        y_true, y_pred, labels=list(range(classes)), output_dict=True, zero_division=0
+    )
     return out
 
 
@@ -72,7 +77,7 @@ def main():
         out = regression(req["y_true"], req["y_pred"])
     else:
         out = classification(req["task"], req["y_true"], req["y_pred"])
-    json.dump({k: (float(v) if not isinstance(v, list) else v) for k, v in out.items()}, sys.stdout)
+    json.dump({k: (v if isinstance(v, (list, dict)) else float(v)) for k, v in out.items()}, sys.stdout)
 
 
 if __name__ == "__main__":

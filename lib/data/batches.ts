@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { nextTurn, sinceLastTurn } from '../event-loop-turns.js';
 import type { ArrayDataset } from './types.js';
 import { fromArrays, fromTensors, prod } from './from-arrays.js';
+import { checkSampleWeights } from './sample-weights.js';
 
 /** Samples as a `tf.data.Dataset` of `{xs, ys}` elements (one sample each; `batches()` batches them). */
 export type SampleDataset = tfd.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
@@ -84,6 +85,7 @@ export function batches(source: BatchSource, config: BatchesConfig): Observable<
   if (isTfDataset(source)) return datasetBatches(source, opts);
   const data = toArrayDataset(source);
   if (data.length === 0) throw new RxtrainError('SHAPE_MISMATCH', `${where}: the data set${data.name ? ` '${data.name}'` : ''} has no samples`);
+  checkSampleWeights(where, data);
   return arrayBatches(data, opts);
 }
 
@@ -104,18 +106,22 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
       const size = Math.min(o.batchSize, data.length - start);
       const xb = new Float32Array(size * xRow);
       const yb = yDtype === 'int32' ? new Int32Array(size * yRow) : new Float32Array(size * yRow);
+      const wb = data.weights ? new Float32Array(size) : undefined;
       for (let i = 0; i < size; i++) {
         const s = order ? order[start + i]! : start + i;
         xb.set(data.x.subarray(s * xRow, (s + 1) * xRow), i * xRow);
         yb.set(data.y.subarray(s * yRow, (s + 1) * yRow) as never, i * yRow);
+        if (wb) wb[i] = data.weights![s]!;
       }
       const xs = tf.tensor(xb, [size, ...data.xShape], 'float32');
       const ys = tf.tensor(yb, [size, ...data.yShape], yDtype);
+      const weights = wb ? tf.tensor1d(wb, 'float32') : undefined;
       try {
-        subscriber.next({ type: 'batch', xs, ys, size, epoch: 1, index, dataset: data });
+        subscriber.next({ type: 'batch', xs, ys, size, epoch: 1, index, dataset: data, ...(weights ? { weights } : {}) });
       } finally {
         xs.dispose();
         ys.dispose();
+        weights?.dispose();
       }
       index++;
     };

@@ -1,6 +1,7 @@
 /**
  * Small real data sets shipped in the package's `data/` folder: copies of scikit-learn's data files
- * (from the UCI Machine Learning Repository; BSD-3-Clause), so examples and tests run offline.
+ * (from the UCI Machine Learning Repository, and the diabetes data of Efron et al. 2004;
+ * BSD-3-Clause), so examples and tests run offline.
  */
 import { join } from 'node:path';
 import { RxtrainError } from '../errors.js';
@@ -66,6 +67,54 @@ export function breastCancer(): ArrayDataset {
 /** Fisher's iris: 150 flowers, 4 measurements in cm; classes `setosa`, `versicolor`, `virginica`. */
 export function iris(): ArrayDataset {
   return sklearnCsv('iris', 'iris.csv', ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)']);
+}
+
+/**
+ * Diabetes: 442 patients, 10 baseline measurements each (`age`, `sex`, `bmi`, `bp` — mean blood
+ * pressure — and six blood serum measurements `s1`..`s6`), and a regression target: a measure of the
+ * disease's progression one year later (25..346), as float32 `[n, 1]`. Efron, Hastie, Johnstone and
+ * Tibshirani (2004), "Least Angle Regression". The features are raw (not scikit-learn's scaled
+ * `load_diabetes()` values; `sex` is 1 or 2): normalise them.
+ *
+ * @example
+ * ```ts
+ * import { diabetes } from 'rxtrain';
+ * const ds = diabetes();
+ * console.log(ds.length, ds.xShape, ds.yShape, ds.featureNames?.[2], ds.y[0]); // 442 [ 10 ] [ 1 ] bmi 151
+ * ```
+ */
+export function diabetes(): ArrayDataset {
+  const dir = bundledDataDir();
+  const dataPath = join(dir, 'diabetes_data_raw.csv.gz');
+  const targetPath = join(dir, 'diabetes_target.csv.gz');
+  const x = numberRows(readTextFile(dataPath), dataPath, 10);
+  const y = numberRows(readTextFile(targetPath), targetPath, 1);
+  if (x.rows !== 442 || y.rows !== 442) {
+    throw new RxtrainError('DATA_FORMAT', `diabetes(): expected 442 rows in ${dataPath} and in ${targetPath}, found ${x.rows} and ${y.rows}`, { expected: 442, actual: [x.rows, y.rows] });
+  }
+  return { x: x.values, xShape: [10], y: y.values, yShape: [1], length: 442, featureNames: [...DIABETES_FEATURES], name: 'diabetes' };
+}
+
+const DIABETES_FEATURES = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
+
+/** Lines of `width` whitespace-separated numbers (blank lines skipped), as one flat array. */
+function numberRows(text: string, path: string, width: number): { values: Float32Array; rows: number } {
+  const out: number[] = [];
+  let rows = 0;
+  text.split(/\r?\n/).forEach((line, k) => {
+    const fields = line.trim().split(/\s+/).filter((f) => f !== '');
+    if (fields.length === 0) return;
+    if (fields.length !== width) {
+      throw new RxtrainError('DATA_FORMAT', `${path}: line ${k + 1}: ${fields.length} values where ${width} were expected`, { file: path, line: k + 1 });
+    }
+    fields.forEach((f, j) => {
+      const v = Number(f);
+      if (!Number.isFinite(v)) throw new RxtrainError('DATA_FORMAT', `${path}: line ${k + 1}, column ${j}: ${JSON.stringify(f)} is not a number`, { file: path, line: k + 1, column: j });
+      out.push(v);
+    });
+    rows++;
+  });
+  return { values: Float32Array.from(out), rows };
 }
 
 /**

@@ -12,7 +12,7 @@ export { fitNormalizer, applyNormalizer } from './normalize.js';
 export type { NormalizeKind, NormalizerStats } from './normalize.js';
 export { loadIdx, parseIdx, loadIdxDataset } from './idx.js';
 export type { IdxArray, IdxData, IdxDtype, IdxDatasetOptions } from './idx.js';
-export { digits, wine, breastCancer, iris } from './bundled.js';
+export { digits, wine, breastCancer, iris, diabetes } from './bundled.js';
 export type { DigitsOptions } from './bundled.js';
 export { fashionMnist, FASHION_MNIST_CLASSES } from './fashion-mnist.js';
 export type { FashionMnistOptions } from './fashion-mnist.js';

@@ -145,8 +145,8 @@ function allocate(total: number, sizes: readonly number[], capacity: readonly nu
 }
 
 /**
- * The samples of `ds` at `indices`, in that order (copied; an index may repeat, e.g. for bootstrap
- * samples).
+ * The samples of `ds` at `indices`, in that order (copied, with their weights when `ds` has
+ * `weights`; an index may repeat, e.g. for bootstrap samples).
  *
  * @throws RxtrainError `INVALID_CONFIG` naming the first index that is not a sample of `ds`.
  */
@@ -156,6 +156,7 @@ export function subset(ds: ArrayDataset, indices: ArrayLike<number>, name?: stri
   const count = indices.length;
   const x = new Float32Array(count * xRow);
   const y = ds.y instanceof Int32Array ? new Int32Array(count * yRow) : new Float32Array(count * yRow);
+  const weights = ds.weights === undefined ? undefined : new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const s = indices[i]!;
     if (!Number.isInteger(s) || s < 0 || s >= ds.length) {
@@ -164,8 +165,9 @@ export function subset(ds: ArrayDataset, indices: ArrayLike<number>, name?: stri
     x.set(ds.x.subarray(s * xRow, (s + 1) * xRow), i * xRow);
     if (y instanceof Int32Array) y.set((ds.y as Int32Array).subarray(s * yRow, (s + 1) * yRow), i * yRow);
     else y.set(ds.y.subarray(s * yRow, (s + 1) * yRow), i * yRow);
+    if (weights) weights[i] = ds.weights![s]!;
   }
-  const out: ArrayDataset = { ...ds, x, y, length: count };
+  const out: ArrayDataset = { ...ds, x, y, length: count, ...(weights ? { weights } : {}) };
   return name === undefined ? out : { ...out, name };
 }
 

@@ -15,6 +15,12 @@ export interface ArrayDataset {
   readonly yShape: readonly number[];
   /** Number of samples. */
   readonly length: number;
+  /**
+   * Per-sample weights (finite, ≥ 0), one a sample: training multiplies each sample's loss by its
+   * weight (`Σ wᵢ·lossᵢ / n`, as Keras's `sample_weight`). Metrics, `val_loss` and `evaluate()` are
+   * not weighted. `subset()` and `split()` keep each sample's weight.
+   */
+  readonly weights?: Float32Array;
   /** Class names for classification sets, index = class id. */
   readonly classNames?: readonly string[];
   /** Feature (column) names, when known. */

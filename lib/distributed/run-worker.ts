@@ -46,6 +46,8 @@ const WHERE = 'runWorker()';
 const noSpace: SearchSpaceLike = { params: [], isActive: () => true };
 const noSampler: Sampler = {
   name: 'none',
+  // It never samples, so it serves a study of any number of objectives.
+  multiObjective: true,
   sample() {
     throw configError(WHERE, 'sampler', 'a worker runs queued trials only; the driver samples them');
   },
@@ -90,8 +92,10 @@ export function runWorker<P extends Params = Params>(config: RunWorkerConfig<P>)
   }
   const s = openStudy<SearchSpaceLike>({
     name,
-    direction: record.direction,
-    ...(record.metric !== undefined ? { metric: record.metric } : {}),
+    // A multi-objective study is opened with its directions and metrics, as its driver created it.
+    ...(record.directions !== undefined
+      ? { directions: record.directions, ...(record.metrics !== undefined ? { metrics: record.metrics } : {}) }
+      : { direction: record.direction, ...(record.metric !== undefined ? { metric: record.metric } : {}) }),
     storage,
     space: noSpace,
     sampler: noSampler,

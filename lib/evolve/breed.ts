@@ -7,9 +7,9 @@ import { RxtrainError } from '../errors.js';
 import { createRandom, hashSeed } from '../random.js';
 import type { Direction, FrozenTrial, Params } from '../search/types.js';
 import type { SearchSpace } from '../search/space.js';
-import { crossover } from './crossover.js';
+import { crossover } from '../search/genetic/crossover.js';
 import { mutate } from './mutation.js';
-import { select } from './selection.js';
+import { select } from '../search/genetic/selection.js';
 import type { ResolvedEvolveConfig } from './config.js';
 import type { MemberOrigin } from './types.js';
 

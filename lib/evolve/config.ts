@@ -3,8 +3,8 @@ import { configError } from '../errors.js';
 import type { Direction, Params } from '../search/types.js';
 import type { Study } from '../study/index.js';
 import { finiteNumber, knownFields, nonEmptyString, nonNegativeInt, numberInRange, oneOf, positiveInt, positiveNumber, requireObject } from '../validate.js';
-import type { CrossoverKind } from './crossover.js';
-import type { SelectionKind } from './selection.js';
+import type { CrossoverKind } from '../search/genetic/crossover.js';
+import type { SelectionKind } from '../search/genetic/selection.js';
 import type { EvolveConfig } from './types.js';
 
 export interface ResolvedEvolveConfig<P extends Params> {

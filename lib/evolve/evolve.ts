@@ -146,7 +146,7 @@ export function evolve<P extends Params>(space: SearchSpace<P>, objective: Objec
       let ended = false;
       const sub = study.optimize(objective, { trials: toRun, concurrency: c.concurrency }).subscribe({
         next: (e: StudyEvent) => {
-          if (e.type === 'newBest' || e.type === 'studyCompleted') return;
+          if (e.type === 'newBest' || e.type === 'paretoFrontChanged' || e.type === 'studyCompleted') return;
           const s = byTrial.get(e.trial);
           if (!s) return;
           s.next(e);

@@ -7,7 +7,7 @@
 import type { ParamValue, Params, SearchSpaceLike } from '../search/types.js';
 import type { Random } from '../random.js';
 import { snap } from '../search/distribution.js';
-import { fromUnit, isNumeric, reflect, repair, toUnit } from './genome.js';
+import { fromUnit, isNumeric, reflect, repair, toUnit } from '../search/genetic/genome.js';
 
 export function mutate(space: SearchSpaceLike, params: Params, rate: number, scale: number, random: Random): Params {
   const out: Record<string, ParamValue | undefined> = {};

@@ -5,8 +5,8 @@
 import type { Observable } from 'rxjs';
 import type { Direction, Params } from '../search/types.js';
 import type { Study, TrialCompleted, TrialEpochEnd, TrialFailed, TrialLrChange, TrialPruned, TrialStarted } from '../study/index.js';
-import type { CrossoverKind } from './crossover.js';
-import type { SelectionKind } from './selection.js';
+import type { CrossoverKind } from '../search/genetic/crossover.js';
+import type { SelectionKind } from '../search/genetic/selection.js';
 
 export interface EvolveConfig<P extends Params = Params> {
   /** Members per generation (≥ 2). */

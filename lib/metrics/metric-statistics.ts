@@ -9,6 +9,7 @@ import { perSampleLoss, perSampleMetric, targetsLike, type Loss } from '../losse
 import { confusionMetric } from './confusion-scores.js';
 import type { MetricKind } from './metric-names.js';
 import { isTopKAccuracy, topK } from './metric-names.js';
+import { classesOf, classIds, singleOutput } from './class-ids.js';
 import { averagePrecision, rankingMetric, rocAuc } from './ranking-scores.js';
 import { regressionMetric } from './regression-scores.js';
 
@@ -27,28 +28,7 @@ export interface MetricPlan {
   finish(values: Float32Array, shape: readonly number[], samples: number): number;
 }
 
-/** Number of classes a prediction scores: a single (sigmoid) output is two classes. */
-function classesOf(yPred: tf.Tensor): number {
-  const last = yPred.rank < 2 ? 1 : yPred.shape[yPred.rank - 1]!;
-  return last === 1 ? 2 : last;
-}
-
-const singleOutput = (yPred: tf.Tensor): boolean => yPred.rank < 2 || yPred.shape[yPred.rank - 1] === 1;
-
-/** True and predicted class ids `[n]` (int32). A single output is class 1 above 0.5. */
-function classIds(yTrue: tf.Tensor, yPred: tf.Tensor): { truth: tf.Tensor1D; predicted: tf.Tensor1D } {
-  if (singleOutput(yPred)) {
-    const n = yPred.shape[0]!;
-    return {
-      truth: tf.cast(tf.greater(tf.reshape(yTrue, [n]), 0.5), 'int32') as tf.Tensor1D,
-      predicted: tf.cast(tf.greater(tf.reshape(yPred, [n]), 0.5), 'int32') as tf.Tensor1D,
-    };
-  }
-  const truth = yTrue.rank === yPred.rank - 1 ? tf.cast(yTrue, 'int32') : tf.cast(tf.argMax(yTrue, -1), 'int32');
-  return { truth: truth as tf.Tensor1D, predicted: tf.cast(tf.argMax(yPred, -1), 'int32') as tf.Tensor1D };
-}
-
-const confusion: Statistic = {
+export const confusion: Statistic = {
   key: 'confusion',
   reduce: 'sum',
   batch(yTrue, yPred) {
@@ -96,11 +76,15 @@ const scalar = (key: string, perSample: (yTrue: tf.Tensor, yPred: tf.Tensor) => 
 
 const mean = (statistic: Statistic): MetricPlan => ({ statistic, finish: (v, _shape, samples) => v[0]! / Math.max(samples, 1) });
 
-/** 1 where the true class is among the k highest scores (ties counted in the sample's favour). */
+/**
+ * 1 where the true class is among the k highest scores (ties counted in the sample's favour). A single
+ * output has two classes: top-1 is the thresholded prediction (as scikit-learn's `top_k_accuracy_score`).
+ */
 function inTopK(yTrue: tf.Tensor, yPred: tf.Tensor, k: number): tf.Tensor {
   const c = classesOf(yPred);
-  if (singleOutput(yPred) || k >= c) return tf.ones([yPred.shape[0]!]);
-  const { truth } = classIds(yTrue, yPred);
+  if (k >= c) return tf.ones([yPred.shape[0]!]);
+  const { truth, predicted } = classIds(yTrue, yPred);
+  if (singleOutput(yPred)) return tf.cast(tf.equal(truth, predicted), 'float32');
   const trueScore = tf.sum(tf.mul(tf.oneHot(truth, c), yPred), -1, true);
   const above = tf.sum(tf.cast(tf.greater(yPred, trueScore), 'float32'), -1);
   return tf.cast(tf.less(above, k), 'float32');

@@ -19,6 +19,7 @@ const files: Record<string, string> = {
   '/chart.js': 'chart.js',
   '/parallel.js': 'parallel.js',
   '/model.js': 'model.js',
+  '/metric-names.js': 'metric-names.js',
   '/lineage-model.js': 'lineage-model.js',
   '/population-model.js': 'population-model.js',
   '/lineage.js': 'lineage.js',

@@ -3,7 +3,8 @@
  * watch`) rank, sort, star and shade by it, so it travels with the run's own events: a study's
  * `trialStarted` and `newBest`, an evolve run's `generationStarted`, `pbtStarted` and PBT's `newBest`,
  * and for a plain training run a `runObjective` record that `monitorTap(monitor, {objective})` sends
- * first. Without one, a metric's direction is its name's: accuracies up, losses and errors down.
+ * first. Without one, a metric's direction is its name's (lib/metrics/metric-names.ts's
+ * `metricDirection`; the dashboard's copy is lib/monitor/dashboard/metric-names.js).
  */
 import type { Direction } from '../search/types.js';
 

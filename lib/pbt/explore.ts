@@ -7,7 +7,7 @@ import { RxtrainError } from '../errors.js';
 import type { Random } from '../random.js';
 import { sampleDistribution, snap } from '../search/distribution.js';
 import type { ParamValue, Params, SearchSpaceLike } from '../search/types.js';
-import { repair } from '../evolve/genome.js';
+import { repair } from '../search/genetic/genome.js';
 import type { ExploreConfig } from './types.js';
 
 export function explore<P extends Params>(

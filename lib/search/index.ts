@@ -35,6 +35,11 @@ export { qmcSampler } from './samplers/qmc-sampler.js';
 export type { QmcSamplerConfig } from './samplers/qmc-sampler.js';
 export { partialFixedSampler } from './samplers/partial-fixed-sampler.js';
 export type { PartialFixedSamplerConfig } from './samplers/partial-fixed-sampler.js';
+export { nsga2Sampler } from './samplers/nsga2-sampler.js';
+export type { Nsga2SamplerConfig } from './samplers/nsga2-sampler.js';
+
+// Multi-objective
+export { hypervolume } from './math/hypervolume.js';
 
 // Pruners
 export { medianPruner } from './pruners/median-pruner.js';

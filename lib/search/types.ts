@@ -49,8 +49,18 @@ export interface FrozenTrial {
   readonly number: number;
   readonly state: TrialState;
   readonly params: Params;
-  /** Final objective value (completed trials; pruned trials carry their last intermediate value). */
+  /**
+   * Final objective value (completed trials; pruned trials carry their last intermediate value). A
+   * multi-objective study's completed trials have `values` instead.
+   */
   readonly value?: number;
+  /** A multi-objective study's completed trial: one value per objective, in the study's order. */
+  readonly values?: readonly number[];
+  /**
+   * The study's `constraints` of a completed trial, when the study has them: each ≤ 0 is satisfied, and
+   * the trial is feasible when all are (as Optuna's `constraints_func`).
+   */
+  readonly constraints?: readonly number[];
   /** Intermediate values reported so far, by step (epoch): `[step, value]` in increasing step order. */
   readonly intermediate: ReadonlyArray<readonly [number, number]>;
   readonly startedAt?: number;
@@ -63,7 +73,10 @@ export interface FrozenTrial {
 
 /** What a sampler is told besides the trials so far. */
 export interface SampleContext {
+  /** The study's direction (a multi-objective study: its first objective's). */
   readonly direction: Direction;
+  /** A multi-objective study's directions, one per objective (absent for a single objective). */
+  readonly directions?: readonly Direction[];
   /** The number the new trial will get. */
   readonly trialNumber: number;
 }
@@ -71,6 +84,11 @@ export interface SampleContext {
 /** Picks the parameters of the next trial. Implementations are seeded and reproducible. */
 export interface Sampler {
   readonly name: string;
+  /**
+   * Whether the sampler can serve a multi-objective study (it reads `values`, or no values at all). A
+   * study with several objectives refuses a sampler without it.
+   */
+  readonly multiObjective?: boolean;
   sample(space: SearchSpaceLike, trials: readonly FrozenTrial[], context: SampleContext): Params;
   /**
    * Optional: whether the sampler has nothing new to propose for this space given these trials (a grid

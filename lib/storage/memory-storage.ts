@@ -14,6 +14,7 @@ import {
   checkSameStudy,
   checkStudyName,
   finishFields,
+  freezeStudy,
   freezeTrial,
   missingStudy,
   missingTrial,
@@ -79,12 +80,7 @@ export function memoryStorage(): Storage {
         checkSameStudy(KIND, existing.record, spec);
         return { study: existing.record, interrupted: [] };
       }
-      const record: StudyRecord = Object.freeze({
-        name,
-        direction: spec.direction,
-        ...(spec.metric !== undefined ? { metric: spec.metric } : {}),
-        createdAt: now,
-      });
+      const record: StudyRecord = freezeStudy({ ...spec, name, createdAt: now });
       studies.set(name, { record, trials: [], metrics: new Map() });
       return { study: record, interrupted: [] };
     },

@@ -1,10 +1,11 @@
 /**
  * The row shapes the SQL storages (SQLite, PostgreSQL) share, and how a row becomes a record: params
- * and attrs are JSON text, absent values are NULL.
+ * and attrs are JSON text, and so are the lists of a multi-objective study (its `directions` and
+ * `metrics`, a trial's `value_list`) and a trial's `constraints`; absent values are NULL.
  */
-import type { FrozenTrial, Params, TrialState } from '../search/types.js';
+import type { Direction, FrozenTrial, Params, TrialState } from '../search/types.js';
 import type { StudyRecord } from './storage.js';
-import { freezeTrial } from './rules.js';
+import { freezeStudy, freezeTrial } from './rules.js';
 
 export interface StudyRow {
   id: number;
@@ -12,6 +13,9 @@ export interface StudyRow {
   direction: 'minimize' | 'maximize';
   metric: string | null;
   created_at: number;
+  /** JSON list, a multi-objective study only (schema: SQLite 2, PostgreSQL 3). */
+  directions: string | null;
+  metrics: string | null;
 }
 
 export interface TrialRow {
@@ -23,6 +27,20 @@ export interface TrialRow {
   finished_at: number | null;
   error: string | null;
   attrs: string | null;
+  /** JSON list: a multi-objective trial's values. */
+  value_list: string | null;
+  /** JSON list: the study's constraints for the trial. */
+  constraints: string | null;
+}
+
+/** A JSON list column, or undefined for NULL (and for a row from before the column existed). */
+function list<T>(text: string | null | undefined): T[] | undefined {
+  return text === null || text === undefined ? undefined : (JSON.parse(text) as T[]);
+}
+
+/** A list as a JSON column value (NULL when absent). */
+export function listColumn(list: readonly unknown[] | undefined): string | null {
+  return list === undefined ? null : JSON.stringify(list);
 }
 
 export function trialFromRow(row: TrialRow, steps: ReadonlyArray<{ readonly step: number; readonly value: number }>): FrozenTrial {
@@ -31,6 +49,8 @@ export function trialFromRow(row: TrialRow, steps: ReadonlyArray<{ readonly step
     state: row.state,
     params: JSON.parse(row.params) as Params,
     value: row.value ?? undefined,
+    values: list<number>(row.value_list),
+    constraints: list<number>(row.constraints),
     intermediate: steps.map((s) => [s.step, s.value] as const),
     startedAt: row.started_at ?? undefined,
     finishedAt: row.finished_at ?? undefined,
@@ -40,5 +60,14 @@ export function trialFromRow(row: TrialRow, steps: ReadonlyArray<{ readonly step
 }
 
 export function studyFromRow(row: StudyRow): StudyRecord {
-  return Object.freeze({ name: row.name, direction: row.direction, ...(row.metric !== null ? { metric: row.metric } : {}), createdAt: row.created_at });
+  const directions = list<Direction>(row.directions);
+  const metrics = list<string>(row.metrics);
+  return freezeStudy({
+    name: row.name,
+    direction: row.direction,
+    ...(row.metric !== null ? { metric: row.metric } : {}),
+    ...(directions !== undefined ? { directions } : {}),
+    ...(metrics !== undefined ? { metrics } : {}),
+    createdAt: row.created_at,
+  });
 }

@@ -32,6 +32,42 @@ export function checkSameStudy(kind: string, stored: StudyRecord, spec: StudySpe
       { study: spec.name, field: 'metric', stored: stored.metric, given: spec.metric },
     );
   }
+  for (const field of ['directions', 'metrics'] as const) {
+    const was = JSON.stringify(stored[field] ?? null);
+    const now = JSON.stringify(spec[field] ?? null);
+    if (was !== now) {
+      throw storageError(`${kind} storage: study ${JSON.stringify(spec.name)} exists with ${field} ${was}, not ${now}`, {
+        study: spec.name,
+        field,
+        stored: stored[field],
+        given: spec[field],
+      });
+    }
+  }
+}
+
+/** A study record with absent optional fields left out, frozen. */
+export function freezeStudy(fields: StudySpec & { readonly createdAt: number }): StudyRecord {
+  return Object.freeze({
+    name: fields.name,
+    direction: fields.direction,
+    ...(fields.metric !== undefined ? { metric: fields.metric } : {}),
+    ...(fields.directions !== undefined ? { directions: Object.freeze([...fields.directions]) } : {}),
+    ...(fields.metrics !== undefined ? { metrics: Object.freeze([...fields.metrics]) } : {}),
+    createdAt: fields.createdAt,
+  });
+}
+
+/** A list of finite numbers (a multi-objective trial's values, its constraints), or an error naming it. */
+function finiteList(kind: string, study: string, trial: number, field: string, list: unknown): number[] {
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw storageError(`${kind} storage: trial ${trial} cannot complete with ${field} ${Array.isArray(list) ? `[${list.map(String).join(', ')}]` : String(list)}: it must be a non-empty list of finite numbers`, {
+      study,
+      trial,
+      field,
+    });
+  }
+  return [...(list as number[])];
 }
 
 /** Rule 3. */
@@ -82,10 +118,22 @@ export function finishFields(
   study: string,
   trial: FrozenTrial,
   outcome: TrialOutcome,
-): { state: TrialState; value: number | undefined; error: string | undefined; finishedAt: number } {
+): {
+  state: TrialState;
+  value: number | undefined;
+  values?: readonly number[] | undefined;
+  constraints?: readonly number[] | undefined;
+  error: string | undefined;
+  finishedAt: number;
+} {
   checkRunning(kind, study, trial.number, trial.state, `mark ${outcome.state}`);
   switch (outcome.state) {
-    case 'completed':
+    case 'completed': {
+      const constraints = outcome.constraints === undefined ? undefined : finiteList(kind, study, trial.number, 'constraints', outcome.constraints);
+      if ('values' in outcome) {
+        const values = finiteList(kind, study, trial.number, 'values', outcome.values);
+        return { state: 'completed', value: undefined, values, constraints, error: undefined, finishedAt: outcome.now };
+      }
       if (!Number.isFinite(outcome.value)) {
         throw storageError(`${kind} storage: trial ${trial.number} cannot complete with value ${outcome.value}: it must be finite`, {
           study,
@@ -93,7 +141,8 @@ export function finishFields(
           value: outcome.value,
         });
       }
-      return { state: 'completed', value: outcome.value, error: undefined, finishedAt: outcome.now };
+      return { state: 'completed', value: outcome.value, constraints, error: undefined, finishedAt: outcome.now };
+    }
     case 'pruned': {
       const last = trial.intermediate[trial.intermediate.length - 1];
       const value = outcome.value !== undefined && Number.isFinite(outcome.value) ? outcome.value : last?.[1];
@@ -128,6 +177,8 @@ export function freezeTrial(fields: {
   state: TrialState;
   params: Params;
   value?: number | undefined;
+  values?: readonly number[] | undefined;
+  constraints?: readonly number[] | undefined;
   intermediate: ReadonlyArray<readonly [number, number]>;
   startedAt?: number | undefined;
   finishedAt?: number | undefined;
@@ -143,6 +194,8 @@ export function freezeTrial(fields: {
     intermediate: Object.freeze(fields.intermediate.map((p) => Object.freeze([p[0], p[1]] as const))),
   };
   if (fields.value !== undefined) record.value = fields.value;
+  if (fields.values !== undefined) record.values = Object.freeze([...fields.values]);
+  if (fields.constraints !== undefined) record.constraints = Object.freeze([...fields.constraints]);
   if (fields.startedAt !== undefined) record.startedAt = fields.startedAt;
   if (fields.finishedAt !== undefined) record.finishedAt = fields.finishedAt;
   if (fields.error !== undefined) record.error = fields.error;

@@ -67,7 +67,7 @@ export class SqliteHeartbeat {
       // Inside the write: is it still running (a peer's heartbeat may have been first)?
       const row = q.trial.get(id, t.number);
       if (row?.state !== 'running') continue;
-      q.finish.run('failed', null, 'interrupted', now, id, t.number);
+      q.finish.run('failed', null, 'interrupted', now, null, null, id, t.number);
       if (this.config.onStale === 'retry') {
         const old = row.attrs === null ? {} : (JSON.parse(row.attrs) as Record<string, unknown>);
         const retry = q.nextNumber.get(id)!.next;

@@ -1,12 +1,16 @@
 /**
  * The SQLite storage's schema, versioned with `PRAGMA user_version`: a file written by a newer schema
- * is refused rather than misread. (Split from sqlite-storage.ts.)
+ * is refused rather than misread, an older one is brought up to date. (Split from sqlite-storage.ts.)
+ *
+ * Version 2 (issue 18): multi-objective studies and constraints. A study's `directions` and `metrics`,
+ * a trial's `value_list` and `constraints`, each a JSON list or NULL; a version-1 file gains the columns,
+ * NULL in every existing row, which reads as the single-objective study it was.
  */
 import type Database from 'better-sqlite3';
 import { storageError } from './rules.js';
 
 /** The schema this code reads and writes. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE studies (
@@ -15,7 +19,9 @@ CREATE TABLE studies (
   direction   TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
   metric      TEXT,
   created_at  REAL NOT NULL,
-  version     INTEGER NOT NULL DEFAULT 0
+  version     INTEGER NOT NULL DEFAULT 0,
+  directions  TEXT,
+  metrics     TEXT
 );
 CREATE TABLE trials (
   study_id    INTEGER NOT NULL REFERENCES studies(id),
@@ -30,6 +36,8 @@ CREATE TABLE trials (
   host        TEXT,
   pid         INTEGER,
   seq         INTEGER NOT NULL,
+  value_list  TEXT,
+  constraints TEXT,
   PRIMARY KEY (study_id, number)
 ) WITHOUT ROWID;
 CREATE INDEX trials_by_state ON trials (study_id, state, number);
@@ -42,6 +50,14 @@ CREATE TABLE intermediate (
   PRIMARY KEY (study_id, number, step),
   FOREIGN KEY (study_id, number) REFERENCES trials (study_id, number)
 ) WITHOUT ROWID;
+`;
+
+/** From version 1: the columns of multi-objective studies and of constraints. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE studies ADD COLUMN directions TEXT;
+ALTER TABLE studies ADD COLUMN metrics TEXT;
+ALTER TABLE trials ADD COLUMN value_list TEXT;
+ALTER TABLE trials ADD COLUMN constraints TEXT;
 `;
 
 export function migrate(db: Database.Database, path: string): void {
@@ -57,6 +73,11 @@ export function migrate(db: Database.Database, path: string): void {
     // Another process may have created the schema while we waited for the lock: look again.
     const now = db.pragma('user_version', { simple: true }) as number;
     if (now === SQLITE_SCHEMA_VERSION) return;
+    if (now === 1) {
+      db.exec(MIGRATE_1_TO_2);
+      db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      return;
+    }
     if (now !== 0) throw storageError(`sqlite storage: ${JSON.stringify(path)} has unknown schema version ${now}`, { path, version: now });
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
     if (tables.n > 0) {

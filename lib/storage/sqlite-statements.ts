@@ -50,7 +50,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
   return {
     studyByName: db.prepare<[string], StudyRow>('SELECT * FROM studies WHERE name = ?'),
     studies: db.prepare<[], StudyRow>('SELECT * FROM studies ORDER BY id'),
-    insertStudy: db.prepare('INSERT INTO studies (name, direction, metric, created_at) VALUES (?, ?, ?, ?)'),
+    insertStudy: db.prepare('INSERT INTO studies (name, direction, metric, created_at, directions, metrics) VALUES (?, ?, ?, ?, ?, ?)'),
     trial: db.prepare<[number, number], SqliteTrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?'),
     changedSince: db.prepare<[number, number], SqliteTrialRow>('SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number'),
     version: db.prepare<[number], { version: number }>('SELECT version FROM studies WHERE id = ?'),
@@ -65,7 +65,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     start: db.prepare("UPDATE trials SET state = 'running', started_at = ?, host = ?, pid = ? WHERE study_id = ? AND number = ?"),
     setParams: db.prepare('UPDATE trials SET params = ? WHERE study_id = ? AND number = ?'),
     setAttrs: db.prepare('UPDATE trials SET attrs = ? WHERE study_id = ? AND number = ?'),
-    finish: db.prepare('UPDATE trials SET state = ?, value = ?, error = ?, finished_at = ? WHERE study_id = ? AND number = ?'),
+    finish: db.prepare('UPDATE trials SET state = ?, value = ?, error = ?, finished_at = ?, value_list = ?, constraints = ? WHERE study_id = ? AND number = ?'),
     runners: db.prepare<[number], Runner>(
       "SELECT number, host, pid FROM trials WHERE study_id = ? AND state = 'running' AND pid IS NOT NULL ORDER BY number",
     ),

@@ -56,7 +56,7 @@ import {
 } from './rules.js';
 import { RxtrainError, configError } from '../errors.js';
 import { migrate } from './sqlite-schema.js';
-import { studyFromRow, trialFromRow } from './rows.js';
+import { listColumn, studyFromRow, trialFromRow } from './rows.js';
 import { isRunnerAlive, SqliteHeartbeat } from './sqlite-heartbeat.js';
 import { prepareStatements, touch } from './sqlite-statements.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
@@ -173,7 +173,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       return tx.write(() => {
         let row = q.studyByName.get(name);
         if (!row) {
-          q.insertStudy.run(name, spec.direction, spec.metric ?? null, now);
+          q.insertStudy.run(name, spec.direction, spec.metric ?? null, now, listColumn(spec.directions), listColumn(spec.metrics));
           row = q.studyByName.get(name)!;
         }
         const study = studyFromRow(row);
@@ -246,7 +246,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         return tx.write(() => {
           const id = studyId(name);
           const f = finishFields(KIND, name, loadTrial(id, name, n), outcome);
-          q.finish.run(f.state, f.value ?? null, f.error ?? null, f.finishedAt, id, n);
+          q.finish.run(f.state, f.value ?? null, f.error ?? null, f.finishedAt, listColumn(f.values), listColumn(f.constraints), id, n);
           touch(q, id, n);
           return loadTrial(id, name, n);
         });

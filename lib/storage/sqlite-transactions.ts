@@ -10,6 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import type { FrozenTrial } from '../search/types.js';
+import { listColumn } from './rows.js';
 import { storageError } from './rules.js';
 import { touch, type SqliteStatements } from './sqlite-statements.js';
 
@@ -92,7 +93,7 @@ export class SqliteTransactions {
     for (const { id, n, record } of this.pending.values()) {
       // Only a running trial takes it (no one else ends a live process's trial; a file swapped under us might).
       if (this.q.trial.get(id, n)?.state !== 'running') continue;
-      this.q.finish.run(record.state, record.value ?? null, record.error ?? null, record.finishedAt ?? null, id, n);
+      this.q.finish.run(record.state, record.value ?? null, record.error ?? null, record.finishedAt ?? null, listColumn(record.values), listColumn(record.constraints), id, n);
       touch(this.q, id, n);
     }
     return done;

@@ -7,7 +7,8 @@
  *
  * 1. **Studies** are identified by name. `openStudy` creates the study if it does not exist, else loads
  *    it; opening an existing study with a different `direction` or `metric` throws a `STORAGE` error that
- *    names the field (a study's objective cannot change under its trials).
+ *    names the field (a study's objective cannot change under its trials). A multi-objective study
+ *    keeps its `directions` and `metrics` (lists of two or more), and they too must match.
  * 2. **Trial creation is atomic**: each `createTrial` gets the next number of its study, starting at 0.
  *    Numbers are unique and increasing in creation order, even with several processes creating trials in
  *    the same study at the same moment; none is skipped or reused.
@@ -15,7 +16,9 @@
  *    `waiting` (queued parameters, see `claimWaitingTrial`) or directly `running`. Every other move
  *    (finishing a waiting trial, finishing a trial twice, reviving a finished one) throws a `STORAGE`
  *    error. Claiming a waiting trial is atomic: two claimers never get the same trial.
- * 4. **Finishing**: `completed` needs a finite `value`; `pruned` takes its value from the trial's last
+ * 4. **Finishing**: `completed` needs a finite `value`, or (a multi-objective study) `values`, a list of
+ *    finite numbers, kept in order; `constraints`, when given, a list of finite numbers, is kept with
+ *    it. `pruned` takes its value from the trial's last
  *    intermediate value when none is given; `failed` records an `error` (default `'failed'`) and no value.
  *    `finishedAt` is set then.
  * 5. **Intermediate values are append-only per step**: a running trial may report each step (an integer
@@ -44,9 +47,14 @@ import type { Direction, FrozenTrial, Params, TrialState } from '../search/types
 /** What identifies a study and its objective. */
 export interface StudySpec {
   readonly name: string;
+  /** The objective's direction (a multi-objective study: its first objective's). */
   readonly direction: Direction;
   /** The metric the study optimises, when trials are training runs (e.g. `val_accuracy`). */
   readonly metric?: string;
+  /** A multi-objective study (two objectives or more): one direction per objective. Absent for one. */
+  readonly directions?: readonly Direction[];
+  /** A multi-objective study's metrics, one per direction, when it has metrics. */
+  readonly metrics?: readonly string[];
 }
 
 /** A study as stored. */
@@ -72,7 +80,8 @@ export interface NewTrial {
 
 /** How a running trial ends. */
 export type TrialOutcome =
-  | { readonly state: 'completed'; readonly value: number; readonly now: number }
+  | { readonly state: 'completed'; readonly value: number; readonly constraints?: readonly number[]; readonly now: number }
+  | { readonly state: 'completed'; readonly values: readonly number[]; readonly constraints?: readonly number[]; readonly now: number }
   | { readonly state: 'pruned'; readonly value?: number; readonly now: number }
   | { readonly state: 'failed'; readonly error?: string; readonly now: number };
 

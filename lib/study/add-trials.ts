@@ -12,6 +12,8 @@ export interface AddTrialsContext {
   readonly study: string;
   readonly storage: Storage;
   readonly clock: Clock;
+  /** How many objectives the study has: with more than one, a completed trial brings `values`. */
+  readonly objectives?: number;
   /** Why a trial's parameters do not fit the study's space (empty when they do). */
   problemsOf(params: unknown): string[];
 }
@@ -34,7 +36,10 @@ export function addTrials(ctx: AddTrialsContext, trials: readonly FrozenTrial[])
     const created = ctx.storage.createTrial(ctx.study, { state: 'running', params: t.params, attrs: { ...(t.attrs ?? {}), addedFrom: t.number }, now });
     for (const [step, value] of [...t.intermediate].sort((a, b) => a[0] - b[0])) ctx.storage.reportIntermediate(ctx.study, created.number, step, value);
     const end = ctx.clock.now();
-    if (t.state === 'completed') return ctx.storage.finishTrial(ctx.study, created.number, { state: 'completed', value: t.value!, now: end });
+    // Its constraints come with it, if it has them: they are part of its result.
+    const judged = t.constraints !== undefined ? { constraints: t.constraints } : {};
+    if (t.state === 'completed' && (ctx.objectives ?? 1) > 1) return ctx.storage.finishTrial(ctx.study, created.number, { state: 'completed', values: t.values!, ...judged, now: end });
+    if (t.state === 'completed') return ctx.storage.finishTrial(ctx.study, created.number, { state: 'completed', value: t.value!, ...judged, now: end });
     if (t.state === 'pruned') return ctx.storage.finishTrial(ctx.study, created.number, { state: 'pruned', ...(t.value !== undefined && Number.isFinite(t.value) ? { value: t.value } : {}), now: end });
     return ctx.storage.finishTrial(ctx.study, created.number, { state: 'failed', error: t.error ?? 'failed', now: end });
   });
@@ -51,7 +56,14 @@ function check(ctx: AddTrialsContext, t: FrozenTrial, i: number): void {
   }
   const problems = ctx.problemsOf(t.params);
   if (problems.length > 0) refuse(`does not fit the space: ${problems.join('; ')}`, { problems });
-  if (t.state === 'completed' && (typeof t.value !== 'number' || !Number.isFinite(t.value))) refuse(`is completed but its value is ${describe(t.value)}, not a finite number`);
+  const n = ctx.objectives ?? 1;
+  if (t.state === 'completed' && n > 1) {
+    const ok = Array.isArray(t.values) && t.values.length === n && t.values.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!ok) refuse(`is completed but its values are ${Array.isArray(t.values) ? `[${t.values.join(', ')}]` : describe(t.values)}, not ${n} finite numbers (one per objective of the study)`);
+  } else if (t.state === 'completed' && (typeof t.value !== 'number' || !Number.isFinite(t.value))) refuse(`is completed but its value is ${describe(t.value)}, not a finite number`);
+  if (t.constraints !== undefined && !(Array.isArray(t.constraints) && t.constraints.length > 0 && t.constraints.every((v) => typeof v === 'number' && Number.isFinite(v)))) {
+    refuse(`has constraints ${describe(t.constraints)}: a non-empty list of finite numbers`);
+  }
   if (!Array.isArray(t.intermediate)) refuse(`has no 'intermediate' list (an empty one is fine)`);
   const steps = new Set<number>();
   for (const entry of t.intermediate) {

@@ -20,6 +20,7 @@ export type {
   TrialCompleted,
   TrialFailed,
   NewBest,
+  ParetoFrontChanged,
   StudyCompleted,
   PrunedEvent,
 } from './study-events.js';

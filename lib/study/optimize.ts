@@ -22,6 +22,7 @@ import { knownFields, positiveInt, positiveNumber, requireObject } from '../vali
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, failurePolicy } from './failure-policy.js';
 import type { Study } from './study.js';
 import type { StudyCompleted, StudyEvent } from './study-events.js';
+import { runResults, type ResultsOf, type RunResults } from './run-results.js';
 import type { Trial, TrialHandle } from './trial.js';
 import { runTrial } from './run-trial.js';
 import { isTrialSource, type OnEnded, type TrialFeed, type TrialRun, type TrialSource } from './trial-source.js';
@@ -31,9 +32,16 @@ import { isTrialSource, type OnEnded, type TrialFeed, type TrialRun, type TrialS
  * itself because `trial.shouldPrune()` said so, or its training stream. From a stream, the study reads
  * each `{type: 'epochEnd', epoch, metrics}` event (reporting `metrics[study.metric]` as the value at step
  * `epoch`), a `{type: 'pruned'}` event from `prune(trial)`, and takes as the trial's value the metric of
- * the last epoch (or of the epoch whose weights `earlyStopping` restored).
+ * the last epoch (or of the epoch whose weights `earlyStopping` restored). A multi-objective study's
+ * objective returns an array, one value per objective in the order of `directions`, or a stream whose
+ * epochs carry every one of the study's `metrics`.
  */
-export type ObjectiveResult = number | 'pruned' | PromiseLike<number | 'pruned'> | Observable<{ readonly type: string }>;
+export type ObjectiveResult =
+  | number
+  | readonly number[]
+  | 'pruned'
+  | PromiseLike<number | readonly number[] | 'pruned'>
+  | Observable<{ readonly type: string }>;
 
 export type Objective<P extends Params = Params> = (trial: Trial<P>) => ObjectiveResult;
 
@@ -133,7 +141,7 @@ export function runOptimize<P extends Params>(
 
 /** The scheduling loop shared by every kind of run: fill free slots from `source`, report, end. */
 function trialLoop(
-  study: Pick<Study, 'name' | 'direction' | 'best'> & { readonly metric?: string | undefined },
+  study: Pick<Study, 'name'> & ResultsOf,
   clock: Clock,
   source: TrialFeed,
   limits: LoopLimits,
@@ -146,7 +154,7 @@ function trialLoop(
     const policy = failurePolicy(study.name, limits.maxConsecutiveFailures);
     // Followed trials that died and were queued again: not results (each one's retry is).
     let requeued = 0;
-    let best: FrozenTrial | undefined;
+    let results: RunResults;
     let started = 0;
     let reason: StudyCompleted['reason'] = 'trials';
     let filling = false;
@@ -154,11 +162,9 @@ function trialLoop(
     let idle = false;
     let waiting: Subscription | undefined;
     let retry: Subscription | undefined;
-    // Carried by trialStarted and newBest: a view of the events alone knows which way is better.
-    const objective = { direction: study.direction, ...(study.metric !== undefined ? { metric: study.metric } : {}) };
 
     try {
-      best = study.best();
+      results = runResults(study);
     } catch (err) {
       subscriber.error(err);
       return;
@@ -182,20 +188,10 @@ function trialLoop(
         requeued++;
         return;
       }
-      if (record.state === 'completed' && record.value !== undefined) {
+      if (record.state === 'completed' && (record.value !== undefined || record.values !== undefined)) {
         counts.completed++;
-        if (best?.value === undefined || (study.direction === 'minimize' ? record.value < best.value : record.value > best.value)) {
-          const previous = best?.value;
-          best = record;
-          subscriber.next({
-            type: 'newBest',
-            trial: record.number,
-            value: record.value,
-            params: record.params,
-            ...(previous !== undefined ? { previous } : {}),
-            ...objective,
-          });
-        }
+        const change = results.completed(record);
+        if (change) subscriber.next(change);
       } else if (record.state === 'pruned') counts.pruned++;
       else counts.failed++;
       const stop = policy.ended(record, error);
@@ -203,21 +199,14 @@ function trialLoop(
       if (stop) subscriber.error(new RxtrainError(stop.code, stop.message, { ...stop.details, ...summary() }, { cause: stop.cause }));
     };
 
-    const summary = () => {
-      const b = best;
-      return {
-        ...counts,
-        ...(requeued > 0 ? { requeued } : {}),
-        ...(b?.value !== undefined ? { best: { trial: b.number, value: b.value, params: b.params } } : {}),
-      };
-    };
+    const summary = () => ({ ...counts, ...(requeued > 0 ? { requeued } : {}), ...results.summary() });
 
     /** Start one trial; false when the source has none now. */
     const launch = (): boolean => {
       const t = source.next(onEnded);
       if (t === undefined) return false;
       if (t.counts !== false) started++;
-      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...objective });
+      subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...results.objective });
       let ended = false;
       const sub = t.events.subscribe({
         next: (e) => subscriber.next(e),

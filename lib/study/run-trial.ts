@@ -13,6 +13,7 @@ import type { Objective, ObjectiveResult } from './optimize.js';
 import type { OnEnded } from './trial-source.js';
 import type { Clock } from '../clock.js';
 import { configErrorCode, type StoredFailure } from './failure-policy.js';
+import { withReadyMetrics } from './objectives.js';
 
 const isEpochEnd = isEvent('epochEnd');
 const isLrChange = isEvent('lrChange');
@@ -22,13 +23,15 @@ const isStopped = isEvent('stopped');
  * The error of an epoch that lacks the study's metric: the study's configuration is at fault (a typo in
  * `metric`, or validation that does not run every epoch), so it ends the study (lib/study/failure-policy.ts).
  */
-export function missingMetric(where: string, metric: string, epoch: number, metrics: object): RxtrainError {
+export function missingMetric(where: string, metric: string, epoch: number, metrics: object, field: 'metric' | 'metrics' = 'metric'): RxtrainError {
   return new RxtrainError(
     'INVALID_CONFIG',
-    `${where}epoch ${epoch} has no metric '${metric}', the study's 'metric' (it has: ${Object.keys(metrics).join(', ')})`,
-    { field: 'metric', metric, epoch },
+    `${where}epoch ${epoch} has no metric '${metric}', ${field === 'metric' ? "the study's 'metric'" : "one of the study's 'metrics'"} (it has: ${Object.keys(metrics).join(', ')})`,
+    { field, metric, epoch },
   );
 }
+
+type Result = number | readonly number[] | 'pruned' | 'failed';
 
 /**
  * Run one trial of `study` with `objective`: forward its events, tell the study how it ended, then
@@ -49,7 +52,7 @@ export function runTrial<P extends Params>(
     let inner: Subscription | undefined;
     let deadline: Subscription | undefined;
 
-    const end = (result: number | 'pruned' | 'failed', error?: unknown): void => {
+    const end = (result: Result, error?: unknown): void => {
       if (told || subscriber.closed) return;
       told = true;
       deadline?.unsubscribe();
@@ -81,7 +84,7 @@ export function runTrial<P extends Params>(
     };
     // A follower in another process knows the trial by its record only: say there that the
     // configuration failed it (before the failure is written, which it waits for).
-    const storeConfigError = (result: number | 'pruned' | 'failed', error: unknown): void => {
+    const storeConfigError = (result: Result, error: unknown): void => {
       const code = result === 'failed' ? configErrorCode(error) : undefined;
       if (code === undefined) return;
       const failure: StoredFailure = { code, message: errorMessage(error) };
@@ -112,31 +115,53 @@ export function runTrial<P extends Params>(
 
     if (isObservable(result)) {
       const metric = study.metric;
+      // A multi-objective study reads every one of its metrics from each epoch; the first is reported.
+      const allMetrics = study.metrics !== undefined && study.metrics.length > 1 ? study.metrics : undefined;
+      const vectors = new Map<number, number[]>();
       const values = new Map<number, number>();
       let lastEpoch: number | undefined;
       let restored: number | undefined;
       let pruned = false;
+      let trainableParams: number | undefined;
+      const wanted = study.metrics;
       inner = result.subscribe({
         next: (event) => {
           if (told) return;
-          if (isEpochEnd(event)) {
+          if (event.type === 'runStart') {
+            const n = (event as { trainableParams?: unknown }).trainableParams;
+            if (typeof n === 'number') trainableParams = n;
+          } else if (isEpochEnd(event)) {
+            const e = { ...event, metrics: withReadyMetrics(event.metrics, wanted, trainableParams) };
             let value: number | undefined;
+            let vector: number[] | undefined;
+            if (allMetrics !== undefined) {
+              vector = [];
+              for (const m of allMetrics) {
+                const v = (e.metrics as Readonly<Record<string, number | undefined>>)[m];
+                if (v === undefined) {
+                  end('failed', missingMetric('the epochEnd event of ', m, e.epoch, e.metrics, 'metrics'));
+                  return;
+                }
+                vector.push(v);
+              }
+              vectors.set(e.epoch, vector);
+            }
             if (metric !== undefined) {
-              value = (event.metrics as Readonly<Record<string, number | undefined>>)[metric];
+              value = (e.metrics as Readonly<Record<string, number | undefined>>)[metric];
               if (value === undefined) {
-                end('failed', missingMetric('the epochEnd event of ', metric, event.epoch, event.metrics));
+                end('failed', missingMetric('the epochEnd event of ', metric, e.epoch, e.metrics));
                 return;
               }
               try {
-                trial.report(event.epoch, value, event.metrics);
+                trial.report(e.epoch, value, e.metrics);
               } catch (err) {
                 end('failed', err);
                 return;
               }
-              values.set(event.epoch, value);
+              values.set(e.epoch, value);
             }
-            lastEpoch = event.epoch;
-            subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: event.epoch, metrics: event.metrics, ...(value !== undefined ? { value } : {}) });
+            lastEpoch = e.epoch;
+            subscriber.next({ type: 'epochEnd', trial: trial.number, epoch: e.epoch, metrics: e.metrics, ...(value !== undefined ? { value } : {}), ...(vector !== undefined ? { values: vector } : {}) });
           } else if (isLrChange(event)) {
             const { epoch, from, to, source } = event;
             subscriber.next({ type: 'lrChange', trial: trial.number, epoch, from, to, source });
@@ -153,7 +178,7 @@ export function runTrial<P extends Params>(
             return end('failed', new RxtrainError('INVALID_CONFIG', "the objective returned a stream, but the study has no 'metric' to read from it", { field: 'metric' }));
           }
           const epoch = restored !== undefined && values.has(restored) ? restored : lastEpoch;
-          const value = epoch === undefined ? undefined : values.get(epoch);
+          const value = epoch === undefined ? undefined : allMetrics !== undefined ? vectors.get(epoch) : values.get(epoch);
           if (value === undefined) return end('failed', new RxtrainError('TRIAL_FAILED', 'the objective stream completed without an epochEnd event'));
           end(value);
         },
@@ -182,9 +207,16 @@ export function runTrial<P extends Params>(
     };
 
     function settle(v: unknown): void {
-      if (typeof v === 'number' || v === 'pruned') return end(v);
+      const n = study.directions.length;
+      if ((typeof v === 'number' && n === 1) || v === 'pruned') return end(v);
+      if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number')) return end(v as number[]);
+      if (typeof v === 'number' || Array.isArray(v)) {
+        // The objective disagrees with the study about how many objectives there are: the study's
+        // configuration (or the objective) is wrong for every trial, so this ends the study.
+        return end('failed', new RxtrainError('INVALID_CONFIG', `the objective returned ${Array.isArray(v) ? `[${v.join(', ')}]` : v}, but the study has ${n} objective(s) (${study.directions.join(', ')}): return ${n === 1 ? 'a number' : `an array of ${n} numbers`}`, { field: 'directions' }));
+      }
       const what = typeof v === 'string' ? JSON.stringify(v) : describe(v);
-      end('failed', new RxtrainError('TRIAL_FAILED', `the objective returned ${what}: expected a number, 'pruned', a Promise of one, or an Observable`));
+      end('failed', new RxtrainError('TRIAL_FAILED', `the objective returned ${what}: expected ${n === 1 ? 'a number' : `an array of ${n} numbers`}, 'pruned', a Promise of one, or an Observable`));
     }
   });
 }

@@ -16,6 +16,9 @@ export interface TrialStarted {
   /** The study's direction and metric, so that whoever shows the trial knows which way is better. */
   readonly direction?: Direction;
   readonly metric?: string;
+  /** A multi-objective study's directions and metrics (`direction` and `metric` are its first objective's). */
+  readonly directions?: readonly Direction[];
+  readonly metrics?: readonly string[];
 }
 
 /** An epoch of a trial's training ended (from an objective that returns a stream). */
@@ -26,6 +29,8 @@ export interface TrialEpochEnd {
   readonly metrics: Metrics;
   /** The study's metric at this epoch, when the study has one. */
   readonly value?: number;
+  /** A multi-objective study's metrics at this epoch, one per objective. */
+  readonly values?: readonly number[];
 }
 
 /**
@@ -55,7 +60,14 @@ export interface TrialPruned {
 export interface TrialCompleted {
   readonly type: 'trialCompleted';
   readonly trial: number;
+  /** The trial's value (a multi-objective study: its first objective's; all of them are in `values`). */
   readonly value: number;
+  /** A multi-objective study: the trial's values, one per objective. */
+  readonly values?: readonly number[];
+  /** The study's constraints for this trial, when it has them (each ≤ 0 is satisfied). */
+  readonly constraints?: readonly number[];
+  /** With constraints: whether every one is satisfied (only feasible trials can be best or on the front). */
+  readonly feasible?: boolean;
   readonly params: Params;
   readonly durationMs: number;
 }
@@ -81,6 +93,22 @@ export interface NewBest {
   readonly metric?: string;
 }
 
+/**
+ * A multi-objective study's answer to `newBest` (which it never emits: it has no single best): a
+ * completed, feasible trial entered the Pareto front, as this `optimize` knows it (the study's front when
+ * it was subscribed to, and the trials it ran since). `front` is the front now, trial numbers in order;
+ * the trials it pushed out are those of the previous front that are not in it.
+ */
+export interface ParetoFrontChanged {
+  readonly type: 'paretoFrontChanged';
+  readonly trial: number;
+  readonly values: readonly number[];
+  readonly params: Params;
+  readonly front: readonly number[];
+  readonly directions: readonly Direction[];
+  readonly metrics?: readonly string[];
+}
+
 /** The last event of an `optimize` run that was not unsubscribed from. */
 export interface StudyCompleted {
   readonly type: 'studyCompleted';
@@ -98,12 +126,23 @@ export interface StudyCompleted {
    * They are not counted above: each one's retry is, once it ends.
    */
   readonly requeued?: number;
-  /** The study's best completed trial (across all its trials), if any. */
+  /** The study's best completed trial (across all its trials), if any. Not for a multi-objective study. */
   readonly best?: { readonly trial: number; readonly value: number; readonly params: Params };
+  /** A multi-objective study: the trial numbers of its Pareto front, as this run knows it. */
+  readonly paretoFront?: readonly number[];
   readonly durationMs: number;
 }
 
-export type StudyEvent = TrialStarted | TrialEpochEnd | TrialLrChange | TrialPruned | TrialCompleted | TrialFailed | NewBest | StudyCompleted;
+export type StudyEvent =
+  | TrialStarted
+  | TrialEpochEnd
+  | TrialLrChange
+  | TrialPruned
+  | TrialCompleted
+  | TrialFailed
+  | NewBest
+  | ParetoFrontChanged
+  | StudyCompleted;
 
 /**
  * The event that says how a finished trial ended, from its record: the one place that builds it, for
@@ -111,7 +150,11 @@ export type StudyEvent = TrialStarted | TrialEpochEnd | TrialLrChange | TrialPru
  */
 export function endEvent(record: FrozenTrial, durationMs: number): TrialCompleted | TrialPruned | TrialFailed {
   if (record.state === 'completed') {
-    return { type: 'trialCompleted', trial: record.number, value: record.value!, params: record.params, durationMs };
+    const judged = record.constraints !== undefined ? { constraints: record.constraints, feasible: record.constraints.every((c) => c <= 0) } : {};
+    if (record.values !== undefined) {
+      return { type: 'trialCompleted', trial: record.number, value: record.values[0]!, values: record.values, ...judged, params: record.params, durationMs };
+    }
+    return { type: 'trialCompleted', trial: record.number, value: record.value!, ...judged, params: record.params, durationMs };
   }
   if (record.state === 'pruned') {
     const last = record.intermediate[record.intermediate.length - 1];

@@ -4,7 +4,7 @@
  * the layers that run trials elsewhere (worker threads, worker processes) wrap a trial's events in it
  * without importing an operator; `prune` in operators/ is its public face.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { EMPTY, concatWith, defer, of, takeWhile, tap, type OperatorFunction } from 'rxjs';
 import { configError } from '../errors.js';
 import { isEvent } from '../events.js';
 import { missingMetric } from './run-trial.js';
@@ -23,33 +23,23 @@ export function trialPruning<E extends { readonly type: string }>(trial: Trial):
   if (metric === undefined) {
     throw configError(where, 'trial', `belongs to study ${JSON.stringify(trial.study)}, which has no 'metric' to report`);
   }
+  // Operators, not a hand-made subscribe: when the pruner stops a synchronous stream (every epoch
+  // emitted inside one subscribe call), takeWhile's completion unsubscribes upstream at once; a
+  // hand-made operator's teardown would only be registered after the whole stream had run.
   return (source) =>
-    new Observable<E | PrunedEvent>((subscriber) => {
-      const upstream = source.subscribe({
-        next: (e) => {
-          // A synchronous source may call next after we completed, before we could unsubscribe it.
-          if (subscriber.closed) return;
-          if (!isEpochEnd(e)) return subscriber.next(e);
+    defer(() => {
+      let pruned: PrunedEvent | undefined;
+      return source.pipe(
+        tap((e) => {
+          if (!isEpochEnd(e)) return;
           const { epoch, metrics } = e;
           const value = (metrics as Readonly<Record<string, number | undefined>>)[metric];
-          let pruned: boolean;
-          try {
-            if (value === undefined) throw missingMetric(`${where}: `, metric, epoch, metrics);
-            trial.report(epoch, value, metrics as Readonly<Record<string, number | undefined>>);
-            pruned = trial.shouldPrune();
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          subscriber.next(e);
-          if (pruned) {
-            subscriber.next({ type: 'pruned', trial: trial.number, epoch, value });
-            subscriber.complete();
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-      return () => upstream.unsubscribe();
+          if (value === undefined) throw missingMetric(`${where}: `, metric, epoch, metrics);
+          trial.report(epoch, value, metrics as Readonly<Record<string, number | undefined>>);
+          if (trial.shouldPrune()) pruned = { type: 'pruned', trial: trial.number, epoch, value };
+        }),
+        takeWhile(() => pruned === undefined, true),
+        concatWith(defer(() => (pruned ? of(pruned) : EMPTY))),
+      );
     });
 }

@@ -22,6 +22,10 @@ export interface Trial<P extends Params = Params> {
   /** The metric the study optimises (what `prune(trial)` reports), if it has one. */
   readonly metric: string | undefined;
   readonly direction: Direction;
+  /** One direction per objective (a single objective: `[direction]`). */
+  readonly directions: readonly Direction[];
+  /** One metric per objective, when the study has metrics (a multi-objective study reads them all). */
+  readonly metrics: readonly string[] | undefined;
   /** Aborted when the study stops the trial before it ends (its `optimize` was unsubscribed). */
   readonly signal: AbortSignal;
   /**
@@ -42,7 +46,9 @@ export interface Trial<P extends Params = Params> {
 export interface TrialContext {
   readonly study: string;
   readonly direction: Direction;
+  readonly directions: readonly Direction[];
   readonly metric: string | undefined;
+  readonly metrics: readonly string[] | undefined;
   readonly seed: number;
   readonly storage: Storage;
   readonly pruner: Pruner | undefined;
@@ -79,6 +85,8 @@ export function makeTrial<P extends Params>(ctx: TrialContext, record: FrozenTri
     seed: trialSeed(ctx.seed, number),
     metric: ctx.metric,
     direction: ctx.direction,
+    directions: ctx.directions,
+    metrics: ctx.metrics,
     signal: controller.signal,
     report(step: number, value: number, metrics?: Readonly<Record<string, number | undefined>>): void {
       if (written.get(step) === value) return;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { breastCancer, digits, iris, wine } from '../../lib/data/bundled.js';
+import { breastCancer, diabetes, digits, iris, wine } from '../../lib/data/bundled.js';
 import type { ArrayDataset } from '../../lib/data/types.js';
 
 function classCounts(ds: ArrayDataset): number[] {
@@ -77,4 +77,22 @@ t.test('each call returns its own arrays', async (t) => {
   const b = iris();
   (a.x as Float32Array)[0] = 99;
   t.not(b.x[0], 99);
+});
+
+t.test('diabetes: 442 × 10 raw features, a float32 regression target [n, 1], as scikit-learn loads it', async (t) => {
+  const ds = diabetes();
+  t.equal(ds.length, 442);
+  t.same(ds.xShape, [10]);
+  t.same(ds.yShape, [1]);
+  t.ok(ds.y instanceof Float32Array, 'float targets');
+  t.equal(ds.y.length, 442);
+  t.same(ds.featureNames, ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6']);
+  t.equal(ds.classNames, undefined, 'no classes: a regression set');
+  t.equal(ds.name, 'diabetes');
+  // scikit-learn: load_diabetes(scaled=False).data[0], .target[0], target range
+  t.same(Array.from(ds.x.subarray(0, 10)), [59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87].map(Math.fround));
+  t.equal(ds.y[0], 151);
+  t.same([Math.min(...ds.y), Math.max(...ds.y)], [25, 346]);
+  const sexes = new Set(Array.from({ length: 442 }, (_, i) => ds.x[i * 10 + 1]));
+  t.same([...sexes].sort(), [1, 2], 'sex is 1 or 2 (raw, not scaled)');
 });

@@ -36,6 +36,7 @@ t.test('docs/data.md code blocks run and print what their comments say', async (
     '1797 [ 64 ]',
     '[ 8, 8, 1 ]',
     "alcohol [ 'malignant', 'benign' ] 150",
+    "442 [ 1 ] [ 'age', 'sex', 'bmi', 'bp' ] 151",
     '1258 180 359',
     '100 300',
     '10 3',

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Trial } from '../../lib/study/trial.js';
 import { lastValueFrom, map, mergeMap, of, take, toArray, from, timer } from 'rxjs';
 import { evolve } from '../../lib/evolve/evolve.js';
-import { crossover } from '../../lib/evolve/crossover.js';
+import { crossover } from '../../lib/search/genetic/crossover.js';
 import { mutate } from '../../lib/evolve/mutation.js';
 import { space, uniform, logUniform, int, choice, when } from '../../lib/search/space.js';
 import { createRandom } from '../../lib/random.js';

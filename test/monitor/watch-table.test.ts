@@ -33,6 +33,17 @@ t.test('builds rows of runs and trials with state, epoch, metric, best and param
   t.end();
 });
 
+t.test('any metric by name (issue 20): --metric val_f1 is better higher, val_rmse lower', (t) => {
+  for (const [metric, values, best, arrow] of [['val_f1', [0.6, 0.9, 0.8], 0.9, '↑'], ['val_rmse', [52, 48, 50], 48, '↓']] as const) {
+    const table = watchTable(metric);
+    values.forEach((v, i) => table.apply(rec('r', { type: 'epochEnd', epoch: i + 1, metrics: { loss: 1, [metric]: v } })));
+    const [row] = table.rows();
+    t.same([row!.metricName, row!.metric, row!.best], [metric, values[2], best], metric);
+    t.match(table.render(200), new RegExp(`r\\s+running\\s+3\\s+${metric} ${arrow}`), `${metric} ${arrow} in the table`);
+  }
+  t.end();
+});
+
 t.test("without --metric each row shows its run's objective, named, with its direction; the * marks each run's best", (t) => {
   const table = watchTable();
   // An evolve run that maximises val_accuracy, and a plain run beside it.

@@ -177,3 +177,13 @@ t.test('a short run on digits reaches the accuracy trainStep reaches', async (t)
   one.dispose();
   many.dispose();
 });
+
+t.test('a data set with per-sample weights is refused, not trained as if unweighted', async (t) => {
+  await useBackend('wasm', { env: {} });
+  const data = digits();
+  const weighted: ArrayDataset = { ...data, weights: new Float32Array(data.length).fill(1) };
+  const model = mlp({ inputShape: [64], units: [16], classes: 10, seed: 1 });
+  const run = batches(weighted, { batchSize: 64 }).pipe(epochs(1), dataParallel(model, { workers: 2, optimizer: 'adam' }));
+  await t.rejects(lastValueFrom(run), { code: 'INVALID_CONFIG', message: /dataParallel\(\): the data set 'digits' has per-sample weights, which dataParallel does not apply yet/ });
+  model.dispose();
+});

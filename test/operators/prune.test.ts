@@ -26,6 +26,25 @@ t.test('reports every epoch and passes events through while the pruner says go o
   t.end();
 });
 
+t.test('a synchronous stream stops right after the pruned epoch (as a fast fold or a small data set emits)', (t) => {
+  const s = make();
+  const trial = s.ask();
+  let emitted = 0;
+  const src = new Observable<ReturnType<typeof epochEnd>>((subscriber) => {
+    for (const [i, v] of [0.9, 1.5, 0.2, 0.1].entries()) {
+      if (subscriber.closed) return;
+      emitted++;
+      subscriber.next(epochEnd(i, { val_loss: v }));
+    }
+    subscriber.complete();
+  });
+  const seen: string[] = [];
+  src.pipe(prune(trial)).subscribe((e) => seen.push(e.type));
+  t.same(seen, ['epochEnd', 'epochEnd', 'pruned']);
+  t.equal(emitted, 2, 'the source saw the unsubscribe before its third epoch');
+  t.end();
+});
+
 t.test('prunes: passes the epoch, emits pruned, completes and unsubscribes upstream at once', (t) => {
   const s = make();
   const trial = s.ask();

@@ -4,6 +4,7 @@
  * notifications. Each storage gets a schema of its own, dropped at the end.
  */
 import t from 'tap';
+import pg from 'pg';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { postgresStorage } from '../../lib/storage/postgres/postgres-storage.js';
 import type { Storage } from '../../lib/storage/storage.js';
@@ -110,4 +111,32 @@ t.test('bad options and an unreachable database are clear errors', async (t) => 
   })();
   t.match(err, { code: 'STORAGE', message: /cannot open postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/ });
   t.notMatch(err?.message, /secret/, 'the password is not shown');
+});
+
+t.test('a version-2 schema is migrated, its studies read as they were', { skip: pgSkip }, async (t) => {
+  const schema = freshSchema();
+  const s = postgresStorage(PG_URL, { schema });
+  s.openStudy({ name: 'old', direction: 'maximize', metric: 'acc' }, 1);
+  s.createTrial('old', { state: 'running', params: { x: 1 }, now: 2 });
+  s.finishTrial('old', 0, { state: 'completed', value: 0.5, now: 3 });
+  const before = s.getTrials('old');
+  s.close();
+  // Back to version 2: without the columns version 3 added.
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`SET search_path TO "${schema}"`);
+    await client.query('ALTER TABLE rxtrain_studies DROP COLUMN directions, DROP COLUMN metrics');
+    await client.query('ALTER TABLE rxtrain_trials DROP COLUMN value_list, DROP COLUMN constraints');
+    await client.query(`UPDATE rxtrain_meta SET value = '2' WHERE key = 'schema_version'`);
+  } finally {
+    await client.end();
+  }
+  const r = postgresStorage(PG_URL, { schema });
+  t.teardown(() => r.close());
+  t.same(r.listStudies(), [{ name: 'old', direction: 'maximize', metric: 'acc', createdAt: 1 }]);
+  t.same(r.getTrials('old'), before);
+  r.openStudy({ name: 'new', direction: 'minimize', directions: ['minimize', 'maximize'] }, 4);
+  r.createTrial('new', { state: 'running', now: 5 });
+  t.same(r.finishTrial('new', 0, { state: 'completed', values: [1, 2], constraints: [0], now: 6 }).values, [1, 2]);
 });

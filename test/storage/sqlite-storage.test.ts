@@ -25,7 +25,7 @@ t.test('sqlite storage: WAL, busy timeout and schema version', async (t) => {
   t.equal(db.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION);
   db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
   db.close();
-  t.throws(() => sqliteStorage(path), /schema version 2, newer than this rxtrain's 1/);
+  t.throws(() => sqliteStorage(path), new RegExp(`schema version ${SQLITE_SCHEMA_VERSION + 1}, newer than this rxtrain's ${SQLITE_SCHEMA_VERSION}`));
 });
 
 t.test('sqlite storage: refuses a database it did not create', async (t) => {
@@ -83,4 +83,31 @@ t.test('sqlite storage: cached reads see writes from another connection', async 
   t.same(a.getTrials('s'), b.getTrials('s'));
   a.close();
   b.close();
+});
+
+t.test('sqlite storage: a version-1 file is migrated, its studies read as they were', async (t) => {
+  const path = join(dir, 'v1.db');
+  const s = sqliteStorage(path);
+  s.openStudy({ name: 'old', direction: 'maximize', metric: 'acc' }, 1);
+  s.createTrial('old', { state: 'running', params: { x: 1 }, now: 2 });
+  s.finishTrial('old', 0, { state: 'completed', value: 0.5, now: 3 });
+  const before = s.getTrials('old');
+  s.close();
+  // Back to version 1: without the columns version 2 added.
+  const db = new Database(path);
+  for (const [table, column] of [['studies', 'directions'], ['studies', 'metrics'], ['trials', 'value_list'], ['trials', 'constraints']]) {
+    db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+  }
+  db.pragma('user_version = 1');
+  db.close();
+  const r = sqliteStorage(path);
+  t.same(r.listStudies(), [{ name: 'old', direction: 'maximize', metric: 'acc', createdAt: 1 }]);
+  t.same(r.getTrials('old'), before);
+  r.openStudy({ name: 'new', direction: 'minimize', directions: ['minimize', 'maximize'] }, 4);
+  r.createTrial('new', { state: 'running', now: 5 });
+  t.same(r.finishTrial('new', 0, { state: 'completed', values: [1, 2], now: 6 }).values, [1, 2]);
+  r.close();
+  const raw = new Database(path);
+  t.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION);
+  raw.close();
 });

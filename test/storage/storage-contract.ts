@@ -184,6 +184,40 @@ export function storageContract(t: Test, factory: ContractFactory): void {
     s.close();
   });
 
+  t.test('multi-objective studies: directions and metrics kept, and checked on reopening', async (t) => {
+    const s = factory.make();
+    const spec = { name: 'm', direction: 'maximize', metric: 'acc', directions: ['maximize', 'minimize'], metrics: ['acc', 'params'] } as const;
+    t.same(s.openStudy(spec, 1).study, { ...spec, createdAt: 1 });
+    t.same(s.openStudy(spec, 2).study, { ...spec, createdAt: 1 }, 'loaded as created');
+    t.throws(() => s.openStudy({ ...spec, directions: ['maximize', 'maximize'] }, 3), { code: 'STORAGE', details: { field: 'directions' } });
+    t.throws(() => s.openStudy({ ...spec, metrics: ['acc', 'size'] }, 3), { code: 'STORAGE', details: { field: 'metrics' } });
+    t.throws(() => s.openStudy({ name: 'm', direction: 'maximize', metric: 'acc' }, 3), { code: 'STORAGE', details: { field: 'directions' } }, 'not as a single-objective study');
+    s.openStudy({ name: 'one', direction: 'minimize' }, 4);
+    t.throws(() => s.openStudy({ name: 'one', direction: 'minimize', directions: ['minimize', 'minimize'] }, 5), { code: 'STORAGE', details: { field: 'directions' } });
+    t.same(s.listStudies().map((x) => x.directions ?? null), [['maximize', 'minimize'], null]);
+    s.close();
+  });
+
+  t.test('multi-value trials and constraints: kept in order, exactly, and checked', async (t) => {
+    const s = factory.make();
+    s.openStudy({ name: 'm', direction: 'maximize', directions: ['maximize', 'minimize', 'minimize'] }, 0);
+    for (let i = 0; i < 5; i++) s.createTrial('m', { state: 'running', params: { x: i }, now: i });
+    const done = s.finishTrial('m', 0, { state: 'completed', values: [0.1 + 0.2, -1e300, 5e-324], constraints: [-0.5, 0, 1e-9], now: 9 });
+    t.same(done, { number: 0, state: 'completed', params: { x: 0 }, values: [0.1 + 0.2, -1e300, 5e-324], constraints: [-0.5, 0, 1e-9], intermediate: [], startedAt: 0, finishedAt: 9 });
+    t.ok(Object.isFrozen(done.values) && Object.isFrozen(done.constraints), 'the lists are frozen with the record');
+    t.same(s.getTrial('m', 0), done);
+    const single = s.finishTrial('m', 1, { state: 'completed', value: 2, constraints: [3], now: 9 });
+    t.same([single.value, single.values, single.constraints], [2, undefined, [3]], 'a single value may carry constraints too');
+    t.throws(() => s.finishTrial('m', 2, { state: 'completed', values: [1, NaN], now: 9 }), { code: 'STORAGE', details: { field: 'values' } });
+    t.throws(() => s.finishTrial('m', 2, { state: 'completed', values: [], now: 9 }), { code: 'STORAGE', details: { field: 'values' } });
+    t.throws(() => s.finishTrial('m', 2, { state: 'completed', values: [1, 2], constraints: [Infinity], now: 9 }), { code: 'STORAGE', details: { field: 'constraints' } });
+    t.equal(s.getTrial('m', 2)?.state, 'running', 'a refused finish changes nothing');
+    s.reportIntermediate('m', 3, 0, 0.5);
+    t.same(s.finishTrial('m', 3, { state: 'pruned', now: 9 }).values, undefined, 'a pruned trial has no values');
+    t.same(s.getTrials('m', ['completed']).map((x) => x.values ?? x.value), [[0.1 + 0.2, -1e300, 5e-324], 2]);
+    s.close();
+  });
+
   t.test('a closed storage refuses work', async (t) => {
     const s = factory.make();
     s.openStudy({ name: 'a', direction: 'minimize' }, 0);
@@ -207,6 +241,21 @@ export function storageContract(t: Test, factory: ContractFactory): void {
       t.same(r.getTrials('a'), before, 'numbers round-trip exactly');
       t.equal(r.getTrials('a')[0]?.value, 0.1 + 0.2);
       t.equal(r.createTrial('a', { state: 'running', now: 5 }).number, 2, 'numbering continues');
+      r.close();
+      s.close();
+    });
+
+    t.test('persistence: multi-objective studies and their trials', async (t) => {
+      const s = factory.make();
+      const spec = { name: 'm', direction: 'minimize', directions: ['minimize', 'maximize'], metrics: ['loss', 'acc'], metric: 'loss' } as const;
+      s.openStudy(spec, 1);
+      s.createTrial('m', { state: 'running', params: { lr: 0.1 }, now: 2 });
+      s.finishTrial('m', 0, { state: 'completed', values: [0.1 + 0.2, 0.7], constraints: [-1, 0.25], now: 3 });
+      const before = s.getTrials('m');
+      const r = reopen(s);
+      t.same(r.listStudies(), [{ ...spec, createdAt: 1 }]);
+      t.same(r.getTrials('m'), before);
+      t.same(r.openStudy(spec, 9).study, { ...spec, createdAt: 1 });
       r.close();
       s.close();
     });

@@ -17,6 +17,7 @@ const brief = (e: StudyEvent): string => {
     case 'trialPruned': return `pruned ${e.trial}@${e.step}=${e.value}`;
     case 'trialFailed': return `failed ${e.trial}: ${e.error}`;
     case 'newBest': return `best ${e.trial}=${e.value}`;
+    case 'paretoFrontChanged': return `front ${e.front.join(',')}`;
     case 'studyCompleted': return `end ${e.reason} ${e.completed}/${e.pruned}/${e.failed} best=${e.best?.trial}`;
   }
 };

@@ -4,11 +4,12 @@
 // kept in ./population-model.js, its members being trials (`run#trial`).
 import { applyLineage } from './lineage-model.js';
 import { applyPopulation } from './population-model.js';
+import { metricDirection } from './metric-names.js';
 
 export const TERMINAL = new Set(['completed', 'pruned', 'failed', 'stopped', 'cancelled']);
 
-/** A metric's direction by its name (lib/monitor/objective.ts): accuracies up, losses and errors down. */
-export const metricDirection = (name) => (name === 'accuracy' || name === 'val_accuracy' ? 'maximize' : 'minimize');
+/** A metric's direction by its name (./metric-names.js): accuracies, F1, AUC, R² ... up; losses and errors down. */
+export { metricDirection };
 
 /**
  * hooks.onMetrics(): a metric name was seen for the first time.

@@ -87,6 +87,8 @@ export function gridSampler(config: GridSamplerConfig = {}): GridSampler {
 
   return {
     name: 'grid',
+    // It reads no values, so it serves a study of any number of objectives as it is.
+    multiObjective: true,
     grid: (space) => gridOf(space).points,
     isExhausted: (space, trials) => visits(space, trials).every((v) => v > 0),
     sample(space, trials) {

@@ -63,6 +63,8 @@ export function partialFixedSampler(config: PartialFixedSamplerConfig): Sampler 
 
   const self: Sampler = {
     name: `partialFixed(${inner.name})`,
+    // As many objectives as the sampler it wraps serves.
+    ...(inner.multiObjective === true ? { multiObjective: true } : {}),
     sample(space, trials, context) {
       const r = reducedOf(space);
       const rest = r.params.length === 0 ? {} : inner.sample(r, trials, context);

@@ -56,6 +56,8 @@ export function qmcSampler(config: QmcSamplerConfig): Sampler {
 
   return {
     name: scramble ? `qmc(${sequence}, scrambled)` : `qmc(${sequence})`,
+    // It reads no trial's values, so it serves a study of any number of objectives as it is.
+    multiObjective: true,
     sample(space, _trials, context) {
       const dims = space.params.length;
       if (!halton && dims > SOBOL_MAX_DIMENSIONS) {

@@ -31,6 +31,8 @@ export function randomSampler(config: RandomSamplerConfig): Sampler {
   const base = createRandom(finiteNumber(where, 'seed', c.seed));
   return {
     name: 'random',
+    // It reads no trial, so it serves a study of any number of objectives as it is.
+    multiObjective: true,
     sample(space, _trials, context) {
       const random = base.fork(context.trialNumber);
       return assign(space, (_name, d) => sampleDistribution(d, random));

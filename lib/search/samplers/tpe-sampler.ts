@@ -2,6 +2,7 @@ import { configError } from '../../errors.js';
 import { createRandom, type Random } from '../../random.js';
 import { booleanField, finiteNumber, knownFields, nonNegativeInt, numberInRange, oneOf, positiveInt, requireObject } from '../../validate.js';
 import { fitParzen, logPdfParzen, sampleParzen, type ParzenDimSpec, type ParzenEstimator } from '../math/parzen.js';
+import { violation } from '../math/pareto.js';
 import { contains, sampleDistribution } from '../distribution.js';
 import type { Distribution, Direction, FrozenTrial, ParamSpec, ParamValue, Sampler } from '../types.js';
 import { assign, fromModel, lossOf, modelBounds, toModel } from './common.js';
@@ -42,7 +43,9 @@ export interface TpeSamplerConfig {
  * l(x)/g(x) (which maximises expected improvement under the TPE model).
  *
  * - Ranking: completed trials by loss; pruned trials after them, deeper (later last step) first, then
- *   by their last intermediate value. Failed, running and waiting trials are ignored.
+ *   by their last intermediate value. Failed, running and waiting trials are ignored. Trials that
+ *   break the study's `constraints` rank after all others, by total violation (Optuna 3.1's
+ *   `constraints_func`: they are "bad" unless too few trials are feasible).
  * - Conditional parameters are modelled from the trials in which they were active only.
  * - Log parameters are modelled in log space; ints and stepped floats as continuous kernels whose
  *   probability mass over each value's cell is compared; categoricals with smoothed one-hot kernels.
@@ -113,16 +116,28 @@ export function tpeSampler(config: TpeSamplerConfig): Sampler {
 
 const byNumber = (a: FrozenTrial, b: FrozenTrial): number => a.number - b.number;
 
-/** Trials with a loss, best first: completed by loss, then pruned by last step (deeper first), then loss. */
+/**
+ * Trials with a loss, best first: completed by loss, then pruned by last step (deeper first), then loss.
+ * Trials that break the study's constraints come after all of them, by total violation: as Optuna 3.1's
+ * `constraints_func`, they go to the "bad" group unless too few trials are feasible.
+ */
 function rank(trials: readonly FrozenTrial[], direction: Direction): FrozenTrial[] {
-  const keyed: { t: FrozenTrial; loss: number; pruned: boolean; step: number }[] = [];
+  const keyed: { t: FrozenTrial; loss: number; pruned: boolean; step: number; violation: number }[] = [];
   for (const t of trials) {
     const loss = lossOf(t, direction);
     if (loss === undefined) continue;
     const last = t.intermediate[t.intermediate.length - 1];
-    keyed.push({ t, loss, pruned: t.state === 'pruned', step: last?.[0] ?? -Infinity });
+    keyed.push({ t, loss, pruned: t.state === 'pruned', step: last?.[0] ?? -Infinity, violation: violation(t.constraints) });
   }
-  keyed.sort((a, b) => Number(a.pruned) - Number(b.pruned) || (a.pruned ? b.step - a.step : 0) || a.loss - b.loss || a.t.number - b.t.number);
+  keyed.sort(
+    (a, b) =>
+      Number(a.violation > 0) - Number(b.violation > 0) ||
+      a.violation - b.violation ||
+      Number(a.pruned) - Number(b.pruned) ||
+      (a.pruned ? b.step - a.step : 0) ||
+      a.loss - b.loss ||
+      a.t.number - b.t.number,
+  );
   return keyed.map((k) => k.t);
 }
 

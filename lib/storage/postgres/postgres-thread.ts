@@ -13,7 +13,7 @@ import { RxtrainError } from '../../errors.js';
 import type { FrozenTrial, Params } from '../../search/types.js';
 import type { NewTrial, StudyRecord, StudySpec, TrialOutcome } from '../storage.js';
 import { checkAttrs, checkParamsUnset, checkReport, checkRunning, checkSameStudy, checkStudyName, freezeTrial, missingTrial, storageError } from '../rules.js';
-import { studyFromRow, type StudyRow } from '../rows.js';
+import { listColumn, studyFromRow, type StudyRow } from '../rows.js';
 import { ChangeFeed } from './change-feed.js';
 import { Connections } from './connections.js';
 import { Heartbeat } from './heartbeat.js';
@@ -59,11 +59,13 @@ const events = serveBlockingCalls(serialised({
   async openStudy(spec: StudySpec, now: number): Promise<{ study: StudyRecord; interrupted: FrozenTrial[] }> {
     const name = checkStudyName(KIND, spec.name);
     const c = await connections.calls();
-    await query(c, `INSERT INTO rxtrain_studies (name, direction, metric, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`, [
+    await query(c, `INSERT INTO rxtrain_studies (name, direction, metric, created_at, directions, metrics) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`, [
       name,
       spec.direction,
       spec.metric ?? null,
       now,
+      listColumn(spec.directions),
+      listColumn(spec.metrics),
     ]);
     const { rows } = await query<StudyRow>(c, 'SELECT * FROM rxtrain_studies WHERE name = $1', [name]);
     const row = rows[0]!;

@@ -7,12 +7,16 @@
  * transaction that last wrote it (`txid_current()`), so that writes no longer bump (and lock) the
  * study row to order themselves. `rxtrain_studies.version` is no longer used.
  *
+ * Version 3 (issue 18): multi-objective studies and constraints: a study's `directions` and `metrics`, a
+ * trial's `value_list` and `constraints`, each a JSON list or NULL (NULL in rows of before, which read as
+ * the single-objective studies they were).
+ *
  * {@link migrate} brings a database schema to this version (creating it if missing) or refuses it.
  */
 import type pg from 'pg';
 import { storageError } from '../rules.js';
 
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 
 /** The channel every write notifies, with payload `<study id>:<trial number>`. */
 export const CHANNEL = 'rxtrain_changes';
@@ -29,7 +33,9 @@ CREATE TABLE rxtrain_studies (
   metric      text,
   created_at  double precision NOT NULL,
   next_number integer NOT NULL DEFAULT 0,
-  version     bigint NOT NULL DEFAULT 0
+  version     bigint NOT NULL DEFAULT 0,
+  directions  text,
+  metrics     text
 );
 CREATE TABLE rxtrain_trials (
   study_id     integer NOT NULL REFERENCES rxtrain_studies (id),
@@ -44,6 +50,8 @@ CREATE TABLE rxtrain_trials (
   owner        text,
   heartbeat_at timestamptz,
   seq          bigint NOT NULL,
+  value_list   text,
+  constraints  text,
   PRIMARY KEY (study_id, number)
 );
 CREATE INDEX rxtrain_trials_waiting ON rxtrain_trials (study_id, number) WHERE state = 'waiting';
@@ -73,6 +81,12 @@ CREATE TABLE rxtrain_heartbeats (
 UPDATE rxtrain_trials SET seq = 0;
 `;
 
+/** From version 2: the columns of multi-objective studies and of constraints. */
+const MIGRATE_2_TO_3 = `
+ALTER TABLE rxtrain_studies ADD COLUMN directions text, ADD COLUMN metrics text;
+ALTER TABLE rxtrain_trials ADD COLUMN value_list text, ADD COLUMN constraints text;
+`;
+
 /** `name` as an SQL identifier (a schema name may hold any character). */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -92,10 +106,12 @@ export async function migrate(client: pg.Client, schema: string): Promise<void> 
     } else {
       const { rows } = await client.query<{ value: string }>(`SELECT value FROM rxtrain_meta WHERE key = 'schema_version'`);
       let version = Number(rows[0]?.value);
-      if (version === 1) {
-        await client.query(MIGRATE_1_TO_2);
-        await client.query(`UPDATE rxtrain_meta SET value = $1 WHERE key = 'schema_version'`, [String(POSTGRES_SCHEMA_VERSION)]);
-        version = POSTGRES_SCHEMA_VERSION;
+      const steps: ReadonlyArray<readonly [number, string]> = [[1, MIGRATE_1_TO_2], [2, MIGRATE_2_TO_3]];
+      for (const [from, sql] of steps) {
+        if (version !== from) continue;
+        await client.query(sql);
+        version = from + 1;
+        await client.query(`UPDATE rxtrain_meta SET value = $1 WHERE key = 'schema_version'`, [String(version)]);
       }
       if (version !== POSTGRES_SCHEMA_VERSION) {
         throw storageError(

@@ -60,12 +60,12 @@ export const REPORT = withChannel(
   6,
 );
 
-/** $1 study, $2 number, $3 state, $4 value, $5 error, $6 finished_at. */
+/** $1 study, $2 number, $3 state, $4 value, $5 error, $6 finished_at, $7 value_list, $8 constraints. */
 export const FINISH = withChannel(
-  `WITH u AS (UPDATE rxtrain_trials SET state = $3, value = $4, error = $5, finished_at = $6, seq = txid_current()
+  `WITH u AS (UPDATE rxtrain_trials SET state = $3, value = $4, error = $5, finished_at = $6, value_list = $7, constraints = $8, seq = txid_current()
               WHERE study_id = $1 AND number = $2 AND state = 'running' RETURNING number)
    SELECT ${notify('SELECT number FROM u')} AS notified FROM u`,
-  7,
+  9,
 );
 
 /** $1 study, $2 number, $3 params (only a running trial without parameters). */

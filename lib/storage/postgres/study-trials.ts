@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { FrozenTrial } from '../../search/types.js';
 import type { TrialOutcome } from '../storage.js';
 import { finishFields, freezeTrial, missingStudy, missingTrial, storageError } from '../rules.js';
-import { trialFromRow, type TrialRow } from '../rows.js';
+import { listColumn, trialFromRow, type TrialRow } from '../rows.js';
 import type { Connections } from './connections.js';
 import { query } from './query.js';
 import { CHANNEL } from './schema.js';
@@ -90,7 +90,7 @@ export class StudyTrials {
         const [failed] = await this.fail(c, id, outcome.now, [n], f.error, true);
         if (failed) return failed;
       } else {
-        const { rowCount } = await query(c, FINISH, [id, n, f.state, f.value ?? null, f.error ?? null, f.finishedAt, CHANNEL]);
+        const { rowCount } = await query(c, FINISH, [id, n, f.state, f.value ?? null, f.error ?? null, f.finishedAt, listColumn(f.values), listColumn(f.constraints), CHANNEL]);
         if (rowCount === 1) return freezeTrial({ ...trial, ...f });
       }
       // Changed meanwhile (failed as stale, or its row held for a moment): read again, and let the rules say.

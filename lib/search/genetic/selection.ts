@@ -5,7 +5,7 @@
  * - `tournament`: draw `size` members at random (with replacement), keep the best ranked.
  * - `truncation`: draw uniformly among the best `fraction` of the population.
  */
-import type { Random } from '../random.js';
+import type { Random } from '../../random.js';
 
 export type SelectionKind = 'tournament' | 'truncation';
 

@@ -5,9 +5,9 @@
  * back to a valid assignment of the space: clipped, snapped to the step, integers where asked, and
  * exactly the active conditional parameters.
  */
-import { sampleDistribution, snap } from '../search/distribution.js';
-import type { Distribution, ParamSpec, ParamValue, Params, SearchSpaceLike } from '../search/types.js';
-import type { Random } from '../random.js';
+import { sampleDistribution, snap } from '../distribution.js';
+import type { Distribution, ParamSpec, ParamValue, Params, SearchSpaceLike } from '../types.js';
+import type { Random } from '../../random.js';
 
 type Numeric = Exclude<Distribution, { kind: 'categorical' }>;
 

@@ -5,8 +5,8 @@
  * can leave the parents' box a little. Categoricals are inherited from either parent in both.
  * A parameter active in one parent only comes from that parent; `repair` then makes the child valid.
  */
-import type { ParamValue, Params, SearchSpaceLike } from '../search/types.js';
-import type { Random } from '../random.js';
+import type { ParamValue, Params, SearchSpaceLike } from '../types.js';
+import type { Random } from '../../random.js';
 import { fromUnit, isNumeric, reflect, repair, toUnit } from './genome.js';
 
 export type CrossoverKind = 'uniform' | 'blend';
