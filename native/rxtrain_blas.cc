@@ -26,22 +26,22 @@ typedef void (*set_threads_fn)(int);
 typedef int (*get_threads_fn)(void);
 typedef char *(*get_config_fn)(void);
 
-set_threads_fn find_set_threads() {
-  const char *names[] = {"openblas_set_num_threads", "bli_thread_set_num_threads", "MKL_Set_Num_Threads", nullptr};
-  for (int i = 0; names[i]; i++) {
-    void *f = dlsym(RTLD_DEFAULT, names[i]);
-    if (f) return reinterpret_cast<set_threads_fn>(f);
-  }
+// The first of `names` (null-terminated) that the loaded libraries define, as a function pointer.
+template <typename Fn>
+Fn find_first(const char *const *names) {
+  for (int i = 0; names[i]; i++)
+    if (void *f = dlsym(RTLD_DEFAULT, names[i])) return reinterpret_cast<Fn>(f);
   return nullptr;
 }
 
+set_threads_fn find_set_threads() {
+  static const char *const names[] = {"openblas_set_num_threads", "bli_thread_set_num_threads", "MKL_Set_Num_Threads", nullptr};
+  return find_first<set_threads_fn>(names);
+}
+
 get_threads_fn find_get_threads() {
-  const char *names[] = {"openblas_get_num_threads", "bli_thread_get_num_threads", "MKL_Get_Max_Threads", nullptr};
-  for (int i = 0; names[i]; i++) {
-    void *f = dlsym(RTLD_DEFAULT, names[i]);
-    if (f) return reinterpret_cast<get_threads_fn>(f);
-  }
-  return nullptr;
+  static const char *const names[] = {"openblas_get_num_threads", "bli_thread_get_num_threads", "MKL_Get_Max_Threads", nullptr};
+  return find_first<get_threads_fn>(names);
 }
 
 #define CHECK(call)                                                   \
