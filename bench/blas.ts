@@ -3,7 +3,7 @@
  * side in one run.
  *
  *   node --conditions=rxtrain-source --import=tsx bench/blas.ts [--rounds 5] [--mlp-steps 100]
- *        [--cnn-steps 20] [--torch-threads 1,2] [--no-torch] [--profile]
+ *        [--cnn-steps 20] [--torch-threads 1,2] [--no-torch] [--parallel] [--profile]
  *
  * The models of bench/wasm-models.ts (MLP 784-256-128-10, the CNN of bench/wasm-cnn.ts), Fashion-MNIST,
  * batch 128, Adam 1e-3, four resident batches, no per-step read. Each round runs, in turn: each model
@@ -12,7 +12,9 @@
  * set to match), then a 1024×1024 matMul on wasm (XNNPACK) and on the BLAS (its sgemm peak here).
  * Medians over rounds of samples/s (wall) and per CPU-second; ratios against PyTorch on one thread and
  * at its best thread count, both measured in this run; the share of the BLAS's own sgemm peak that
- * training reaches. --profile adds where a wasm+blas step spends its time, by kernel. Tables go to
+ * training reaches. --parallel adds, each round, the CNN on both cores: `dataParallel` with 2 workers
+ * on wasm+blas (bench/wasm-parallel.ts --rounds 1, a process per round), against PyTorch's best.
+ * --profile adds where a wasm+blas step spends its time, by kernel. Tables go to
  * stderr; stdout gets one JSON line (as bench/run.ts expects). Needs the add-on built (npm install, or
  * npx node-gyp rebuild) and, for the PyTorch columns, Debian's python3-torch at /usr/bin/python3.
  */
@@ -35,6 +37,7 @@ const rounds = Number(option('rounds', '5'));
 const steps: Record<ModelName, number> = { mlp: Number(option('mlp-steps', '100')), cnn: Number(option('cnn-steps', '20')) };
 const torchThreads = process.argv.includes('--no-torch') ? [] : option('torch-threads', '1,2').split(',').map(Number);
 const profile = process.argv.includes('--profile');
+const parallel = process.argv.includes('--parallel');
 const PYTHON = '/usr/bin/python3';
 
 await tf.setBackend('wasm');
@@ -95,6 +98,16 @@ for (let round = 0; round < rounds; round++) {
       push(perCpu, `${model} pytorch ${threads}t`, r.samplesPerCpuSec);
     }
   }
+  if (parallel) {
+    const r = spawnSync(process.execPath, ['--conditions=rxtrain-source', '--import=tsx', 'bench/wasm-parallel.ts', '--model', 'cnn', '--rounds', '1', '--steps', String(steps.cnn), '--no-ceiling'], { encoding: 'utf8' });
+    const line = r.status === 0 ? r.stdout.trim().split('\n').at(-1) : undefined;
+    if (line === undefined) console.error(`dataParallel round failed: ${r.stderr.trim().split('\n').at(-1)}`);
+    else {
+      const out = JSON.parse(line) as { samplesPerSec: Record<string, { median: number }>; samplesPerCpuSec: Record<string, { median: number }> };
+      push(wall, 'cnn wasm+blas dataParallel 2 workers', out.samplesPerSec['dataParallel, 2 workers']!.median);
+      push(perCpu, 'cnn wasm+blas dataParallel 2 workers', out.samplesPerCpuSec['dataParallel, 2 workers']!.median);
+    }
+  }
   chooseBlas({ enabled: false });
   peaks.wasm.push(matMulGflops());
   chooseBlas({ threads: 1 });
@@ -116,7 +129,8 @@ for (const model of ['mlp', 'cnn'] as const) {
   const one = wall.has(`${model} pytorch 1t`) ? median(wall.get(`${model} pytorch 1t`)!) : undefined;
   const bestValue = best ? median(wall.get(best)!) : undefined;
   results[`${model} pytorch best`] = best?.split(' ').at(-1);
-  for (const key of [`${model} wasm`, `${model} wasm+blas`, ...torchKeys]) {
+  const mine = [`${model} wasm`, `${model} wasm+blas`, `${model} wasm+blas dataParallel 2 workers`].filter((k) => wall.has(k));
+  for (const key of [...mine, ...torchKeys]) {
     const v = wall.get(key)!;
     const s = median(v);
     const g = (s * flopsPerSample[model]) / 1e9;
