@@ -63,7 +63,7 @@ export interface RunStart {
    */
   readonly backendAutoChosen?: true;
   /**
-   * On wasm, when its matMuls run on the native BLAS add-on (`wasm+blas`): the library, e.g.
+   * On wasm, when its matMuls and convolutions run on the native BLAS add-on (`wasm+blas`): the library, e.g.
    * `OpenBLAS 0.3.21 ...`. Absent on pure wasm and on other backends. docs/wasm-backend.md#native-blas.
    */
   readonly blas?: string;

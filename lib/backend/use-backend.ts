@@ -82,11 +82,11 @@ export interface BackendInfo {
   /** Stock kernels rxtrain replaced because they are wrong or slow (wasm only; see docs/wasm-backend.md). */
   readonly replacedKernels: readonly string[];
   /**
-   * `'wasm+blas'` when wasm's matMuls run on the native BLAS add-on, else the same as `name`.
+   * `'wasm+blas'` when wasm's matMuls and convolutions run on the native BLAS add-on, else the same as `name`.
    * docs/wasm-backend.md#native-blas says how to get it.
    */
   readonly runsOn: string;
-  /** The BLAS the wasm matMuls run on (wasm only), or undefined. */
+  /** The BLAS that wasm's matMuls and convolutions run on (wasm only), or undefined. */
   readonly blas: BlasInfo | undefined;
   /** On wasm without BLAS: why (not built, does not load, turned off). */
   readonly blasUnavailable?: string;
@@ -98,7 +98,7 @@ export interface UseBackendOptions {
   /** Loads a module by name; injectable so tests can simulate missing packages. Defaults to `import()`. */
   readonly importModule?: (name: string) => Promise<unknown>;
   /**
-   * On wasm: whether its matMuls run on the native BLAS add-on, when it is built, and with how many
+   * On wasm: whether its matMuls and convolutions run on the native BLAS add-on, when it is built, and with how many
    * BLAS threads (default 1). `RXTRAIN_BLAS=0` and `RXTRAIN_BLAS_THREADS` in `env` override these.
    */
   readonly blas?: BlasChoice;
@@ -206,7 +206,6 @@ function info(name: BackendName, requestedBy: BackendInfo['requestedBy'], blas: 
     runsOn: native ? 'wasm+blas' : 'wasm', blas: native, ...(why !== undefined ? { blasUnavailable: why } : {}),
   };
 }
-
 
 /** Returns undefined on success, or why it failed. */
 async function tryBackend(name: BackendName, load: (m: string) => Promise<unknown>): Promise<string | undefined> {
