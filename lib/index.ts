@@ -15,6 +15,8 @@ export type { Random } from './random.js';
 // Backend
 export { useBackend, backendNames } from './backend/use-backend.js';
 export type { BackendName, BackendInfo, UseBackendOptions } from './backend/use-backend.js';
+export { blasInfo, blasUnavailable, chooseBlas } from './backend/blas/blas-state.js';
+export type { BlasChoice, BlasInfo } from './backend/blas/blas-state.js';
 export { registerWasmTrainingKernels, replaceStockWasmKernels, restoreStockWasmKernels, stockWasmKernel } from './backend/register-wasm-kernels.js';
 
 // Data
