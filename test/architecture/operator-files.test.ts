@@ -59,10 +59,10 @@ function sources(dir: string): string[] {
 }
 
 t.test("'as unknown as' casts do not come back", async (t) => {
-  // What is left (issue 16 item 5): the wasm kernels read their attributes as tfjs's typed *Attrs,
-  // which a kernel's NamedAttrMap is not assignable to (tfjs's own kernels cast the same way); the
-  // rest belong to folders other work was changing at the time. Lower the number when one goes.
-  const MAX = 10;
+  // What is left (issue 16 item 5): lib/backend/kernels/kernel-attrs.ts, the one place a kernel's
+  // NamedAttrMap becomes tfjs's typed *Attrs (not assignable, nothing to check at run time), and two in
+  // examples/regularization.ts (study events carry untyped Params). Lower the number when one goes.
+  const MAX = 3;
   const found = ['lib', 'operators', 'bin', 'examples'].flatMap(sources).flatMap((file) => {
     const count = readFileSync(join(root, file), 'utf8').split('as unknown as').length - 1;
     return count > 0 ? [`${file} (${count})`] : [];

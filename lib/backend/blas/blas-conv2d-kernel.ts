@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm, runConfig } from '../kernels/wasm-ops.js';
 import { blasConv2D } from './blas-conv2d.js';
+import { kernelAttrs } from '../kernels/kernel-attrs.js';
 
 let stock: tf.KernelConfig | undefined;
 
@@ -16,7 +17,7 @@ const config: tf.KernelConfig = {
   kernelFunc: (({ inputs, backend, attrs }) => {
     const wasm = asWasm(backend);
     const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    return blasConv2D(wasm, x, filter, attrs as unknown as tf.Conv2DAttrs) ?? runConfig(stock!, wasm, inputs, attrs);
+    return blasConv2D(wasm, x, filter, kernelAttrs<tf.Conv2DAttrs>(attrs)) ?? runConfig(stock!, wasm, inputs, attrs);
   }) as tf.KernelFunc,
 };
 

@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { blasConv2DBackpropFilter } from '../blas/blas-conv2d.js';
 import { asWasm, cropNhwc, endPadding, giveAs, pair, release, runStock, runWasm, transpose, view } from './wasm-ops.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 /** Up to this many values per window, im2col beats the role swap. */
 const maxIm2colWindow = 16;
@@ -77,14 +78,14 @@ function byIm2col(
 function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = kernelAttrs<tf.Conv2DBackpropFilterAttrs>(attrs);
   if (dataFormat === 'NCHW') {
     throw new Error("rxtrain wasm Conv2DBackpropFilter: dataFormat 'NCHW' is not supported (nor is it by wasm's Conv2D); use 'NHWC'");
   }
-  const onBlas = blasConv2DBackpropFilter(wasm, x, dy, attrs as unknown as tf.Conv2DBackpropFilterAttrs);
+  const onBlas = blasConv2DBackpropFilter(wasm, x, dy, kernelAttrs<tf.Conv2DBackpropFilterAttrs>(attrs));
   if (onBlas !== undefined) return onBlas;
   const [fh, fw, ci, co] = filterShape;
-  if (fh * fw * ci <= maxIm2colWindow) return byIm2col(wasm, x, dy, attrs as unknown as tf.Conv2DBackpropFilterAttrs);
+  if (fh * fw * ci <= maxIm2colWindow) return byIm2col(wasm, x, dy, kernelAttrs<tf.Conv2DBackpropFilterAttrs>(attrs));
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode,
   );

@@ -12,15 +12,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blasConv2DBackpropInput } from '../blas/blas-conv2d.js';
 import { asWasm, cropNhwc, endPadding, giveAs, pair, release, runWasm, transpose, view } from './wasm-ops.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 function conv2dBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = kernelAttrs<tf.Conv2DBackpropInputAttrs>(attrs);
   if (dataFormat === 'NCHW') {
     throw new Error("rxtrain wasm Conv2DBackpropInput: dataFormat 'NCHW' is not supported (nor is it by wasm's Conv2D); use 'NHWC'");
   }
-  const onBlas = blasConv2DBackpropInput(wasm, dy, filter, attrs as unknown as tf.Conv2DBackpropInputAttrs);
+  const onBlas = blasConv2DBackpropInput(wasm, dy, filter, kernelAttrs<tf.Conv2DBackpropInputAttrs>(attrs));
   if (onBlas !== undefined) return onBlas;
   const [fh, fw, ci, co] = filter.shape as [number, number, number, number];
   const info = tf.backend_util.computeConv2DInfo(inputShape, [fh, fw, ci, co], strides, 1, pad, dimRoundingMode);

@@ -12,11 +12,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm, cropNhwc, endPadding, giveAs, pair, release, runWasm, sumAxis, transpose, view } from './wasm-ops.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = kernelAttrs<tf.DepthwiseConv2dNativeBackpropFilterAttrs>(attrs);
   const [fh, fw, c, m] = filterShape;
   const [sh, sw] = pair(strides);
   const [dh, dw] = pair(dilations);

@@ -10,11 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm, cropNhwc, endPadding, giveAs, pair, release, runWasm, sumAxis, view } from './wasm-ops.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const { strides, dilations, pad, dimRoundingMode, inputShape } = kernelAttrs<tf.DepthwiseConv2dNativeBackpropInputAttrs>(attrs);
   const [fh, fw, c, m] = filter.shape as [number, number, number, number];
   const [sh, sw] = pair(strides);
   const [dh, dw] = pair(dilations);

@@ -12,12 +12,13 @@ import { asWasm, giveAs, runStock } from './wasm-ops.js';
 import { fastOperands, releaseOperands } from './mat-mul-operands.js';
 import { withSeparateActivation } from './nan-propagating.js';
 import { blasMatMul } from '../blas/blas-mat-mul.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 function fastMatMul(kernelName: typeof tf.BatchMatMul | typeof tf._FusedMatMul): tf.KernelFunc {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo => {
     const wasm = asWasm(backend);
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
+    const { transposeA, transposeB } = kernelAttrs<tf.BatchMatMulAttrs>(attrs);
     const ops = a.dtype === 'float32' && b.dtype === 'float32'
       ? fastOperands(wasm, a, b, transposeA, transposeB)
       : undefined;

@@ -9,11 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm } from './wasm-ops.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const { filterSize, strides, pad, dimRoundingMode } = kernelAttrs<tf.MaxPoolGradAttrs>(attrs);
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode,
   );

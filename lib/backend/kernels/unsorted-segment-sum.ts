@@ -8,11 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm } from './wasm-ops.js';
+import { kernelAttrs } from './kernel-attrs.js';
 
 function unsortedSegmentSum({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-  const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  const { numSegments } = kernelAttrs<tf.UnsortedSegmentSumAttrs>(attrs);
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
     throw new Error(`rxtrain wasm UnsortedSegmentSum: x must be float32 or int32 (got ${x.dtype})`);
   }
