@@ -65,6 +65,10 @@ export type { TrialSource, TrialRun, TrialFeed, StartedTrial, OnEnded } from './
 export type { StudyEvent, TrialStarted, TrialEpochEnd, TrialPruned, TrialCompleted, TrialFailed, TrialLrChange, NewBest, StudyCompleted, PrunedEvent } from './study/study-events.js';
 export type { ParetoFrontChanged } from './study/study-events.js';
 export { memoryStorage } from './storage/memory-storage.js';
+export { indexedDbStorage } from './storage/indexeddb-storage.js';
+export type { IndexedDbStorage } from './storage/indexeddb-storage.js';
+export { journalStorage } from './storage/journal-storage.js';
+export type { Journal, JournalEntry, JournalOp } from './storage/journal-storage.js';
 export type { Storage, StudySpec, StudyRecord, OpenedStudy, NewTrial, TrialOutcome } from './storage/storage.js';
 
 // Evolutionary search
