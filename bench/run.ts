@@ -21,6 +21,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'wasm-parallel-cnn', file: 'bench/wasm-parallel.ts', args: ['--model', 'cnn', '--rounds', '5', '--steps', '20'] },
   { name: 'wasm-parallel-mlp', file: 'bench/wasm-parallel.ts', args: ['--model', 'mlp', '--rounds', '5', '--steps', '20'] },
   { name: 'wasm-rnn', file: 'bench/wasm-rnn.ts', args: ['--rounds', '5'] },
+  { name: 'browser-wasm', file: 'bench/browser-wasm.ts', args: ['--rounds', '3', '--steps', '20'] },
   { name: 'samplers', file: 'bench/samplers.ts', args: [] },
   { name: 'busy-loop', file: 'bench/busy-loop.ts', args: [] },
   { name: 'parallel', file: 'bench/parallel.ts', args: ['--rounds', '3'] },

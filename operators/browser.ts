@@ -1,7 +1,7 @@
 /**
- * `rxtrain/operators` in a browser: the operators of operators/index.ts that need no Node module.
- * Left out: `dataParallel` (worker threads), `jsonlLog` and `csvLog` (files), `progressBar` (a
- * terminal). test/architecture/browser-core.test.ts checks that nothing here reaches Node.
+ * The operators that need no Node module: `rxtrain/operators` in a browser, and what operators/index.ts
+ * re-exports before adding `dataParallel` (worker threads), `progressBar` (a terminal), `jsonlLog` and
+ * `csvLog` (files). test/architecture/browser-core.test.ts checks that nothing here reaches Node.
  */
 export { epochs } from './epochs.js';
 export { trainStep } from './train-step.js';
