@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BehaviorSubject, finalize, tap, type Subscription } from 'rxjs';
 import {
-  batches, indexedDbStorage, int, logUniform, memoryStorage, mlp, parseDigits, split, study, successiveHalvingPruner, tpeSampler, uniform, useBackend, space,
+  batches, indexedDbStorage, webWorkerObjective, int, logUniform, memoryStorage, mlp, parseDigits, split, study, successiveHalvingPruner, tpeSampler, uniform, useBackend, space,
   type BrowserBackendName, type Storage, type StudyEvent,
 } from 'rxtrain';
 import { epochEnd, epochs, holdWhile, trainStep } from 'rxtrain/operators';
@@ -21,6 +21,8 @@ const backend = (query.get('backend') ?? 'auto') as BrowserBackendName | 'auto' 
 const trials = Number(query.get('trials') ?? 12);
 const maxEpochs = Number(query.get('epochs') ?? 9);
 const threads = query.has('threads') ? Number(query.get('threads')) : undefined;
+/** `?workers=2`: trials run in that many Web Workers (examples/browser/trial-worker.ts), two at a time. */
+const workers = Number(query.get('workers') ?? 0);
 
 /** What the page tells its tests (and a curious console). */
 const demo = {
@@ -32,6 +34,8 @@ const demo = {
   tensorsAfter: undefined as number | undefined,
   /** The study's trials when the page opened it (from IndexedDB after a reload). */
   atOpen: [] as Array<{ number: number; state: string; value?: number }>,
+  /** Per trial, the Web Worker that ran it (`?workers=`). */
+  workers: [] as string[],
   /** Resolves when the storage has written everything so far (IndexedDB writes behind). */
   flush: (): Promise<void> => Promise.resolve(),
   done: false,
@@ -118,7 +122,10 @@ async function main(): Promise<void> {
   };
 
   let sub: Subscription | undefined;
+  const inWorkers = workers > 0 ? webWorkerObjective<{ lr: number; units: number; dropout: number }>({ url: `/trial-worker.js?epochs=${maxEpochs}`, workers }) : undefined;
   const finished = (how: string): void => {
+    inWorkers?.terminate();
+    demo.workers = s.trials().map((t) => String(t.attrs?.worker));
     demo.tensorsAfter = tf.memory().numTensors;
     demo.done = true;
     const best = s.best();
@@ -133,8 +140,10 @@ async function main(): Promise<void> {
     (ev.target as HTMLButtonElement).textContent = paused.value ? 'resume' : 'pause';
   };
 
+  const remaining = trials - finishedBefore;
+  if (remaining <= 0) return finished('done'); // a reload after the search ended: nothing left to run
   sub = s
-    .optimize((trial) => {
+    .optimize(inWorkers ?? ((trial) => {
       const model = mlp({ inputShape: [64], units: [trial.params.units], dropout: trial.params.dropout, classes: 10, seed: trial.seed });
       const optimizer = tf.train.adam(trial.params.lr);
       return batches(trainSet, { batchSize: 64, shuffle: true, seed: trial.seed }).pipe(
@@ -148,7 +157,7 @@ async function main(): Promise<void> {
           optimizer.dispose();
         }),
       );
-    }, { trials: Math.max(0, trials - finishedBefore) })
+    }), { trials: remaining, concurrency: Math.max(1, workers) })
     .subscribe({
       next: show,
       error: (err: unknown) => {

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
+import { build, transform, type Plugin } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -56,7 +56,7 @@ export async function startDemoServer(port = 0, isolated = true): Promise<DemoSe
     const ts = file.endsWith('.ts');
     readFile(file)
       .then(async (body) => {
-        const out = ts ? (await transform(body.toString(), { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline' })).code : body;
+        const out = !ts ? body : file.endsWith('-worker.ts') ? await bundle(file) : (await transform(body.toString(), { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline' })).code;
         res.writeHead(200, { ...headers, 'Content-Type': ts ? TYPES['.js']! : (TYPES[extname(file)] ?? 'application/octet-stream'), 'Cache-Control': 'no-store' }).end(out);
       })
       .catch(() => res.writeHead(404, headers).end('not found'));
@@ -67,12 +67,29 @@ export async function startDemoServer(port = 0, isolated = true): Promise<DemoSe
   return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-/** The file a URL path names: main.js is main.ts, chart.js the dashboard's; paths that leave their mount are refused. */
+/** A page has no folders: lib/io/file-io.ts (Node's fs) becomes lib/io/file-io-browser.ts (as in scripts/build-browser.mjs). */
+const noFolders: Plugin = {
+  name: 'no-folders',
+  setup(b) {
+    b.onResolve({ filter: /\/file-io\.js$/ }, (args) => (args.importer.endsWith(join('lib', 'io', 'io-for.ts')) ? { path: join(root, 'lib/io/file-io-browser.ts') } : undefined));
+  },
+};
+
+/**
+ * A worker module, bundled with rxtrain's browser sources and tfjs: a module worker has no import map.
+ * One bundle per request (the demo's workers ask once each).
+ */
+async function bundle(file: string): Promise<string> {
+  const out = await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['browser', 'rxtrain-source'], write: false, plugins: [noFolders], logLevel: 'warning' });
+  return out.outputFiles[0]!.text;
+}
+
+/** The file a URL path names: main.js is main.ts, *-worker.js a bundle of *-worker.ts, chart.js the dashboard's; paths that leave their mount are refused. */
 function resolveFile(path: string): string | undefined {
   for (const [prefix, folder] of MOUNTS) {
     if (!path.startsWith(prefix)) continue;
     let rest = path.slice(prefix.length);
-    if (folder === 'examples/browser/' && rest === 'main.js') rest = 'main.ts';
+    if (folder === 'examples/browser/' && (rest === 'main.js' || rest.endsWith('-worker.js'))) rest = rest.replace(/\.js$/, '.ts');
     if (folder === 'examples/browser/' && rest === 'chart.js') return join(root, 'lib/monitor/dashboard/chart.js');
     const base = join(root, folder);
     const file = normalize(join(base, rest));

@@ -95,6 +95,10 @@ t.test('rules: who may import what', async (t) => {
       breaks: (i) => under(i.from, 'lib/parallel') && !under(i.to, 'lib/parallel') && !LEAVES.includes(i.to) && !under(i.to, 'lib/thread') && !under(i.to, 'lib/backend'),
     },
     {
+      rule: 'the Web Workers runtime (lib/web-workers) imports only leaf files, lib/search/types.ts and the study surface',
+      breaks: (i) => under(i.from, 'lib/web-workers') && !under(i.to, 'lib/web-workers') && !LEAVES.includes(i.to) && !['lib/search/types.ts', 'lib/study/index.ts'].includes(i.to),
+    },
+    {
       rule: 'lib/storage imports nothing from lib/parallel (its PostgreSQL client thread runs on lib/thread)',
       breaks: (i) => under(i.from, 'lib/storage') && under(i.to, 'lib/parallel'),
     },

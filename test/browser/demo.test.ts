@@ -19,6 +19,7 @@ const skip = skipWithoutChromium;
 const root = new URL('../../', import.meta.url).pathname;
 
 interface Demo {
+  workers: string[];
   backend?: { name: string; tfjsName: string; threads?: number; skipped: string[] };
   crossOriginIsolated: boolean;
   runStart: string[];
@@ -131,4 +132,18 @@ t.test('a page that chooses no backend: the first training step chooses the brow
   const d = await finished(page);
   t.equal(d.error, undefined);
   t.match(d.runStart[0], /^(webgpu|webgl) \(auto-chosen\)$/, `runStart: ${d.runStart[0]}`);
+});
+
+t.test("trials run in two Web Workers, two at a time, and the page's pruner still decides", { skip }, async (t) => {
+  const { page, server, errors } = await open(t);
+  await page.goto(`${server.url}?backend=wasm&trials=4&epochs=2&workers=2`);
+  const d = await finished(page);
+  t.equal(d.error, undefined);
+  t.same(errors, []);
+  t.same([...new Set(d.workers)].sort(), ['rxtrain-worker-0', 'rxtrain-worker-1'], `each trial's worker: ${d.workers.join(', ')}`);
+  t.equal(ended(d).length, 4, 'four trials finished');
+  const order = d.events.filter((e) => ['trialStarted', 'trialCompleted', 'trialPruned'].includes(e.type));
+  const firstEnd = order.findIndex((e) => e.type !== 'trialStarted');
+  t.ok(order.slice(0, firstEnd).length >= 2, 'a second trial started before the first ended');
+  t.ok(d.events.some((e) => e.type === 'epochEnd' && e.trial !== undefined), 'epochs came back from the workers to the study');
 });
