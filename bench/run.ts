@@ -22,6 +22,8 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'wasm-parallel-mlp', file: 'bench/wasm-parallel.ts', args: ['--model', 'mlp', '--rounds', '5', '--steps', '20'] },
   { name: 'wasm-rnn', file: 'bench/wasm-rnn.ts', args: ['--rounds', '5'] },
   { name: 'browser-wasm', file: 'bench/browser-wasm.ts', args: ['--rounds', '3', '--steps', '20'] },
+  { name: 'blas', file: 'bench/blas.ts', args: ['--rounds', '5', '--profile'] },
+  { name: 'blas-conv', file: 'bench/blas-conv.ts', args: ['--rounds', '7'] },
   { name: 'samplers', file: 'bench/samplers.ts', args: [] },
   { name: 'busy-loop', file: 'bench/busy-loop.ts', args: [] },
   { name: 'parallel', file: 'bench/parallel.ts', args: ['--rounds', '3'] },
@@ -31,6 +33,9 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   // Spawns bench/reference/multi_objective_optuna.py itself (both sides in the same run), or says why not.
   { name: 'multi-objective', file: 'bench/multi-objective.ts', args: [] },
   { name: 'monitor-abuse', file: 'bench/monitor-abuse.ts', args: [] },
+  { name: 'dashboard-storage', file: 'bench/dashboard-storage.ts', args: [] },
+  { name: 'dashboard-pg-overhead', file: 'bench/dashboard-pg-overhead.ts', args: ['--rounds', '4', '--trials', '9'] },
+  { name: 'dashboard-responsiveness', file: 'bench/dashboard-responsiveness.ts', args: ['--rounds', '3', '--seconds', '10'] },
   { name: 'pbt', file: 'bench/pbt.ts', args: ['--seeds=10'] },
   { name: 'ensembles', file: 'bench/ensembles.ts', args: ['--seeds', '5'] },
   { name: 'fashion-search', file: 'bench/fashion-search.ts', args: ['--budget', '90'] },

@@ -7,6 +7,8 @@
  *   rxtrain pause|resume <url> [<run>] --token T             hold / release runs at their next boundary
  *   rxtrain worker --storage postgres://... --study NAME --objective ./trial.js [--concurrency n]
  *                                                           run a study's queued trials (see docs/distributed.md)
+ *   rxtrain dashboard <file.db | postgres://...> [--study NAME] [--port N]
+ *                                                           the dashboard of the studies in a storage, live
  *
  * `<url>` is the dashboard URL a monitor prints (`http://127.0.0.1:PORT/`) or its WebSocket URL.
  */
@@ -15,6 +17,7 @@ import { connectMonitor } from '../lib/monitor/connect-monitor.js';
 import { sendCommand } from '../lib/monitor/send-command.js';
 import { watchTable } from '../lib/monitor/watch-table.js';
 import { workerCommand } from '../lib/distributed/worker-command.js';
+import { dashboardCommand } from '../lib/monitor/dashboard-command.js';
 import type { BackendName } from '../lib/backend/use-backend.js';
 
 const usage = `usage:
@@ -27,6 +30,10 @@ const usage = `usage:
                  [--export default] [--member-export member] [--concurrency 1] [--trials N] [--idle-exit SECONDS]
                  [--schema public] [--backend auto|wasm|cpu] [--seed N] [--heartbeat-ms 5000] [--stale-after-ms 30000]
                  [--trial-timeout SECONDS] [--max-consecutive-failures 10|Infinity]
+  rxtrain dashboard <file.db | postgres://...> [--study NAME] [--port 0] [--host 127.0.0.1] [--token T]
+                    [--schema public] [--poll-ms 250]
+      (the dashboard of the studies in a SQLite file or PostgreSQL database, finished or running in
+       other processes, live and read-only; --token grants reading, required with a non-loopback --host)
 The token may also come from the RXTRAIN_MONITOR_TOKEN environment variable.`;
 
 function fail(message: string): never {
@@ -62,6 +69,9 @@ async function main(argv: string[]): Promise<void> {
         'stale-after-ms': { type: 'string' },
         'trial-timeout': { type: 'string' },
         'max-consecutive-failures': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'poll-ms': { type: 'string' },
       },
     });
   } catch (err) {
@@ -74,8 +84,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'worker') return worker(values);
-  if (url === undefined) fail(`${command}: the monitor's URL is missing`);
   const token = values.token ?? process.env.RXTRAIN_MONITOR_TOKEN;
+  if (command === 'dashboard') {
+    if (url === undefined) fail('dashboard: which storage? (rxtrain dashboard <file.db | postgres://...>)');
+    return dashboard(url, values, token);
+  }
+  if (url === undefined) fail(`${command}: the monitor's URL is missing`);
 
   switch (command) {
     case 'watch': {
@@ -156,6 +170,32 @@ async function worker(values: Record<string, string | boolean | undefined>): Pro
   );
   // Threads and connections are closed; leave no timer keeping the process alive.
   process.exit(process.exitCode ?? 0);
+}
+
+/** Serve the dashboard of a storage's studies until Ctrl-C. */
+async function dashboard(location: string, values: Record<string, string | boolean | undefined>, token: string | undefined): Promise<void> {
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) fail(`dashboard: --port must be an integer from 0 to 65535 (got ${values.port})`);
+  const pollMs = values['poll-ms'] === undefined ? undefined : Number(values['poll-ms']);
+  if (pollMs !== undefined && !(Number.isInteger(pollMs) && pollMs >= 1)) fail(`dashboard: --poll-ms must be an integer ≥ 1 (got ${values['poll-ms']})`);
+  const d = await dashboardCommand(location, {
+    port,
+    ...(typeof values.study === 'string' ? { study: values.study } : {}),
+    ...(typeof values.host === 'string' ? { host: values.host } : {}),
+    ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
+    ...(token ? { token } : {}),
+    ...(pollMs !== undefined ? { pollMs } : {}),
+    onError: (study, err) => process.stderr.write(`rxtrain dashboard: reading study ${JSON.stringify(study)} failed (will try again): ${(err as Error).message}\n`),
+  });
+  const shown = token ? `?token=${encodeURIComponent(token)}` : '';
+  process.stdout.write(`dashboard: ${d.study === undefined ? d.url + shown : d.studyUrl(d.study) + (token ? `&token=${encodeURIComponent(token)}` : '')}\n`);
+  process.stdout.write(d.study === undefined ? `studies: ${d.url}studies${shown}\n` : `following study ${JSON.stringify(d.study)} (read-only); Ctrl-C to stop\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await d.close();
+  process.exit(0);
 }
 
 /**

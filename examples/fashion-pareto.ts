@@ -4,12 +4,19 @@
  * A quick budget: 8k training images, 2k for validation, 3 epochs, 24 trials.
  *
  *   apt-get install dataset-fashion-mnist     # the data, once
- *   node --conditions=rxtrain-source --import=tsx examples/fashion-pareto.ts [trials]
+ *   node --conditions=rxtrain-source --import=tsx examples/fashion-pareto.ts [trials] [--monitor]
+ *
+ * With --monitor, the dashboard's "Pareto front" and "importance" tabs show the search live, and the
+ * monitor stays up after it (Ctrl-C ends the program).
  */
-import { defer, filter, finalize, lastValueFrom, tap } from 'rxjs';
-import { study, space, int, logUniform, nsga2Sampler, hypervolume, train, mlp, fashionMnist, split, useBackend } from 'rxtrain';
+import { defer, filter, finalize, identity, lastValueFrom, tap } from 'rxjs';
+import { study, space, int, logUniform, nsga2Sampler, hypervolume, train, mlp, fashionMnist, split, startMonitor, useBackend } from 'rxtrain';
+import { monitorTap } from 'rxtrain/operators';
 
-const trials = Number(process.argv[2] ?? 24);
+const args = process.argv.slice(2);
+const trials = Number(args.find((a) => !a.startsWith('--')) ?? 24);
+const monitor = args.includes('--monitor') ? await startMonitor() : undefined;
+if (monitor) console.log(`dashboard: ${monitor.url}`);
 const backend = await useBackend('auto');
 const { train: trainSet, validation } = split(fashionMnist({ limit: 10_000 }).train, { validation: 2000, test: 0, seed: 1 });
 console.log(`backend ${backend.name}; ${trainSet.length} train, ${validation.length} validation images; ${trials} trials`);
@@ -35,6 +42,7 @@ await lastValueFrom(
       { trials },
     )
     .pipe(
+      monitor ? monitorTap(monitor, { run: 'fashion-pareto' }) : identity,
       filter((e) => e.type === 'paretoFrontChanged'),
       tap((e) => e.type === 'paretoFrontChanged' && console.log(`trial ${e.trial} joins the front: val_accuracy ${e.values[0]!.toFixed(4)}, ${e.values[1]} parameters (front: ${e.front.join(', ')})`)),
     ),
@@ -48,3 +56,4 @@ for (const t of front) {
 }
 // Accuracy up, parameters down: as losses (−accuracy, parameters), against (0, 300k) — accuracy 0 at 300k parameters.
 console.log(`hypervolume ${hypervolume(front.map((t) => [-t.values![0]!, t.values![1]!]), [0, 300_000]).toFixed(0)}`);
+if (monitor) console.log(`the dashboard stays up at ${monitor.url} (Ctrl-C to end)`);

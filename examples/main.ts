@@ -3,15 +3,22 @@
  * hyperparameters (learning rate, width, dropout, L2, optimizer) whose members train two at a time in
  * worker threads, each with early stopping; progress per generation, the best parameters, then the
  * best MLP retrained and its accuracy on a test set the search never saw. A live dashboard runs during
- * the job: open the URL it prints.
+ * the job: open the URL it prints. The search is kept in a SQLite file (one study per run), so that
+ * `rxtrain dashboard` reopens it afterwards: the job prints the command. Run from a terminal, the
+ * dashboard stays up after the job until Ctrl-C.
  *
  *   npm start                            # backend: auto (wasm here); dashboard on a free port
  *   RXTRAIN_BACKEND=cpu npm start        # any backend
  *   RXTRAIN_MONITOR_PORT=8080 npm start  # a fixed dashboard port
+ *   RXTRAIN_MAIN_DB=runs.db npm start    # where the search is kept (default: the OS temp folder)
+ *   RXTRAIN_KEEP_SERVING=0 npm start     # exit when the job ends, even in a terminal
  */
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { from, lastValueFrom, mergeMap, tap } from 'rxjs';
-import { choice, digits, evaluate, evolve, int, logUniform, mlp, space, split, startMonitor, train, uniform, useBackend, when, workerObjective, workerPool } from 'rxtrain';
+import { choice, digits, evaluate, evolve, int, logUniform, mlp, randomSampler, space, split, sqliteStorage, startMonitor, study, train, uniform, useBackend, when, workerObjective, workerPool } from 'rxtrain';
 import { monitorTap } from 'rxtrain/operators';
 import type { DigitsParams } from './digits-trial.js';
 
@@ -30,11 +37,17 @@ const hyper = space({
   momentum: when('optimizer', 'sgd', uniform(0.5, 0.95)),
 });
 
+// One study per run in one file: `rxtrain dashboard <file>` lists them all.
+const dbPath = process.env.RXTRAIN_MAIN_DB ?? join(tmpdir(), 'rxtrain-npm-start.db');
+const storage = sqliteStorage(dbPath);
+const studyName = `digits-evolve-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
+const search = study({ name: studyName, direction: 'maximize', metric: 'val_accuracy', storage, space: hyper, sampler: randomSampler({ seed: 42 }) });
+
 const pool = workerPool({ size: 2 });
 const member = workerObjective(pool, { module: fileURLToPath(new URL('./digits-trial.ts', import.meta.url)), prune: false });
 let best: { value: number; params: DigitsParams } | undefined;
 await lastValueFrom(
-  evolve(hyper, member, { populationSize: 6, generations: 4, selection: 'tournament', tournamentSize: 3, crossover: 'blend', elitism: 1, seed: 42, concurrency: 2, direction: 'maximize', metric: 'val_accuracy' }).pipe(
+  evolve(hyper, member, { populationSize: 6, generations: 4, selection: 'tournament', tournamentSize: 3, crossover: 'blend', elitism: 1, seed: 42, concurrency: 2, study: search }).pipe(
     // Each population goes to the dashboard as its generation starts (its population and lineage
     // tabs), with its members' events; the generation is reported here when all its members have ended
     // (members' streams replay: reading them again runs nothing twice).
@@ -69,4 +82,11 @@ await lastValueFrom(
 const result = evaluate(model, test);
 console.log(`test accuracy ${result.accuracy?.toFixed(4)} (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits`);
 model.dispose();
+console.log(`reopen this search: npx rxtrain dashboard ${dbPath} --study ${studyName}`);
+if (process.stdout.isTTY && process.env.RXTRAIN_KEEP_SERVING !== '0') {
+  // The page shows "finished" with each run's result once the monitor closes; until then it stays live.
+  console.log(`the job is done; the dashboard stays at ${monitor.url} until Ctrl-C`);
+  await once(process, 'SIGINT');
+}
 await monitor.close();
+storage.close();

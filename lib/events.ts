@@ -62,6 +62,11 @@ export interface RunStart {
    * `useBackend('auto')` itself rather than train on tfjs's pure-JS cpu fallback.
    */
   readonly backendAutoChosen?: true;
+  /**
+   * On wasm, when its matMuls and convolutions run on the native BLAS add-on (`wasm+blas`): the library, e.g.
+   * `OpenBLAS 0.3.21 ...`. Absent on pure wasm and on other backends. docs/wasm-backend.md#native-blas.
+   */
+  readonly blas?: string;
   /** Number of trainable scalars. */
   readonly trainableParams: number;
   /**

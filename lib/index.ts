@@ -10,6 +10,8 @@ export * from './core.js';
 // Backend
 export { useBackend, backendNames } from './backend/use-backend.js';
 export type { BackendName, BackendInfo, UseBackendOptions } from './backend/use-backend.js';
+export { blasInfo, blasUnavailable, chooseBlas } from './backend/blas/blas-state.js';
+export type { BlasChoice, BlasInfo } from './backend/blas/blas-state.js';
 
 // Data from files
 export { loadCsv } from './data/load-csv.js';
@@ -59,8 +61,13 @@ export type { MonitorStats } from './monitor/hub.js';
 export { connectMonitor } from './monitor/connect-monitor.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
+export { storageDashboard } from './monitor/storage-dashboard.js';
+export type { StorageDashboard, StorageDashboardConfig } from './monitor/storage-dashboard.js';
+export type { StudySummary } from './monitor/study-summary.js';
+export { importanceFeed } from './monitor/importance-feed.js';
+export type { ImportanceFeedOptions, ParamImportance } from './monitor/importance-feed.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
-export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
 export type { RunObjective } from './monitor/objective.js';
 
 // Worker threads: one tfjs per thread, tasks (trials) in parallel

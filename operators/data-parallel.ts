@@ -144,10 +144,10 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
       };
 
       group.ready.then(
-        (backend) => {
+        ({ backend, blas }) => {
           if (subscriber.closed) return;
           const trainableParams = model.trainableWeights.reduce((n, w) => n + (w.read() as tf.Variable).size, 0);
-          subscriber.next({ type: 'runStart', backend, trainableParams, time: clock.now() });
+          subscriber.next({ type: 'runStart', backend, ...(blas !== undefined ? { blas } : {}), trainableParams, time: clock.now() });
           sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });
           // The teardown ran before `sub` was set: unsubscribe now, or the source would go on alone.
           if (subscriber.closed) sub.unsubscribe();

@@ -12,6 +12,7 @@ import { knownFields, nonNegativeInt, positiveNumber, requireObject } from '../l
 import { systemClock, type Clock } from '../lib/clock.js';
 import { subscribeSteps } from '../lib/step-source.js';
 import { chooseBackendIfNone } from '../lib/backend/use-backend.js';
+import { blasInfo } from '../lib/backend/blas/blas-state.js';
 import { checkModelBatch } from '../lib/check-model-data.js';
 import { resolveClassWeight, sampleLossWeights, weightedMean, type ClassWeight } from '../lib/class-weights.js';
 
@@ -173,7 +174,8 @@ export function trainStep(model: Trainable, config: TrainStepConfig): OperatorFu
 
       let sub: Subscription | undefined;
       const start = (autoChosen: boolean): void => {
-        const backend = { backend: tf.getBackend(), ...(autoChosen ? { backendAutoChosen: true as const } : {}) };
+        const blas = tf.getBackend() === 'wasm' ? blasInfo()?.library : undefined;
+        const backend = { backend: tf.getBackend(), ...(autoChosen ? { backendAutoChosen: true as const } : {}), ...(blas !== undefined ? { blas } : {}) };
         const weights = classWeight ? { classWeight: Object.fromEntries(classWeight.map((w, k) => [k, w])) } : {};
         subscriber.next({ type: 'runStart', ...backend, trainableParams: countParams(readVars() ?? []), ...weights, time: clock.now() });
         sub = subscribeSteps(source, subscriber, { onBatch, onBoundary });

@@ -7,6 +7,9 @@
  * - dist/browser/vendor/: rxjs and the tfjs packages as ES modules built in one run (one tfjs-core
  *   instance shared by all), for a plain `<script type="module">` whose import map points the bare
  *   names there (see docs/browser.md), with the wasm backend's .wasm files beside them.
+ *
+ * The few Node-only files the core reaches (a folder's model files, the native BLAS add-on) are replaced
+ * by browser ones through package.json's `browser` map, which esbuild (as every bundler) applies.
  */
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -28,14 +31,6 @@ export const VENDOR = {
   'tfjs-backend-webgpu': '@tensorflow/tfjs-backend-webgpu',
 };
 
-/** A page has no folders: lib/io/file-io.ts (Node's fs) becomes lib/io/file-io-browser.ts, which says so. */
-const noFolders = {
-  name: 'no-folders',
-  setup(b) {
-    b.onResolve({ filter: /\/file-io\.js$/ }, (args) => (args.importer.endsWith(join('lib', 'io', 'io-for.ts')) ? { path: join(root, 'lib/io/file-io-browser.ts') } : undefined));
-  },
-};
-
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', splitting: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 
 rmSync(out, { recursive: true, force: true });
@@ -44,7 +39,6 @@ await build({
   entryPoints: { index: 'lib/browser.ts', operators: 'operators/browser.ts' },
   outdir: out,
   packages: 'external',
-  plugins: [noFolders],
   chunkNames: 'chunks/[name]-[hash]',
 });
 await build({

@@ -21,7 +21,6 @@ Debian's torch uses the reference BLAS and is ~30x slower at matrix products):
 Prints one JSON line of the same shape as bench/fashion-search.ts.
 """
 import argparse
-import gzip
 import json
 import math
 import time
@@ -30,15 +29,7 @@ import numpy as np
 import optuna
 import torch
 
-FASHION = '/usr/share/datasets/fashion-mnist'
-
-
-def idx(path):
-    with gzip.open(path, 'rb') as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from fashion_data import FASHION, idx
 
 
 def load(recipe):

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, transform, type Plugin } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -67,20 +67,12 @@ export async function startDemoServer(port = 0, isolated = true): Promise<DemoSe
   return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-/** A page has no folders: lib/io/file-io.ts (Node's fs) becomes lib/io/file-io-browser.ts (as in scripts/build-browser.mjs). */
-const noFolders: Plugin = {
-  name: 'no-folders',
-  setup(b) {
-    b.onResolve({ filter: /\/file-io\.js$/ }, (args) => (args.importer.endsWith(join('lib', 'io', 'io-for.ts')) ? { path: join(root, 'lib/io/file-io-browser.ts') } : undefined));
-  },
-};
-
 /**
  * A worker module, bundled with rxtrain's browser sources and tfjs: a module worker has no import map.
- * One bundle per request (the demo's workers ask once each).
+ * One bundle per request (the demo's workers ask once each); package.json's `browser` map applies.
  */
 async function bundle(file: string): Promise<string> {
-  const out = await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['browser', 'rxtrain-source'], write: false, plugins: [noFolders], logLevel: 'warning' });
+  const out = await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['browser', 'rxtrain-source'], write: false, logLevel: 'warning' });
   return out.outputFiles[0]!.text;
 }
 

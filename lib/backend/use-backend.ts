@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { RxtrainError, configError } from '../errors.js';
 import { registerWasmTrainingKernels, replaceStockWasmKernels } from './register-wasm-kernels.js';
 import { backendChosen } from './backend-choice.js';
+import { blasUnavailable, chooseBlas, type BlasChoice, type BlasInfo } from './blas/blas-state.js';
 
 // Importing the wasm backend registers it above cpu, and tfjs then picks it for the first tensor op
 // made before any setBackend; but wasm initialises asynchronously, so that op throws ("The highest
@@ -86,6 +87,15 @@ export interface BackendInfo {
   readonly addedKernels: readonly string[];
   /** Stock kernels rxtrain replaced because they are wrong or slow (wasm only; see docs/wasm-backend.md). */
   readonly replacedKernels: readonly string[];
+  /**
+   * `'wasm+blas'` when wasm's matMuls and convolutions run on the native BLAS add-on, else the same as `name`.
+   * docs/wasm-backend.md#native-blas says how to get it.
+   */
+  readonly runsOn: string;
+  /** The BLAS that wasm's matMuls and convolutions run on (wasm only), or undefined. */
+  readonly blas: BlasInfo | undefined;
+  /** On wasm without BLAS: why (not built, does not load, turned off). */
+  readonly blasUnavailable?: string;
 }
 
 export interface UseBackendOptions {
@@ -93,6 +103,11 @@ export interface UseBackendOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Loads a module by name; injectable so tests can simulate missing packages. Defaults to `import()`. */
   readonly importModule?: (name: string) => Promise<unknown>;
+  /**
+   * On wasm: whether its matMuls and convolutions run on the native BLAS add-on, when it is built, and with how many
+   * BLAS threads (default 1). `RXTRAIN_BLAS=0` and `RXTRAIN_BLAS_THREADS` in `env` override these.
+   */
+  readonly blas?: BlasChoice;
 }
 
 const nodePackage: Record<'tensorflow-gpu' | 'tensorflow', string> = {
@@ -135,17 +150,19 @@ export async function useBackend(name: BackendName | 'auto' = 'auto', options: U
     throw configError('useBackend()', 'name', `must be 'auto' or one of ${backendNames.join(', ')}`, name);
   }
 
+  const blas = blasChoice(options.blas ?? {}, env);
+
   if (requested !== 'auto') {
     const failure = await tryBackend(requested, load);
     if (failure) {
       throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): backend '${requested}' cannot be loaded here (${failure}); ${installHint[requested]}`, { backend: requested, cause: failure });
     }
-    return info(requested, requestedBy);
+    return info(requested, requestedBy, blas);
   }
   const failures: string[] = [];
   for (const candidate of backendNames) {
     const failure = await tryBackend(candidate, load);
-    if (!failure) return info(candidate, 'auto');
+    if (!failure) return info(candidate, 'auto', blas);
     failures.push(`${candidate}: ${failure}`);
   }
   throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): no backend could be loaded (${failures.join('; ')})`, { failures });
@@ -171,12 +188,31 @@ export function chooseBackendIfNone(): Promise<{ readonly tfjsName: string }> | 
   return autoChoice;
 }
 
-function info(name: BackendName, requestedBy: BackendInfo['requestedBy']): BackendInfo {
+/** The BLAS choice: the option, overridden by RXTRAIN_BLAS=0|1 and RXTRAIN_BLAS_THREADS. */
+function blasChoice(option: BlasChoice, env: Readonly<Record<string, string | undefined>>): BlasChoice {
+  const on = env.RXTRAIN_BLAS?.trim();
+  if (on !== undefined && on !== '' && on !== '0' && on !== '1') throw configError('useBackend()', 'RXTRAIN_BLAS', "must be '0' (off) or '1' (on)", on);
+  const threadsText = env.RXTRAIN_BLAS_THREADS?.trim();
+  const threads = threadsText ? Number(threadsText) : option.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 1024)) {
+    throw configError('useBackend()', threadsText ? 'RXTRAIN_BLAS_THREADS' : 'blas.threads', 'must be an integer from 1 to 1024', threadsText ?? threads);
+  }
+  const enabled = on === '0' ? false : on === '1' ? true : option.enabled;
+  return { ...(enabled !== undefined ? { enabled } : {}), ...(threads !== undefined ? { threads } : {}) };
+}
+
+function info(name: BackendName, requestedBy: BackendInfo['requestedBy'], blas: BlasChoice): BackendInfo {
   const addedKernels = name === 'wasm' ? registerWasmTrainingKernels() : [];
   // Stock wasm's MaxPoolGrad is wrong with more than one channel, and its transposed matMuls and
   // Conv2DBackpropInput are slow loops: training on wasm always uses rxtrain's versions.
   const replacedKernels = name === 'wasm' ? replaceStockWasmKernels() : [];
-  return { name, tfjsName: tf.getBackend(), requestedBy, addedKernels, replacedKernels };
+  if (name !== 'wasm') return { name, tfjsName: tf.getBackend(), requestedBy, addedKernels, replacedKernels, runsOn: name, blas: undefined };
+  const native = chooseBlas(blas);
+  const why = blasUnavailable();
+  return {
+    name, tfjsName: tf.getBackend(), requestedBy, addedKernels, replacedKernels,
+    runsOn: native ? 'wasm+blas' : 'wasm', blas: native, ...(why !== undefined ? { blasUnavailable: why } : {}),
+  };
 }
 
 /** Returns undefined on success, or why it failed. */

@@ -82,6 +82,6 @@ export interface StepRequest {
 
 /** Replica → main, on its port. */
 export type ReplicaReply =
-  | { readonly type: 'ready'; readonly backend: string; readonly shapes: readonly (readonly number[])[] }
+  | { readonly type: 'ready'; readonly backend: string; readonly blas?: string; readonly shapes: readonly (readonly number[])[] }
   | { readonly type: 'error'; readonly error: WireError }
   | { readonly type: 'fatal'; readonly error: WireError };

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../backend/gradients.js';
 import { useBackend } from '../backend/use-backend.js';
+import { blasInfo } from '../backend/blas/blas-state.js';
 import { perSampleLoss, perSampleMetric } from '../losses.js';
 import { importModule } from '../thread/load-module.js';
 import { toWire } from '../thread/wire-error.js';
@@ -128,7 +129,8 @@ parent.on('message', (m: StepRequest) => {
 try {
   for (const url of data.imports) await importModule(url); // moduleUrl()s, resolved in the main thread
   // The `backend` option alone decides: RXTRAIN_BACKEND chooses the calling thread's backend, not these.
-  await useBackend(data.backend, { env: {} });
+  // The BLAS switches (RXTRAIN_BLAS, RXTRAIN_BLAS_THREADS) apply to every thread.
+  await useBackend(data.backend, { env: { RXTRAIN_BLAS: process.env.RXTRAIN_BLAS, RXTRAIN_BLAS_THREADS: process.env.RXTRAIN_BLAS_THREADS } });
   model = await tfl.models.modelFromJSON(data.topology as Parameters<typeof tfl.models.modelFromJSON>[0]);
   const byName = new Map(model.weights.map((w) => [w.originalName, w.read() as tf.Variable]));
   vars = data.names.map((name) => {
@@ -142,7 +144,8 @@ try {
     offset += v.size;
     return o;
   });
-  reply({ type: 'ready', backend: tf.getBackend(), shapes: vars.map((v) => v.shape) });
+  const blas = tf.getBackend() === 'wasm' ? blasInfo()?.library : undefined;
+  reply({ type: 'ready', backend: tf.getBackend(), ...(blas !== undefined ? { blas } : {}), shapes: vars.map((v) => v.shape) });
 } catch (err) {
   reply({ type: 'fatal', error: toWire(err) });
 }

@@ -45,8 +45,8 @@ export interface BatchArrays {
 
 export interface ReplicaGroup {
   readonly workers: number;
-  /** Resolves with the replicas' tfjs backend once every replica has rebuilt the model. */
-  readonly ready: Promise<string>;
+  /** Resolves with the replicas' tfjs backend (and BLAS, if their matMuls use it) once every replica has rebuilt the model. */
+  readonly ready: Promise<{ readonly backend: string; readonly blas?: string }>;
   /** The main thread writes the weights that changed here before a step (by weight, at `offsets`). */
   readonly weights: Float32Array;
   /** Where weight i starts in `weights` and in each replica's output. */
@@ -106,7 +106,7 @@ export function replicaGroup(o: ReplicaGroupOptions): ReplicaGroup {
   };
 
   const replicas: Replica[] = [];
-  const starting: Promise<string>[] = [];
+  const starting: Promise<{ backend: string; blas?: string }>[] = [];
   for (let rank = 0; rank < o.workers; rank++) {
     const { port1, port2 } = new MessageChannel();
     const data: ReplicaData = {
@@ -115,7 +115,7 @@ export function replicaGroup(o: ReplicaGroupOptions): ReplicaGroup {
     };
     const worker = startThread(entryUrl('replica-entry', import.meta.url), data, [port2]);
     replicas.push({ worker, port: port1 });
-    starting.push(new Promise<string>((resolve, reject) => {
+    starting.push(new Promise<{ backend: string; blas?: string }>((resolve, reject) => {
       const onMessage = (m: ReplicaReply): void => {
         port1.off('message', onMessage);
         if (m.type === 'ready') {
@@ -127,7 +127,7 @@ export function replicaGroup(o: ReplicaGroupOptions): ReplicaGroup {
           // Idle replicas must not keep the process alive; a step blocks the main thread anyway.
           worker.unref();
           port1.unref();
-          resolve(m.backend);
+          resolve({ backend: m.backend, ...(m.blas !== undefined ? { blas: m.blas } : {}) });
         } else {
           reject(failure(rank, `could not start: ${m.error.message}`));
         }

@@ -20,20 +20,21 @@ const NO_TOKEN = 'this monitor was started without a token: it accepts no comman
 /**
  * @param control whether the client may give commands already
  * @param token the monitor's token, if it was started with one
+ * @param readOnlyReason what a client is told when the monitor has no token: why it takes no commands
  */
-export function admitMessage(data: RawData, isBinary: boolean, control: boolean, token: string | undefined, check?: CommandCheck): Admission {
+export function admitMessage(data: RawData, isBinary: boolean, control: boolean, token: string | undefined, check?: CommandCheck, readOnlyReason = NO_TOKEN): Admission {
   const refuse = (code: RefusalCode, message: string): Admission => ({ kind: 'refuse', code, message });
   if (isBinary) return refuse('BAD_MESSAGE', 'binary frames are not accepted; send JSON text');
   const parsed = parseClientMessage(data.toString());
   if (!parsed.ok) return refuse(parsed.code, parsed.message);
   const m = parsed.message;
   if (m.type === 'auth') {
-    if (token === undefined) return refuse('UNAUTHORIZED', NO_TOKEN);
+    if (token === undefined) return refuse('UNAUTHORIZED', readOnlyReason);
     if (!sameToken(m.token, token)) return refuse('BAD_TOKEN', 'wrong token');
     return { kind: 'auth' };
   }
   if (!control) {
-    return refuse('UNAUTHORIZED', token === undefined ? NO_TOKEN : `'${m.type}' needs the monitor's token (send {type:'auth', token} first, or connect with ?token=)`);
+    return refuse('UNAUTHORIZED', token === undefined ? readOnlyReason : `'${m.type}' needs the monitor's token (send {type:'auth', token} first, or connect with ?token=)`);
   }
   const why = check?.(m);
   if (why) return refuse(why.code, why.message);

@@ -27,6 +27,18 @@ const files: Record<string, string> = {
   '/svg.js': 'svg.js',
   '/run-views.js': 'run-views.js',
   '/style.css': 'style.css',
+  '/table-filter.js': 'table-filter.js',
+  '/detail-view.js': 'detail-view.js',
+  '/row-values.js': 'row-values.js',
+  '/studies': 'studies.html',
+  '/studies.html': 'studies.html',
+  '/studies.js': 'studies.js',
+  '/studies-model.js': 'studies-model.js',
+  '/pareto-model.js': 'pareto-model.js',
+  '/pareto.js': 'pareto.js',
+  '/importance.js': 'importance.js',
+  '/study-views.js': 'study-views.js',
+  '/study-views.css': 'study-views.css',
 };
 
 const types: Record<string, string> = {

@@ -18,15 +18,22 @@ import type { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
 import { admitMessage, type CommandCheck } from './admit-message.js';
 import { ClientSet, type HubClient } from './client-set.js';
-import { CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, type MonitorCommand, type ServerMessage } from './protocol.js';
+import { CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, type MonitorCommand, type MonitorSource, type ServerMessage } from './protocol.js';
 import { PublishBuffer } from './publish-buffer.js';
 import { RecordLog } from './record-log.js';
 import { queryParam, sameToken } from './security.js';
 
 export interface HubOptions {
+  /** The token that grants control (and reading, unless `readToken` is given); none: no commands. */
   readonly token: string | undefined;
-  /** Reading events needs the token (the server is not on loopback). */
+  /** Reading events needs a token (the server is not on loopback). */
   readonly readNeedsToken: boolean;
+  /** The token that grants reading, when it is not the control token (a read-only hub has only this one). */
+  readonly readToken?: string;
+  /** Why this hub takes no commands, said to a client that sends one (default: it was started without a token). */
+  readonly readOnlyReason?: string;
+  /** Where the events come from, told to each client in its `hello` (absent: a program publishes them). */
+  readonly source?: MonitorSource;
   readonly history: number;
   readonly maxClientQueue: number;
   readonly clock: Clock;
@@ -94,6 +101,7 @@ export function createHub(o: HubOptions): Hub {
   const clients = new ClientSet(o.clock);
   const commands = new Subject<MonitorCommand>();
   const buffer = new PublishBuffer();
+  const source = o.source === undefined ? {} : { source: o.source };
   let seq = 0;
   let received = 0;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -174,7 +182,7 @@ export function createHub(o: HubOptions): Hub {
   const start = (c: HubClient, since: number): void => {
     absorb();
     const from = Math.max(since + 1, log.nextSeq - o.history, log.oldestSeq);
-    clients.reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: log.nextSeq - from });
+    clients.reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: c.control, controlAvailable: o.token !== undefined, history: log.nextSeq - from, ...source });
     c.cursor = from;
     c.credit = log.chars;
     c.live = true;
@@ -197,17 +205,18 @@ export function createHub(o: HubOptions): Hub {
     attach(ws: WebSocket, req: IncomingMessage): void {
       const given = queryParam(req, 'token');
       const tokenOk = o.token !== undefined && given !== undefined && sameToken(given, o.token);
+      const readOk = tokenOk || (o.readToken !== undefined && given !== undefined && sameToken(given, o.readToken));
       const c = clients.add(ws, tokenOk, log.nextSeq);
       const sinceParam = queryParam(req, 'since');
       const since = queryParam(req, 'instance') === instance && sinceParam !== undefined && /^\d+$/.test(sinceParam) ? Number(sinceParam) : 0;
       ws.on('message', (data, isBinary) => {
         received++;
         if (c.gone) return;
-        const admitted = admitMessage(data, isBinary, c.control, o.token, o.check);
+        const admitted = admitMessage(data, isBinary, c.control, o.token, o.check, o.readOnlyReason);
         if (admitted.kind === 'refuse') return clients.refuse(c, admitted.code, admitted.message);
         if (admitted.kind === 'auth') {
           c.control = true;
-          if (c.live) clients.reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: true, controlAvailable: true, history: 0 });
+          if (c.live) clients.reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: true, controlAvailable: true, history: 0, ...source });
           else start(c, since);
           return;
         }
@@ -219,7 +228,7 @@ export function createHub(o: HubOptions): Hub {
         // Oversized frames end here (ws closes them with 1009); the connection is gone, others go on.
         clients.refused++;
       });
-      if (!o.readNeedsToken || tokenOk) start(c, since);
+      if (!o.readNeedsToken || readOk) start(c, since);
     },
 
     stats(): MonitorStats {

@@ -12,6 +12,7 @@ import type { MemberOrigin } from '../evolve/types.js';
 import type { PbtEvent } from '../pbt/types.js';
 import type { Direction, Params } from '../search/types.js';
 import type { StudyEvent, PrunedEvent } from '../study/index.js';
+import type { ParamImportance } from './importance-feed.js';
 import type { RunObjective } from './objective.js';
 
 /** Bumped on any incompatible change of the frames below. */
@@ -29,7 +30,7 @@ export interface AnyEvent {
  * populations reaches the monitor as {@link GenerationStarted} records followed by its members'
  * trial events (see `monitorTap`).
  */
-export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | RunObjective | MonitorControlEvent | HoldEvent | StopRequested | RunEnd;
+export type KnownEvent = TrainEvent | StudyEvent | PrunedEvent | PbtEvent | GenerationStarted | RunObjective | MonitorControlEvent | HoldEvent | StopRequested | RunEnd | ParamImportance;
 
 /** One member of a generation, as plain data (a `Member` without its event stream). */
 export interface GenerationMember {
@@ -121,6 +122,17 @@ export const COMMAND_TYPES: readonly CommandType[] = ['stop', 'pause', 'resume',
 export type ClientMessage = { readonly type: 'auth'; readonly token: string } | MonitorCommand;
 
 /**
+ * A dashboard served from a study's storage (`rxtrain dashboard`): its events are the stored trials,
+ * read from the storage as other processes write them; nothing there can be controlled.
+ */
+export interface MonitorSource {
+  readonly kind: 'storage';
+  /** The storage's kind (`sqlite`, `postgres`). */
+  readonly storage: string;
+  readonly study: string;
+}
+
+/**
  * A frame from the server. `E` is what the reader expects the events to be: the wire carries JSON, so
  * it is the reader's assumption, made once where the frame is parsed (as `connectMonitor<E>` does).
  */
@@ -136,6 +148,8 @@ export type ServerMessage<E extends { readonly type: string } = AnyEvent> =
       readonly controlAvailable: boolean;
       /** How many history records follow (before live ones). */
       readonly history: number;
+      /** Where the events come from, when not from a program's `monitorTap` (see {@link MonitorSource}). */
+      readonly source?: MonitorSource;
     }
   | { readonly type: 'events'; readonly records: readonly MonitorRecord<E>[] }
   | { readonly type: 'ack'; readonly command: MonitorCommand }

@@ -3,20 +3,18 @@
  * a WebSocket path. See ./security.ts for who may read and who may command, ./hub.ts for how events
  * reach clients without ever making the producer wait.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { BehaviorSubject, Observable, distinctUntilChanged, map } from 'rxjs';
-import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../clock.js';
 import { configError } from '../errors.js';
 import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject } from '../validate.js';
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
-import { createBoundedServer, LISTEN_BACKLOG } from './http-bounds.js';
+import { serveDashboard } from './dashboard-server.js';
+import { importanceFeeds } from './importance-feeds.js';
+import type { ImportanceFeedOptions } from './importance-feed.js';
 import type { HoldEvent, MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
 import { runRegistry } from './run-registry.js';
-import { allowedOriginList, isLoopbackHost, refuseRequest } from './security.js';
+import { allowedOriginList, isLoopbackHost } from './security.js';
 
 export interface MonitorConfig {
   /** TCP port; 0 (default) picks a free one (read it from the handle). */
@@ -51,6 +49,12 @@ export interface MonitorConfig {
   readonly flushMs?: number;
   /** Clock for record times. Default the system clock. */
   readonly clock?: Clock;
+  /**
+   * Parameter importance of each study run, recomputed as its trials complete and published as a
+   * `paramImportance` record for the dashboard (./importance-feed.ts: when, and what it costs).
+   * Default on; `false` turns it off, an object sets the feed's options.
+   */
+  readonly importance?: boolean | ImportanceFeedOptions;
 }
 
 /** Where `monitorTap` sends events: any object with these two methods (a fake one in tests). */
@@ -87,8 +91,8 @@ export interface Monitor extends MonitorSink, MonitorControl {
 }
 
 const where = 'startMonitor()';
-const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock'];
-export const EVENTS_PATH = '/events';
+const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock', 'importance'];
+export { EVENTS_PATH } from './dashboard-server.js';
 
 /**
  * Start a monitor: a dashboard page and a WebSocket event stream on one port.
@@ -122,71 +126,16 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const allowedOrigins = allowedOriginList(where, c.allowedOrigins);
   const clock = (c.clock as Clock | undefined) ?? systemClock;
   if (typeof clock.now !== 'function') throw configError(where, 'clock', 'must have a now() method', c.clock);
-  const loopback = isLoopbackHost(host);
-  if (!loopback && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
+  if (!isLoopbackHost(host) && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
 
-  const assets = loadDashboard();
+  if (c.importance !== undefined && typeof c.importance !== 'boolean' && (c.importance === null || typeof c.importance !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', c.importance);
+  const importanceOptions = c.importance === false ? undefined : c.importance === undefined || c.importance === true ? {} : (c.importance as ImportanceFeedOptions);
+
   const registry = runRegistry();
-  const hub = createHub({ token, readNeedsToken: !loopback, history, maxClientQueue, clock, flushMs, check: registry.check });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
-  const rules = { loopback, allowedOrigins };
-  let connections = 0;
-
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const why = refuseRequest(req, rules);
-    if (why) {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end(`forbidden: ${why}\n`);
-      return;
-    }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    const asset = assets.get(path);
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !asset) {
-      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 404 : 405, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': asset.contentType,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': `default-src 'self'; connect-src 'self' ws://${req.headers.host ?? ''}; img-src 'self' data:; frame-ancestors 'none'`,
-    });
-    res.end(req.method === 'HEAD' ? undefined : asset.body);
-  };
-
-  const reject = (socket: Duplex, status: number, text: string): void => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${text}\n`);
-  };
-
-  const { server, upgraded } = createBoundedServer(requestTimeoutMs, onRequest);
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    const why = refuseRequest(req, rules);
-    if (why) return reject(socket, 403, `Forbidden: ${why}`);
-    if (new URL(req.url ?? '/', 'http://x').pathname !== EVENTS_PATH) return reject(socket, 404, 'Not Found');
-    if (connections >= maxClients) return reject(socket, 503, 'Service Unavailable: too many clients');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      upgraded(socket as Socket);
-      connections++;
-      ws.on('close', () => connections--);
-      hub.attach(ws, req);
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const hub = createHub({ token, readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
+  // Validated here (a bad option fails startMonitor before it listens), computed off the producer's call (./importance-feeds.ts).
+  const importances = importanceOptions === undefined ? undefined : importanceFeeds(importanceOptions, (run, event) => hub.publish(run, event));
+  const server = await serveDashboard({ port, host, maxClients, maxMessageBytes, requestTimeoutMs, allowedOrigins, assets: loadDashboard(), hubFor: () => hub });
 
   // Pause state lives in the handle, derived from the commands, so that an operator subscribing later
   // (the next epoch's source, the next trial) sees the state now, not only future changes.
@@ -218,9 +167,9 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   let closing: Promise<void> | undefined;
 
   return {
-    url: `http://${urlHost}:${actualPort}/`,
-    wsUrl: `ws://${urlHost}:${actualPort}${EVENTS_PATH}`,
-    port: actualPort,
+    url: server.url,
+    wsUrl: server.wsUrl,
+    port: server.port,
     host,
     commands: hub.commands,
     paused: (run?: string, trial?: number) =>
@@ -248,17 +197,17 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     publish: (run, event) => {
       registry.see(run, event);
       hub.publish(run, event);
+      importances?.see(run, event);
     },
     newRun: () => `run-${++runs}`,
     stats: hub.stats,
     close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
+      if (closing === undefined) {
+        importances?.close();
         hub.close();
         pauses.complete();
-        wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        closing = server.close();
+      }
       return closing;
     },
   };

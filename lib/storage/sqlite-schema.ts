@@ -6,7 +6,8 @@
  * a trial's `value_list` and `constraints`, each a JSON list or NULL; a version-1 file gains the columns,
  * NULL in every existing row, which reads as the single-objective study it was.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { storageError } from './rules.js';
 
 /** The schema this code reads and writes. */
@@ -86,4 +87,38 @@ export function migrate(db: Database.Database, path: string): void {
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/**
+ * Check, without writing to it, that `path` is a study file rxtrain wrote (for readers such as
+ * `rxtrain dashboard`, which must not create a schema in someone else's file): a `STORAGE` error
+ * names what it is instead, a missing file, a file that is not SQLite, or a SQLite database of
+ * another program.
+ */
+export function checkStudyFile(path: string): void {
+  if (!existsSync(path)) throw storageError(`sqlite storage: no study file at ${JSON.stringify(path)} (no such file)`, { path });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw storageError(`sqlite storage: cannot open ${JSON.stringify(path)}: ${(err as Error).message}`, { path }, err);
+  }
+  try {
+    let version: number;
+    let tables: string[];
+    try {
+      version = db.pragma('user_version', { simple: true }) as number;
+      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    } catch (err) {
+      throw storageError(`sqlite storage: ${JSON.stringify(path)} is not a SQLite database (${(err as Error).message})`, { path }, err);
+    }
+    if (version === 0 || !tables.includes('studies') || !tables.includes('trials')) {
+      throw storageError(
+        `sqlite storage: ${JSON.stringify(path)} is not an rxtrain study file (${tables.length === 0 ? 'it has no tables' : `its tables: ${tables.slice(0, 10).join(', ')}`}; rxtrain's are studies, trials, intermediate)`,
+        { path, tables },
+      );
+    }
+  } finally {
+    db.close();
+  }
 }

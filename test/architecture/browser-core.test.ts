@@ -3,7 +3,8 @@
  * `browser` condition) load no Node module: their import graph is walked (static imports, `export ...
  * from`, dynamic `import()`), and every package it reaches must be one a browser has (rxjs, tfjs); a
  * Node global (`process`, `Buffer`, `setImmediate`, `__dirname`, `require`) may only be used behind a
- * `typeof` check in the same file. Each failure names the file and the import or global, and the path
+ * `typeof` check in the same file. Files that package.json's `browser` map replaces are walked as their
+ * replacements, as a bundler builds them. Each failure names the file and the import or global, and the path
  * from the entry that reaches it. (Issue 21.)
  */
 import t from 'tap';
@@ -17,12 +18,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BROWSER_PACKAGES = /^(rxjs|@tensorflow\/tfjs-(core|layers|data|backend-cpu|backend-wasm|backend-webgl|backend-webgpu))(\/|$)/;
 
 /**
- * Node-only files reached only through a dynamic `import()` that a page never takes: each with the
- * file that imports it and why the page does not get there.
+ * The Node-only files the core reaches, and what a browser build gets instead: package.json's `browser`
+ * map (which esbuild, like every bundler, applies), from `./lib/x.js` to `./lib/x-browser.ts`.
  */
-const LAZY_NODE: Record<string, { readonly from: string; readonly why: string }> = {
-  'lib/io/file-io.ts': { from: 'lib/io/io-for.ts', why: 'folders; a page saves to tfjs URLs (indexeddb://...), which never reach it' },
-};
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { browser: Record<string, string> };
+const SUBSTITUTES: Record<string, string> = Object.fromEntries(
+  Object.entries(pkg.browser).map(([from, to]) => [from.replace(/^\.\//, '').replace(/\.js$/, '.ts'), to.replace(/^\.\//, '')]),
+);
 
 const NODE_GLOBALS = ['process', 'Buffer', 'setImmediate', '__dirname', '__filename', 'require'];
 
@@ -76,9 +78,8 @@ function walk(entries: readonly string[]): Walk {
         if (!BROWSER_PACKAGES.test(e.spec)) broken.push(`${file} imports '${e.spec}', which a browser does not have${via}`);
         continue;
       }
-      const lazy = LAZY_NODE[e.to];
-      if (e.dynamic && lazy && lazy.from === file) continue;
-      queue.push([e.to, [...path, e.to]]);
+      const to = SUBSTITUTES[e.to] ?? e.to;
+      queue.push([to, [...path, to]]);
     }
     const body = code(text);
     for (const g of NODE_GLOBALS) {
@@ -111,5 +112,7 @@ t.test('the browser entries load no Node module', async (t) => {
   t.same(broken, [], 'every import is a relative file or a browser package; Node globals only behind typeof');
   t.ok(files.has('lib/train.ts') && files.has('lib/study/study.ts') && files.has('lib/evolve/evolve.ts') && files.has('operators/train-step.ts'), 'train(), study, evolve and the operators are in');
   t.ok(files.size > 100, `${files.size} files`);
-  for (const [file, { from }] of Object.entries(LAZY_NODE)) t.ok(files.has(from), `${file} stays out: only ${from} imports it, lazily`);
+  for (const [file, substitute] of Object.entries(SUBSTITUTES)) {
+    t.ok(files.has(substitute) && !files.has(file), `a browser gets ${substitute} for ${file} (package.json's browser map)`);
+  }
 });

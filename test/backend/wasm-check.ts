@@ -9,12 +9,18 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers every gradient (tfjs-core's node bundle registers none)
 import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../../lib/backend/register-wasm-kernels.js';
 import type { Random } from '../../lib/random.js';
+import { chooseBlas } from '../../lib/backend/blas/blas-state.js';
 
-/** wasm with every rxtrain kernel, so that every check covers the replacements too. */
+/**
+ * wasm with every rxtrain kernel, so that every check covers the replacements too. Its own kernels
+ * only, unless RXTRAIN_BLAS=1: then the matMuls run on the BLAS add-on (wasm-blas.test.ts checks
+ * that path in every run where the add-on is built).
+ */
 export async function useWasmWithRxtrainKernels(): Promise<void> {
   await tf.setBackend('wasm');
   registerWasmTrainingKernels();
   replaceStockWasmKernels();
+  chooseBlas({ enabled: process.env.RXTRAIN_BLAS === '1' });
 }
 
 export const rel = 1e-4;

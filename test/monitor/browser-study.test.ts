@@ -2,7 +2,7 @@
 // marked, the best is starred, and "stop" on a running trial ends that trial (the study goes on).
 // Skipped where /usr/bin/chromium is missing. Saves docs/img/monitor-study.png.
 import t from 'tap';
-import { openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finalize, lastValueFrom, toArray } from 'rxjs';
@@ -89,13 +89,7 @@ t.test('a study on the dashboard: trials, parameters, pruning, best, stop one tr
 
   await page.click('#tab-parallel');
   await page.waitForTimeout(500);
-  const inked = await page.evaluate((): number => {
-    const c = document.getElementById('parallel-canvas');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n;
-  });
+  const inked = await inkedPixels(page, ['parallel-canvas']);
   t.ok(inked > 2000, `the parameters view draws a line per trial (${inked} pixels)`);
   t.same(pageErrors, [], 'no errors in the parameters view');
   await page.screenshot({ path: screenshotPath('monitor-parameters.png') });

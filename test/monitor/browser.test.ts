@@ -1,7 +1,7 @@
 // The dashboard in real Chromium: live curves and table while three runs train on the digits, a click
 // on "stop" ends one run's stream with a `stopped` event. Skipped where /usr/bin/chromium is missing.
 import t from 'tap';
-import { openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, tap, toArray } from 'rxjs';
@@ -67,15 +67,7 @@ const skip = skipWithoutChromium;
     t.ok((await epochOf('adam-lr0.01')) > e1 + 1, 'the epoch column moves');
 
     // Curves are on the canvases.
-    const inked = await page.evaluate((): number => {
-      let n = 0;
-      for (const id of ['layer-static', 'layer-live']) {
-        const c = document.getElementById(id);
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      }
-      return n;
-    });
+    const inked = await inkedPixels(page, ['layer-static', 'layer-live']);
     t.ok(inked > 2000, `the chart has drawn curves (${inked} pixels)`);
 
     // Let the two short runs finish, for the screenshot; then stop the long one from the page.

@@ -43,3 +43,17 @@ export async function openDashboard(t: { teardown(fn: () => unknown): void }, ur
   await page.waitForSelector('#status.open', { timeout: 120_000 });
   return { page, pageErrors };
 }
+
+/** Pixels drawn (not transparent) on the page's canvases with these ids, together. */
+export function inkedPixels(page: Page, ids: readonly string[]): Promise<number> {
+  return page.evaluate((canvasIds: readonly string[]): number => {
+    let n = 0;
+    for (const id of canvasIds) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const c = (globalThis as any).document.getElementById(id);
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    }
+    return n;
+  }, ids);
+}

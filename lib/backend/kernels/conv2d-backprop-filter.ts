@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { blasConv2DBackpropFilter } from '../blas/blas-conv2d.js';
 import { asWasm, cropNhwc, endPadding, giveAs, pair, release, runStock, runWasm, transpose, view } from './wasm-ops.js';
 
 /** Up to this many values per window, im2col beats the role swap. */
@@ -80,6 +81,8 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
   if (dataFormat === 'NCHW') {
     throw new Error("rxtrain wasm Conv2DBackpropFilter: dataFormat 'NCHW' is not supported (nor is it by wasm's Conv2D); use 'NHWC'");
   }
+  const onBlas = blasConv2DBackpropFilter(wasm, x, dy, attrs as unknown as tf.Conv2DBackpropFilterAttrs);
+  if (onBlas !== undefined) return onBlas;
   const [fh, fw, ci, co] = filterShape;
   if (fh * fw * ci <= maxIm2colWindow) return byIm2col(wasm, x, dy, attrs as unknown as tf.Conv2DBackpropFilterAttrs);
   const info = tf.backend_util.computeConv2DInfo(

@@ -10,6 +10,7 @@
  * measured faster than the stock kernel (bench/wasm-kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { blasConv2DBackpropInput } from '../blas/blas-conv2d.js';
 import { asWasm, cropNhwc, endPadding, giveAs, pair, release, runWasm, transpose, view } from './wasm-ops.js';
 
 function conv2dBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
@@ -19,6 +20,8 @@ function conv2dBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFun
   if (dataFormat === 'NCHW') {
     throw new Error("rxtrain wasm Conv2DBackpropInput: dataFormat 'NCHW' is not supported (nor is it by wasm's Conv2D); use 'NHWC'");
   }
+  const onBlas = blasConv2DBackpropInput(wasm, dy, filter, attrs as unknown as tf.Conv2DBackpropInputAttrs);
+  if (onBlas !== undefined) return onBlas;
   const [fh, fw, ci, co] = filter.shape as [number, number, number, number];
   const info = tf.backend_util.computeConv2DInfo(inputShape, [fh, fw, ci, co], strides, 1, pad, dimRoundingMode);
   const [sh, sw] = pair(strides);

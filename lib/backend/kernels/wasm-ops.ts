@@ -52,6 +52,17 @@ export function runStock(
 ): tf.TensorInfo {
   const config = stockKernels.get(name) ?? tf.getKernel(name, 'wasm');
   if (config === undefined) throw new Error(`rxtrain wasm kernel: the wasm backend has no '${name}' kernel`);
+  return runConfig(config, backend, inputs, attrs);
+}
+
+/** Run a (stock) kernel config that may not be the registered one, setting it up once per backend. */
+export function runConfig(
+  config: tf.KernelConfig,
+  backend: BackendWasm,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap = {},
+): tf.TensorInfo {
+  const name = config.kernelName;
   let done = setUp.get(backend);
   if (done === undefined) setUp.set(backend, (done = new Set()));
   if (!done.has(name)) {

@@ -2,11 +2,17 @@
 // model of runs and trials built from the events, and a view redrawn at most a few times a second.
 import { color, createChart } from './chart.js';
 import { drawParallel } from './parallel.js';
-import { createModel, metricDirection, TERMINAL } from './model.js';
+import { createModel, TERMINAL } from './model.js';
+import { createRowValues, fmt, fmtParams, rowName, shownState } from './row-values.js';
 import { createRunViews } from './run-views.js';
+import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
+import { createDetailView } from './detail-view.js';
+import { createStudyViews } from './study-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
+// A storage dashboard (`rxtrain dashboard`) serves several studies: the page's ?study= picks one.
+const study = page.searchParams.get('study');
 const $ = (id) => document.getElementById(id);
 
 const m = createModel({ onMetrics: () => refreshMetricSelect() });
@@ -18,6 +24,8 @@ const m = createModel({ onMetrics: () => refreshMetricSelect() });
 // be reached.
 const MAX_RETRIES = Math.max(0, Number(page.searchParams.get('retries') ?? 8)) || 0;
 let ws = null, instance = null, lastSeq = 0, failures = 0, control = false, finished = false;
+/** Where the events come from: a storage (hello.source) or, absent, the program that started the monitor. */
+let source = null;
 
 function setStatus(text, cls) { const el = $('status'); el.textContent = text; el.className = `status ${cls}`; }
 
@@ -25,6 +33,7 @@ function connect() {
   const u = new URL('/events', location.href);
   u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   if (token) u.searchParams.set('token', token);
+  if (study) u.searchParams.set('study', study);
   if (instance) { u.searchParams.set('instance', instance); u.searchParams.set('since', String(lastSeq)); }
   setStatus('connecting…', 'connecting');
   const sock = new WebSocket(u);
@@ -36,8 +45,10 @@ function connect() {
       if (msg.instance !== instance) { lastSeq = 0; }
       instance = msg.instance;
       control = msg.control;
+      source = msg.source ?? null;
       $('controls').hidden = !control;
-      setStatus(control ? 'live · control' : 'live · read-only', 'open');
+      if (source) showSource(source);
+      setStatus(source ? `live · following ${source.storage} storage · read-only` : control ? 'live · control' : 'live · read-only', 'open');
       m.version++;
     } else if (msg.type === 'events') {
       for (const r of msg.records) { if (r.seq > lastSeq) { lastSeq = r.seq; m.apply(r); } }
@@ -53,6 +64,11 @@ function connect() {
     $('controls').hidden = true;
     m.version++;
     const runs = new Set([...m.series.values()].map((s) => s.run));
+    if (finished && source) {
+      // The study goes on in its storage; only this dashboard ended.
+      setStatus(`the dashboard was stopped (rxtrain dashboard ended): ${results()}`, 'finished');
+      return;
+    }
     if (finished || (runs.size > 0 && [...runs].every((r) => m.ended.has(r)))) {
       setStatus(`finished${finished ? '' : ` (connection closed, ${ev.code})`}: ${results()}`, 'finished');
       return;
@@ -67,6 +83,15 @@ function connect() {
   };
 }
 
+/** A storage dashboard: the study's name in the title, and a way to the study list. */
+function showSource(src) {
+  document.title = `${src.study} · rxtrain dashboard`;
+  $('title').textContent = `rxtrain · ${src.study}`;
+  const a = $('studies-link');
+  a.hidden = false;
+  a.href = token ? `/studies?token=${encodeURIComponent(token)}` : '/studies';
+}
+
 /** Each run's end and best, for the status line once the monitor finished. */
 function results() {
   const runs = [...new Set([...m.series.values()].map((s) => s.run))];
@@ -75,7 +100,7 @@ function results() {
     const best = key && m.series.get(key);
     const o = objectiveOf(run);
     const value = best ? valueOf(best, o) : undefined;
-    return `${run} ${m.ended.get(run) || 'ended'}${best ? `, best ${best.member !== undefined ? `member ${best.member}` : `#${best.trial}`} ${fmt(value)} ${o.metric}` : ''}`;
+    return `${run} ${m.ended.get(run) || (source ? 'in storage' : 'ended')}${best ? `, best ${best.member !== undefined ? `member ${best.member}` : `#${best.trial}`} ${fmt(value)} ${o.metric}` : ''}`;
   }).join(' · ') || 'no runs';
 }
 
@@ -89,6 +114,7 @@ let selectedKey = null;
 // Objective and best sort best-first by each row's direction; sortDesc reverses (worst first).
 let sortKey = 'objective', sortDesc = false;
 const MAX_ROWS = 300;
+const { objectiveOf, valueOf, bestOf } = createRowValues(m, () => selectedMetric);
 
 function refreshMetricSelect() {
   const sel = $('metric');
@@ -104,29 +130,6 @@ function syncSortHeaders() {
   for (const h of document.querySelectorAll('th[data-sort]')) h.className = h.dataset.sort === sortKey ? `sorted${sortDesc ? ' desc' : ''}` : '';
 }
 function rank(name) { return ['val_loss', 'loss', 'val_accuracy', 'accuracy'].indexOf(name) + 1 || 9; }
-
-/**
- * What a run's rows are judged by: the objective its events declared (a study's, evolve's, PBT's, or a
- * plain run's monitorTap objective), else the metric chosen above the chart, by its name's direction.
- */
-function objectiveOf(run) {
-  const o = m.objectives.get(run);
-  const metric = o?.metric ?? (o ? 'objective' : selectedMetric || 'value');
-  return { metric, direction: o?.direction ?? metricDirection(metric), declared: !!o };
-}
-/** The row's current value of its run's objective: its trial's value, else the metric's last. */
-function valueOf(s, o = objectiveOf(s.run)) {
-  if (typeof s.value === 'number' && (o.declared || s.trial === undefined)) return s.value;
-  const pts = s.metrics.get(o.metric);
-  return pts && pts.length ? pts[pts.length - 1][1] : typeof s.value === 'number' ? s.value : undefined;
-}
-/** The best of that metric over the row's epochs (its value when it has none). */
-function bestOf(s, o = objectiveOf(s.run)) {
-  const pts = s.metrics.get(o.metric);
-  if (!pts || !pts.length) return valueOf(s, o);
-  const max = o.direction === 'maximize';
-  return pts.reduce((b, p) => (max ? Math.max(b, p[1]) : Math.min(b, p[1])), max ? -Infinity : Infinity);
-}
 
 function lineFor(s, pts) {
   const finished = TERMINAL.has(s.state);
@@ -162,8 +165,6 @@ function drawChart() {
   chart.draw({ fixed, live, bounds, log });
 }
 
-const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4)) : '');
-const fmtParams = (p) => (p ? Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ') : '');
 
 function sortValue(s) {
   switch (sortKey) {
@@ -216,9 +217,8 @@ function updateRow(tr, s) {
   tr.classList.toggle('selected', s.key === selectedKey);
   const best = m.isBest(s);
   tr.classList.toggle('best', best);
-  setText(c.name, (s.member !== undefined ? `${s.run} member ${s.member}` : s.trial === undefined ? s.run : `${s.run} #${s.trial}`) + (best ? ' ★' : ''));
-  // A trial stopped from here ends 'completed' in its study (with its last value): say it was stopped.
-  const shown = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state;
+  setText(c.name, rowName(s) + (best ? ' ★' : ''));
+  const shown = shownState(s);
   // Paused only where the monitor acknowledged a hold; a pause asked for that has not held a running
   // row (it trains on until its next hold point, if it has one) is said as such.
   const held = (m.held.get(s.key) || 0) > 0 || (s.trial === undefined && s.member === undefined && (m.held.get(s.run) || 0) > 0);
@@ -234,7 +234,9 @@ function updateRow(tr, s) {
   if (c.metric.title !== o.direction) c.metric.title = `${o.direction === 'maximize' ? 'higher' : 'lower'} is better${o.declared ? '' : ' (by its name: the run declared no objective)'}`;
   setText(c.objective, fmt(valueOf(s, o)));
   setText(c.best, fmt(bestOf(s, o)));
-  setText(c.params, s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : ''));
+  const paramsText = s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params) + (s.lr ? ` lr→${Number(s.lr.toPrecision(3))}` : '');
+  setText(c.params, paramsText);
+  if (c.params.title !== paramsText) c.params.title = paramsText;
   // Commands address runs and study trials; a PBT member is neither.
   const wantButtons = control && ws !== null && s.state === 'running' && s.member === undefined;
   const hasButtons = c.actions.childElementCount > 0;
@@ -254,6 +256,13 @@ function renderTable() {
   let rows = [...m.series.values()].filter((s) => s.metrics.size || s.params || s.trial !== undefined || s.state !== 'running');
   const total = rows.length;
   if (onlyRunning) rows = rows.filter((s) => s.state === 'running');
+  const filter = parseFilter($('table-filter').value);
+  const box = $('table-filter');
+  box.classList.toggle('bad', filter.problems.length > 0);
+  if (box.dataset.help === undefined) box.dataset.help = box.title;
+  box.title = filter.problems.length ? filter.problems.join('; ') : box.dataset.help;
+  if (!isEmptyFilter(filter)) rows = rows.filter((s) => rowMatches({ text: `${rowName(s)} ${fmtParams(s.params)}`, state: shownState(s), params: s.params, value: valueOf(s), epoch: s.epoch }, filter));
+  const matched = rows.length;
   rows.sort((a, b) => {
     if (sortKey === 'objective' || sortKey === 'best') return compareByObjective(a, b);
     const x = sortValue(a), y = sortValue(b);
@@ -264,7 +273,7 @@ function renderTable() {
     return sortDesc ? -c : c;
   });
   const shown = rows.slice(0, MAX_ROWS);
-  $('table-info').textContent = `${shown.length} of ${total} runs/trials${total > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
+  $('table-info').textContent = `${shown.length} of ${total} runs/trials${matched < total ? ` (${matched} pass the filter)` : ''}${matched > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
   // Rows are kept per key and updated in place (a button under the pointer must not be replaced
   // between mousedown and mouseup); the order is touched only when it changed.
   const body = $('trials').tBodies[0];
@@ -279,6 +288,8 @@ function renderTable() {
   }
   const current = [...body.children];
   if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+  const sel = selectedKey === null ? undefined : m.series.get(selectedKey);
+  detail.draw(sel ?? null, sel && { name: rowName(sel), state: shownState(sel), objective: objectiveOf(sel.run), value: valueOf(sel), best: bestOf(sel) }, m.version);
   const counts = {};
   for (const s of m.series.values()) { const k = s.stopRequested && s.state === 'completed' ? 'stopped' : s.state; counts[k] = (counts[k] || 0) + 1; }
   $('summary').textContent = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(' · ') + ` · ${m.recordsSeen} events`;
@@ -288,11 +299,16 @@ function renderTable() {
   banner.textContent = `pause asked: ${m.paused.has('*') ? 'all runs' : [...m.paused].join(', ')} · ${holds} held`;
 }
 
+// The selected row's details, under the table (closed by its ×, or by clicking the row again).
+const detail = createDetailView($('detail'), () => { selectedKey = null; m.structural++; tableVersion = -1; lastTable = 0; m.version++; });
+
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
 const runViews = createRunViews(m, $);
+const studyViews = createStudyViews(m, $);
 let view = 'curves';
 function drawView() {
   runViews.sync(view);
+  if (studyViews.draw(view)) return;
   if (view === 'curves') return drawChart();
   if (view === 'population' || view === 'lineage') return runViews.draw(view);
   // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
@@ -301,7 +317,7 @@ function drawView() {
   const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ params: s.params, value: valueOf(s, o), state: s.state, best: m.isBest(s), selected: s.key === selectedKey }));
   runViews.drawn.parallel = drawParallel($('parallel-canvas'), $('parallel'), trials, o.direction === 'maximize', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
 }
-const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage' };
+const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views };
 function showView(v) {
   view = v;
   for (const [name, id] of Object.entries(VIEWS)) {
@@ -309,7 +325,7 @@ function showView(v) {
     $(`tab-${name}`).classList.toggle('active', v === name);
   }
   for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
-  $('metric-label').hidden = v === 'population' || v === 'lineage';
+  $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v);
   if (v === 'curves') chart.invalidate();
   m.version++;
 }
@@ -342,6 +358,7 @@ function frame(now) {
 $('metric').addEventListener('change', (e) => { selectedMetric = e.target.value; metricChosen = true; m.version++; });
 $('logy').addEventListener('change', () => m.version++);
 $('only-running').addEventListener('change', () => { tableVersion = -1; m.version++; });
+$('table-filter').addEventListener('input', () => { tableVersion = -1; lastTable = 0; m.version++; });
 $('pause-all').addEventListener('click', () => send({ type: 'pause' }));
 $('resume-all').addEventListener('click', () => send({ type: 'resume' }));
 document.querySelector('#trials thead').addEventListener('click', (e) => {
@@ -363,11 +380,11 @@ $('trials').addEventListener('click', (e) => {
     }
     return;
   }
-  if (tr) { selectedKey = selectedKey === tr.dataset.key ? null : tr.dataset.key; m.structural++; tableVersion = -1; m.version++; }
+  if (tr) { selectedKey = selectedKey === tr.dataset.key ? null : tr.dataset.key; m.structural++; tableVersion = -1; lastTable = 0; m.version++; }
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);

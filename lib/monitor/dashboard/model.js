@@ -3,6 +3,7 @@
 // own (`run@member`), beside the run's lineage (./lineage-model.js); an evolve run's generations are
 // kept in ./population-model.js, its members being trials (`run#trial`).
 import { applyLineage } from './lineage-model.js';
+import { applyPareto } from './pareto-model.js';
 import { applyPopulation } from './population-model.js';
 import { metricDirection } from './metric-names.js';
 
@@ -39,6 +40,9 @@ export function createModel(hooks) {
     lineages: new Map(),
     /** run → evolve generations (./population-model.js). */
     populations: new Map(),
+    /** run → a multi-objective study's trials in objective space, and run → its latest paramImportance (./pareto-model.js). */
+    pareto: new Map(),
+    importance: new Map(),
     apply,
   };
 
@@ -73,10 +77,13 @@ export function createModel(hooks) {
       const metric = typeof e.metric === 'string' ? e.metric : undefined;
       if (!o || o.direction !== e.direction || o.metric !== metric) { m.objectives.set(run, { metric, direction: e.direction }); m.structural++; }
     }
+    if (applyPareto(m, run, e)) { m.version++; return; }
     if (applyLineage(m, run, e, (mem) => get(run, undefined, mem), setState) || applyPopulation(m, run, e, (t) => get(run, t))) { m.version++; return; }
     switch (e.type) {
       case 'runStart': get(run).backend = e.backend; break;
       case 'trialStarted': { const s = get(run, trial); s.params = e.params; setState(s, 'running'); break; }
+      // A stored trial's attributes (a storage dashboard sends them: lib/monitor/stored-study-events.ts).
+      case 'trialAttrs': get(run, trial).attrs = e.attrs; break;
       case 'epochEnd': {
         const s = get(run, trial, member);
         s.epoch = Math.max(s.epoch, e.epoch);
@@ -92,16 +99,17 @@ export function createModel(hooks) {
         if (fresh) hooks.onMetrics();
         break;
       }
-      case 'trialPruned': { const s = get(run, trial); setState(s, 'pruned'); if (typeof e.value === 'number') s.value = e.value; break; }
+      case 'trialPruned': { const s = get(run, trial); setState(s, 'pruned'); if (typeof e.value === 'number') s.value = e.value; s.durationMs = e.durationMs; break; }
       case 'pruned': setState(get(run, trial), 'pruned'); break;
       case 'trialCompleted': {
         const s = get(run, trial);
         setState(s, 'completed');
         s.value = e.value;
+        s.durationMs = e.durationMs;
         if (e.params && Object.keys(e.params).length) s.params = e.params;
         break;
       }
-      case 'trialFailed': { const s = get(run, trial); setState(s, e.error === 'cancelled' ? 'cancelled' : 'failed'); s.error = e.error; break; }
+      case 'trialFailed': { const s = get(run, trial); setState(s, e.error === 'cancelled' ? 'cancelled' : 'failed'); s.error = e.error; s.durationMs = e.durationMs; break; }
       case 'newBest':
         m.bestByRun.set(run, member !== undefined ? `${run}@${member}` : `${run}#${e.trial}`);
         m.structural++;

@@ -34,6 +34,11 @@ export interface ImportanceOptions {
    * the range of values the trials took; categorical: the values they took).
    */
   readonly space?: SearchSpaceLike;
+  /**
+   * What to explain, from a completed trial (default: its value). Required for a multi-objective
+   * study, as Optuna's `target`: for example `(t) => t.values![1]` for the second objective.
+   */
+  readonly target?: (trial: FrozenTrial) => number;
 }
 
 const WHERE = 'importance()';
@@ -63,7 +68,7 @@ const WHERE = 'importance()';
  */
 export function importance(source: ImportanceSource | readonly FrozenTrial[], options: ImportanceOptions): ReadonlyMap<string, number> {
   const c = requireObject(WHERE, options, 'options');
-  knownFields(WHERE, c, ['evaluator', 'params', 'seed', 'nTrees', 'maxDepth', 'space']);
+  knownFields(WHERE, c, ['evaluator', 'params', 'seed', 'nTrees', 'maxDepth', 'space', 'target']);
   const evaluator = c.evaluator === undefined ? 'fanova' : oneOf(WHERE, 'evaluator', c.evaluator, ['fanova', 'meanDecreaseImpurity'] as const);
   if (c.seed === undefined) throw configError(WHERE, 'seed', 'is required (the forest is random: a seed makes it reproducible)');
   const seed = finiteNumber(WHERE, 'seed', c.seed);
@@ -73,7 +78,17 @@ export function importance(source: ImportanceSource | readonly FrozenTrial[], op
   const space = (c.space ?? (Array.isArray(source) ? undefined : (source as ImportanceSource).space)) as SearchSpaceLike | undefined;
   if (space !== undefined && (space === null || typeof space !== 'object' || !Array.isArray(space.params))) throw configError(WHERE, 'space', 'must be a search space (from space({...}))', space);
 
-  const completed = all.filter((t) => t.state === 'completed' && t.value !== undefined && Number.isFinite(t.value));
+  if (c.target !== undefined && typeof c.target !== 'function') throw configError(WHERE, 'target', 'must be a function (trial) => number', c.target);
+  const target = options.target;
+  if (target === undefined && all.some((t) => t.state === 'completed' && t.values !== undefined && t.value === undefined)) {
+    throw configError(WHERE, 'target', 'is required for a multi-objective study: say which objective to explain, e.g. target: (t) => t.values[0]');
+  }
+  const valueOf = (t: FrozenTrial): number | undefined => (target ? target(t) : t.value);
+  const completed = all.filter((t) => {
+    if (t.state !== 'completed') return false;
+    const v = valueOf(t);
+    return typeof v === 'number' && Number.isFinite(v);
+  });
   if (completed.length < 2) {
     throw new RxtrainError('INVALID_CONFIG', `${WHERE}: needs at least 2 completed trials with a finite value to assess importance (got ${completed.length} of ${all.length} trials)`, { where: WHERE, field: 'trials', completed: completed.length });
   }
@@ -87,7 +102,7 @@ export function importance(source: ImportanceSource | readonly FrozenTrial[], op
     const x = trials.map((t) => Float64Array.from(varying.flatMap((col) => col.encode(t.params[col.name]!))));
     const box: Box = varying.flatMap((col) => col.bounds);
     const owner = varying.flatMap((col) => col.bounds.map(() => col.name));
-    const y = Float64Array.from(trials, (t) => t.value!);
+    const y = Float64Array.from(trials, (t) => valueOf(t)!);
     if (y.every((v) => v === y[0])) {
       throw new RxtrainError('INVALID_CONFIG', `${WHERE}: all ${trials.length} trials have the same value (${y[0]}): no parameter explains any of it`, { where: WHERE, field: 'trials' });
     }

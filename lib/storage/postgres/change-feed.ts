@@ -2,7 +2,7 @@
  * The studies this storage follows (`watch`): their changes, which every write notifies on
  * {@link CHANNEL}, forwarded as `{study, trial}`, and their stale trials failed every `heartbeatMs`, so
  * that followers learn of a dead runner even when nobody claims. Both run on the LISTEN connection,
- * made on the first `listen`.
+ * made on the first `listen`, and made again by the stale loop when it was lost.
  */
 import type { Connections } from './connections.js';
 import { CHANNEL } from './schema.js';
@@ -30,16 +30,21 @@ export class ChangeFeed {
     const id = await this.trials.studyId(await this.connections.calls(), name);
     this.watched.add(id);
     if (!this.connections.listener) {
-      const listener = (this.connections.listener = await this.connections.connect());
-      listener.on('notification', (msg) => {
-        const [sid, n] = (msg.payload ?? '').split(':').map(Number);
-        if (sid === undefined || n === undefined || !this.watched.has(sid)) return;
-        const study = this.trials.nameOf(sid);
-        if (study !== undefined) this.post({ study, trial: n });
-      });
-      await listener.query(`LISTEN ${CHANNEL}`);
+      await this.connectListener();
       this.staleTimer = setTimeout(() => void this.staleLoop(), this.heartbeatMs);
     }
+  }
+
+  /** A LISTEN connection whose notifications are forwarded. */
+  private async connectListener(): Promise<void> {
+    const listener = (this.connections.listener = await this.connections.connect());
+    listener.on('notification', (msg) => {
+      const [sid, n] = (msg.payload ?? '').split(':').map(Number);
+      if (sid === undefined || n === undefined || !this.watched.has(sid)) return;
+      const study = this.trials.nameOf(sid);
+      if (study !== undefined) this.post({ study, trial: n });
+    });
+    await listener.query(`LISTEN ${CHANNEL}`);
   }
 
   unlisten(name: string): void {
@@ -55,6 +60,15 @@ export class ChangeFeed {
   private async staleLoop(): Promise<void> {
     const connections = this.connections;
     try {
+      // A lost LISTEN connection (a restarted server, a cut) is replaced here, so notifications come
+      // again within one heartbeat; what changed meanwhile was not notified (followers that must not
+      // miss a change also read on a timer).
+      const old = connections.listener;
+      if ((!old || connections.isDead(old)) && !connections.closed) {
+        connections.listener = undefined;
+        void old?.end().catch(() => {});
+        await this.connectListener();
+      }
       for (const id of this.watched) if (connections.listener && !connections.closed) await this.trials.fail(connections.listener, id, Date.now());
     } catch {
       // next time

@@ -118,3 +118,14 @@ t.test("the same ranking as Optuna 3.1's FanovaImportanceEvaluator and MeanDecre
     }
   }
 });
+
+t.test('several objectives: target chooses which one to explain, and is required', async (t) => {
+  const s = problems[0].space;
+  const single = randomTrials(s, problems[0].f, 100, 1);
+  // Objective 0 is driven by x2 alone, objective 1 is problem 0 (x0 first).
+  const multi: FrozenTrial[] = single.map(({ value, ...rest }) => ({ ...rest, values: [5 * num(rest.params, 'x2'), value!] }));
+  t.throws(() => importance(multi, { seed: 0, space: s }), { code: 'INVALID_CONFIG', message: /importance\(\): option 'target' is required for a multi-objective study/ });
+  t.equal([...importance(multi, { seed: 0, space: s, target: (tr) => tr.values![0]! }).keys()][0], 'x2');
+  t.same([...importance(multi, { seed: 0, space: s, target: (tr) => tr.values![1]! }).keys()], ['x0', 'x1', 'x2']);
+  t.throws(() => importance(multi, { seed: 0, target: 3 as never }), { code: 'INVALID_CONFIG', message: /option 'target' must be a function/ });
+});
