@@ -21,6 +21,7 @@ const benches: ReadonlyArray<{ name: string; file: string; args: string[]; pytho
   { name: 'wasm-parallel-cnn', file: 'bench/wasm-parallel.ts', args: ['--model', 'cnn', '--rounds', '5', '--steps', '20'] },
   { name: 'wasm-parallel-mlp', file: 'bench/wasm-parallel.ts', args: ['--model', 'mlp', '--rounds', '5', '--steps', '20'] },
   { name: 'wasm-rnn', file: 'bench/wasm-rnn.ts', args: ['--rounds', '5'] },
+  { name: 'browser-wasm', file: 'bench/browser-wasm.ts', args: ['--rounds', '3', '--steps', '20'] },
   { name: 'blas', file: 'bench/blas.ts', args: ['--rounds', '5', '--profile'] },
   { name: 'blas-conv', file: 'bench/blas-conv.ts', args: ['--rounds', '7'] },
   { name: 'samplers', file: 'bench/samplers.ts', args: [] },

@@ -24,12 +24,59 @@ export function sinceLastTurn(clock: Clock): number {
     const stretch = s;
     // Runs at the next turn (check phase), before any setImmediate queued later by the loop asking:
     // whatever comes after starts a new count.
-    setImmediate(() => (stretch.since = undefined));
+    onNextTurn(() => (stretch.since = undefined));
   }
   return now - s.since;
 }
 
 /** Let the event loop take a turn (timers, I/O, a message that unsubscribes). */
 export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => onNextTurn(resolve));
+}
+
+/**
+ * Run `fn` at the event loop's next turn: `setImmediate` in Node; in a page or a Web Worker, which have
+ * none, a message to itself (a `setTimeout(0)` is clamped to 4 ms once nested, a tax on every yield).
+ *
+ * @returns A function that cancels the call if it has not run yet.
+ */
+export function onNextTurn(fn: () => void): () => void {
+  return immediate(fn);
+}
+
+const immediate: (fn: () => void) => () => void =
+  typeof setImmediate === 'function'
+    ? (fn) => {
+        const handle = setImmediate(fn);
+        return () => clearImmediate(handle);
+      }
+    : messageTurns();
+
+/** The part of a browser's MessagePort used here (Node's type has no `onmessage`). */
+interface Port {
+  onmessage: ((e: { readonly data: number }) => void) | null;
+  postMessage(message: number): void;
+}
+
+function messageTurns(): (fn: () => void) => () => void {
+  const waiting = new Map<number, () => void>();
+  let next = 0;
+  let channel: { readonly port1: Port; readonly port2: Port } | undefined;
+  return (fn) => {
+    if (!channel) {
+      // Looked up untyped: Node's MessagePort type has no onmessage, a browser's has.
+      const Channel: (new () => { readonly port1: Port; readonly port2: Port }) | undefined = Object.getOwnPropertyDescriptor(globalThis, 'MessageChannel')?.value;
+      if (!Channel) throw new Error('no setImmediate and no MessageChannel: this runtime cannot give the event loop a turn');
+      channel = new Channel();
+      channel.port1.onmessage = (e) => {
+        const f = waiting.get(e.data);
+        waiting.delete(e.data);
+        f?.();
+      };
+    }
+    const id = next++;
+    waiting.set(id, fn);
+    channel.port2.postMessage(id);
+    return () => waiting.delete(id);
+  };
 }

@@ -53,6 +53,7 @@ type Factory = () => tf.KernelBackend | Promise<tf.KernelBackend>;
  */
 function withoutProcessHandlers(factory: Factory): Factory {
   return async () => {
+    if (!inNode()) return factory(); // a page or a Web Worker: no process, no handlers to remove
     const emitter: EventEmitter = process;
     const events = ['uncaughtException', 'unhandledRejection'];
     const before = events.map((e) => new Set(emitter.listeners(e)));
@@ -64,6 +65,11 @@ function withoutProcessHandlers(factory: Factory): Factory {
       });
     }
   };
+}
+
+/** Whether this runs in Node (not in a page or a Web Worker, where there is no `process`). */
+function inNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 /** What a user asks for. `tensorflow-gpu` and `tensorflow` both run as tfjs's `tensorflow` backend. */
@@ -129,7 +135,7 @@ const installHint: Record<BackendName, string> = {
  * @returns What was chosen.
  */
 export async function useBackend(name: BackendName | 'auto' = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? (inNode() ? process.env : {});
   const load = options.importModule ?? ((m: string) => import(m));
   const fromEnv = env.RXTRAIN_BACKEND?.trim();
   let requested: BackendName | 'auto' = name;
@@ -162,7 +168,7 @@ export async function useBackend(name: BackendName | 'auto' = 'auto', options: U
   throw new RxtrainError('BACKEND_UNAVAILABLE', `useBackend(): no backend could be loaded (${failures.join('; ')})`, { failures });
 }
 
-let autoChoice: Promise<BackendInfo> | undefined;
+let autoChoice: Promise<{ readonly tfjsName: string }> | undefined;
 
 /**
  * What the first training call runs: when no backend was chosen (no `useBackend()`, no
@@ -171,10 +177,12 @@ let autoChoice: Promise<BackendInfo> | undefined;
  *
  * @returns `undefined` when a backend was chosen already (nothing to wait for), else the choice.
  */
-export function chooseBackendIfNone(): Promise<BackendInfo> | undefined {
+export function chooseBackendIfNone(): Promise<{ readonly tfjsName: string }> | undefined {
   if (autoChoice) return autoChoice;
   if (backendChosen()) return undefined;
-  autoChoice = useBackend('auto').finally(() => {
+  // Outside Node (a page, a Web Worker) the browser's choices apply: webgpu, webgl, wasm, cpu.
+  const choice = inNode() ? useBackend('auto') : import('./use-browser-backend.js').then((m) => m.useBackend('auto'));
+  autoChoice = choice.finally(() => {
     autoChoice = undefined;
   });
   return autoChoice;

@@ -12,7 +12,7 @@ import { RxtrainError, configError } from '../errors.js';
 import { createRandom, hashSeed, permutation } from '../random.js';
 import { booleanField, finiteNumber, knownFields, positiveInt, requireObject } from '../validate.js';
 import { systemClock, type Clock } from '../clock.js';
-import { nextTurn, sinceLastTurn } from '../event-loop-turns.js';
+import { nextTurn, onNextTurn, sinceLastTurn } from '../event-loop-turns.js';
 import type { ArrayDataset } from './types.js';
 import { fromArrays, fromTensors, prod } from './from-arrays.js';
 import { checkSampleWeights } from './sample-weights.js';
@@ -136,16 +136,16 @@ function arrayBatches(data: ArrayDataset, o: Options): Observable<Batch> {
  * first of a pass included: a pass of one batch yields too.
  */
 function runLoop(subscriber: { closed: boolean; complete(): void; error(e: unknown): void }, o: Options, more: () => boolean, emit: () => void): () => void {
-  let timer: ReturnType<typeof setImmediate> | undefined;
+  let cancelTurn: (() => void) | undefined;
   const run = (resumed: boolean): void => {
-    timer = undefined;
+    cancelTurn = undefined;
     try {
       // After a turn, one batch at least, so that a bound of 0 still makes progress; its time counts.
       let progress = resumed;
       if (resumed) sinceLastTurn(o.clock);
       while (!subscriber.closed && more()) {
         if (!progress && sinceLastTurn(o.clock) >= o.yieldMs) {
-          timer = setImmediate(run, true);
+          cancelTurn = onNextTurn(() => run(true));
           return;
         }
         progress = false;
@@ -158,7 +158,7 @@ function runLoop(subscriber: { closed: boolean; complete(): void; error(e: unkno
   };
   run(false);
   return () => {
-    if (timer !== undefined) clearImmediate(timer);
+    cancelTurn?.();
   };
 }
 

@@ -9,6 +9,7 @@ import { booleanField, knownFields, requireObject } from '../validate.js';
 import type { ArrayDataset } from './types.js';
 import { bundledDataDir } from './data-dir.js';
 import { parseCsv } from './csv.js';
+import { checkSize, parseDigits } from './digits-csv.js';
 import { readTextFile } from './read-file.js';
 
 export interface DigitsOptions {
@@ -36,16 +37,7 @@ export function digits(options: DigitsOptions = {}): ArrayDataset {
   knownFields(where, o, ['image']);
   const image = o.image === undefined ? false : booleanField(where, 'image', o.image);
   const path = join(bundledDataDir(), 'digits.csv.gz');
-  const ds = parseCsv(readTextFile(path), { label: -1, header: false }, path);
-  checkSize(ds, path, 1797, 64);
-  const x = new Float32Array(ds.x.length);
-  for (let i = 0; i < x.length; i++) x[i] = ds.x[i]! / 16;
-  const classNames = Array.from({ length: 10 }, (_, k) => String(k));
-  if (ds.classNames?.join() !== classNames.join()) {
-    throw new RxtrainError('DATA_FORMAT', `${path}: expected the labels 0..9, found ${ds.classNames?.join(', ')}`, { file: path });
-  }
-  const featureNames = Array.from({ length: 64 }, (_, k) => `pixel_${Math.floor(k / 8)}_${k % 8}`);
-  return { x, xShape: image ? [8, 8, 1] : [64], y: ds.y, yShape: [], length: ds.length, classNames, featureNames, name: 'digits' };
+  return parseDigits(readTextFile(path), { image }, path);
 }
 
 /**
@@ -139,16 +131,6 @@ function sklearnCsv(name: string, file: string, featureNames: readonly string[])
     throw new RxtrainError('DATA_FORMAT', `${path}: the labels should be the class ids 0..${classNames.length - 1} named on line 1, found ${ids.join(', ')}`, { file: path });
   }
   return { x: ds.x, xShape: ds.xShape, y: ds.y, yShape: [], length: ds.length, classNames, featureNames: [...featureNames], name };
-}
-
-function checkSize(ds: ArrayDataset, path: string, rows: number, features: number): void {
-  if (ds.length !== rows || ds.xShape[0] !== features) {
-    throw new RxtrainError('DATA_FORMAT', `${path}: expected ${rows} rows of ${features} features, found ${ds.length} rows of ${ds.xShape[0]}`, {
-      file: path,
-      expected: [rows, features],
-      actual: [ds.length, ds.xShape[0]],
-    });
-  }
 }
 
 const WINE_FEATURES = [

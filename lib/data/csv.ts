@@ -8,7 +8,6 @@ import { knownFields, nonNegativeInt, oneOf, requireObject } from '../validate.j
 import type { ArrayDataset } from './types.js';
 import { csvRows, type CsvRow } from './csv-rows.js';
 import { applyNormalizer, fitNormalizer, type NormalizerStats } from './normalize.js';
-import { readTextFile } from './read-file.js';
 
 export interface CsvOptions {
   /** The label column: its header name, or its 0-based index (negative counts from the end: -1 is the last). */
@@ -45,25 +44,7 @@ export interface CsvDataset extends ArrayDataset {
 const where = 'loadCsv()';
 const KNOWN = ['label', 'header', 'labels', 'normalize', 'delimiter', 'skipColumns', 'skipLines'] as const;
 
-/**
- * Load a CSV file (plain or gzip-compressed) as a data set.
- *
- * @example
- * ```ts
- * import { loadCsv } from 'rxtrain';
- * const ds = loadCsv('measurements.csv', { label: 'species', normalize: 'standard' });
- * console.log(ds.length, ds.xShape, ds.classNames, ds.normalizer);
- * ```
- * @throws RxtrainError `DATA_MISSING` (no such file), `DATA_FORMAT` (malformed content, naming file,
- *   line and column), `INVALID_CONFIG` (bad options).
- */
-export function loadCsv(path: string, options: CsvOptions): CsvDataset {
-  if (typeof path !== 'string' || path === '') throw configError(where, 'path', 'must be a file path', path);
-  validate(options);
-  return parseCsv(readTextFile(path), options, path);
-}
-
-/** Parse CSV text as {@link loadCsv} does; `name` stands for the file in error messages. */
+/** Parse CSV text as `loadCsv` (lib/data/load-csv.ts) does; `name` stands for the file in error messages. */
 export function parseCsv(text: string, options: CsvOptions, name = '<csv text>'): CsvDataset {
   const o = validate(options);
   const rows = csvRows(text, o.delimiter, name, o.skipLines);
@@ -125,6 +106,11 @@ type Resolved = {
   skipColumns: ReadonlyArray<string | number>;
   skipLines: number;
 };
+
+/** Check the options, as `loadCsv` does before it reads the file. */
+export function checkCsvOptions(options: CsvOptions): void {
+  validate(options);
+}
 
 function validate(options: CsvOptions): Resolved {
   const c = requireObject(where, options, 'options');

@@ -1,6 +1,6 @@
 /**
  * Save a layers model to a folder and load it back, in the tfjs `model.json` + `weights.bin` format
- * (see {@link fileIO}). Saving goes through a {@link ModelSnapshot}: the weights are cloned at one
+ * (a folder, lib/io/file-io.ts; or a tfjs URL such as `indexeddb://name` in a browser: lib/io/io-for.ts). Saving goes through a {@link ModelSnapshot}: the weights are cloned at one
  * instant (cheap: a clone shares the data until a training step replaces a variable's values) and
  * encoded later, so a save that takes a while still writes one epoch's weights, even if training goes
  * on meanwhile.
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { configError } from '../errors.js';
-import { fileIO } from './file-io.js';
+import { ioFor } from './io-for.js';
 
 /** A weight's name and values. */
 export interface NamedWeight {
@@ -52,7 +52,8 @@ export async function saveSnapshot(snapshot: ModelSnapshot, dir: string): Promis
     weightData: data,
   };
   if (snapshot.userDefinedMetadata) artifacts.userDefinedMetadata = snapshot.userDefinedMetadata;
-  return fileIO(dir).save!(artifacts);
+  const handler = await ioFor(dir, 'save');
+  return handler.save!(artifacts);
 }
 
 /**
@@ -96,7 +97,7 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<tf
  */
 export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   checkDir('loadModel()', dir);
-  return tfl.loadLayersModel(fileIO(dir));
+  return tfl.loadLayersModel(await ioFor(dir, 'load'));
 }
 
 function checkDir(where: string, dir: unknown): void {

@@ -30,7 +30,7 @@ async function runtimeExports(file: string): Promise<string[]> {
 }
 
 t.test('each operator file exports one value: the operator named after the file', async (t) => {
-  const files = [...filesIn('operators', ['index.ts']), ...filesIn('operators/schedules', ['schedule.ts'])];
+  const files = [...filesIn('operators', ['index.ts', 'browser.ts']), ...filesIn('operators/schedules', ['schedule.ts'])];
   t.ok(files.length >= 20, `${files.length} operator and schedule files`);
   for (const file of files) {
     const names = await runtimeExports(file);
@@ -44,7 +44,7 @@ t.test('operators/schedules/schedule.ts holds types only', async (t) => {
 });
 
 t.test('the operators are the public surface: operators/index.ts re-exports each one', async (t) => {
-  const files = [...filesIn('operators', ['index.ts']), ...filesIn('operators/schedules', ['schedule.ts'])];
+  const files = [...filesIn('operators', ['index.ts', 'browser.ts']), ...filesIn('operators/schedules', ['schedule.ts'])];
   const index = new Set((await runtimeExports('operators/index.ts')).map((n) => n.toLowerCase()));
   for (const file of files) t.ok(index.has(nameOf(file)), `operators/index.ts exports the one of ${file}`);
 });

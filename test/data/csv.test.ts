@@ -2,7 +2,8 @@ import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadCsv, parseCsv } from '../../lib/data/csv.js';
+import { parseCsv } from '../../lib/data/csv.js';
+import { loadCsv } from '../../lib/data/load-csv.js';
 import { throwsWith } from './helpers.js';
 
 const IRISH = 'sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n6.3,6.0,virginica\n4.9,1.5,setosa\n';

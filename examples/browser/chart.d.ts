@@ -1,0 +1,15 @@
+// Types of the dashboard's chart (lib/monitor/dashboard/chart.js), which the demo server serves as
+// /chart.js: the page draws its curves with the monitor's own component.
+export interface Line {
+  readonly points: ReadonlyArray<readonly [number, number]>;
+  readonly color: string;
+  readonly width: number;
+  readonly dash?: readonly number[];
+}
+export interface Chart {
+  invalidate(): void;
+  reset(): void;
+  draw(lines: { fixed: readonly Line[]; live: readonly Line[]; bounds: { x1: number; y0: number; y1: number } | null; log: boolean }): void;
+}
+export function createChart(container: HTMLElement, staticCanvas: HTMLCanvasElement, liveCanvas: HTMLCanvasElement): Chart;
+export function color(index: number, alpha?: number): string;

@@ -1,0 +1,27 @@
+/**
+ * `rxtrain` in a browser (the `browser` export condition; built into dist/browser/ by
+ * scripts/build-browser.mjs): the Node-free core (lib/core.ts), the browser's `useBackend` (webgpu,
+ * webgl, wasm, cpu) and a study storage in IndexedDB. Not here, because they need Node: SQLite and
+ * PostgreSQL storage, worker threads, remote workers, the WebSocket monitor, file loaders and the
+ * bundled data read from disk, PBT (its members checkpoint to files), ensembles (saved to folders).
+ * test/architecture/browser-core.test.ts checks that nothing here reaches a Node module.
+ */
+export * from './core.js';
+
+// Backend: the browser's choices
+export { useBackend, browserBackendNames } from './backend/use-browser-backend.js';
+export type { BrowserBackendName, BrowserBackendInfo, UseBrowserBackendOptions } from './backend/use-browser-backend.js';
+
+// A study that survives a reload
+export { indexedDbStorage } from './storage/indexeddb-storage.js';
+export type { IndexedDbStorage } from './storage/indexeddb-storage.js';
+
+// Trials in Web Workers (the browser's worker threads)
+export { webWorkerObjective } from './web-workers/web-worker-objective.js';
+export type { WebWorkerObjective, WebWorkerObjectiveConfig } from './web-workers/web-worker-objective.js';
+export { serveTrials } from './web-workers/serve-trials.js';
+export type { WorkerTrialInput } from './web-workers/trial-input.js';
+
+// The monitor's records (a page can show a study's events itself)
+export type { MonitorSink } from './monitor/start-monitor.js';
+export type { MonitorRecord, MonitorCommand, KnownEvent, AnyEvent, RunEnd } from './monitor/protocol.js';
