@@ -39,6 +39,14 @@ const files: Record<string, string> = {
   '/importance.js': 'importance.js',
   '/study-views.js': 'study-views.js',
   '/study-views.css': 'study-views.css',
+  '/ticks.js': 'ticks.js',
+  '/plot.js': 'plot.js',
+  '/view-panel.js': 'view-panel.js',
+  '/trials-model.js': 'trials-model.js',
+  '/trials-views.js': 'trials-views.js',
+  '/history.js': 'history.js',
+  '/slice.js': 'slice.js',
+  '/contour.js': 'contour.js',
 };
 
 const types: Record<string, string> = {

@@ -8,6 +8,7 @@ import { createRunViews } from './run-views.js';
 import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
 import { createDetailView } from './detail-view.js';
 import { createStudyViews } from './study-views.js';
+import { createTrialsViews } from './trials-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
@@ -305,10 +306,11 @@ const detail = createDetailView($('detail'), () => { selectedKey = null; m.struc
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
 const runViews = createRunViews(m, $);
 const studyViews = createStudyViews(m, $);
+const trialsViews = createTrialsViews(m, $, { objectiveOf, valueOf });
 let view = 'curves';
 function drawView() {
   runViews.sync(view);
-  if (studyViews.draw(view)) return;
+  if (studyViews.draw(view) || trialsViews.draw(view)) return;
   if (view === 'curves') return drawChart();
   if (view === 'population' || view === 'lineage') return runViews.draw(view);
   // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
@@ -317,7 +319,7 @@ function drawView() {
   const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ params: s.params, value: valueOf(s, o), state: s.state, best: m.isBest(s), selected: s.key === selectedKey }));
   runViews.drawn.parallel = drawParallel($('parallel-canvas'), $('parallel'), trials, o.direction === 'maximize', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
 }
-const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views };
+const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views, ...trialsViews.views };
 function showView(v) {
   view = v;
   for (const [name, id] of Object.entries(VIEWS)) {
@@ -325,7 +327,7 @@ function showView(v) {
     $(`tab-${name}`).classList.toggle('active', v === name);
   }
   for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
-  $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v);
+  $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v) || trialsViews.owns(v);
   if (v === 'curves') chart.invalidate();
   m.version++;
 }
@@ -384,7 +386,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, trials: trialsViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);
