@@ -47,6 +47,8 @@ const files: Record<string, string> = {
   '/history.js': 'history.js',
   '/slice.js': 'slice.js',
   '/contour.js': 'contour.js',
+  '/curves-model.js': 'curves-model.js',
+  '/curves-view.js': 'curves-view.js',
 };
 
 const types: Record<string, string> = {

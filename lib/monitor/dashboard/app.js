@@ -1,8 +1,9 @@
 // The dashboard: one WebSocket to the monitor (reconnecting, resuming after the last record seen), a
 // model of runs and trials built from the events, and a view redrawn at most a few times a second.
 import { color, createChart } from './chart.js';
+import { createCurvesView } from './curves-view.js';
 import { drawParallel } from './parallel.js';
-import { createModel, TERMINAL } from './model.js';
+import { createModel } from './model.js';
 import { createRowValues, fmt, fmtParams, rowName, shownState } from './row-values.js';
 import { createRunViews } from './run-views.js';
 import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
@@ -132,39 +133,13 @@ function syncSortHeaders() {
 }
 function rank(name) { return ['val_loss', 'loss', 'val_accuracy', 'accuracy'].indexOf(name) + 1 || 9; }
 
-function lineFor(s, pts) {
-  const finished = TERMINAL.has(s.state);
-  const isBest = m.isBest(s);
-  return {
-    points: pts,
-    color: s.state === 'failed' ? 'rgba(220,38,38,.6)' : color(s.index, finished && !isBest ? 0.5 : 0.95),
-    width: isBest ? 3 : s.key === selectedKey ? 2.5 : finished ? 1 : 1.6,
-    dash: s.state === 'pruned' ? [4, 3] : null,
-    mark: s.state === 'pruned' || s.state === 'failed' || s.state === 'stopped' || (s.stopRequested && TERMINAL.has(s.state)),
-    markColor: s.state === 'failed' ? '#dc2626' : s.state === 'pruned' ? '#d97706' : '#6b21a8',
-  };
-}
-
-let drawnStructural = -1, drawnMetric = null, drawnLog = null;
-function drawChart() {
-  const log = $('logy').checked;
-  if (drawnMetric !== selectedMetric || drawnLog !== log) chart.reset();
-  else if (m.structural !== drawnStructural) chart.invalidate();
-  drawnStructural = m.structural; drawnMetric = selectedMetric; drawnLog = log;
-  const fixed = [], live = [];
-  let bounds = null;
-  for (const s of m.series.values()) {
-    const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
-    if (!pts || !pts.length) continue;
-    for (const p of pts) {
-      if (!bounds) bounds = { x1: p[0], y0: p[1], y1: p[1] };
-      else { if (p[0] > bounds.x1) bounds.x1 = p[0]; if (p[1] < bounds.y0) bounds.y0 = p[1]; if (p[1] > bounds.y1) bounds.y1 = p[1]; }
-    }
-    const line = lineFor(s, pts);
-    (TERMINAL.has(s.state) && s.key !== selectedKey && !m.isBest(s) ? fixed : live).push(line);
-  }
-  chart.draw({ fixed, live, bounds, log });
-}
+// The curves view's controls, read-out and downloads (./curves-view.js).
+const curves = createCurvesView(m, $, chart, {
+  metric: () => selectedMetric,
+  selectedKey: () => selectedKey,
+  rowName,
+  params: (s) => (s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params)),
+});
 
 
 function sortValue(s) {
@@ -311,7 +286,7 @@ let view = 'curves';
 function drawView() {
   runViews.sync(view);
   if (studyViews.draw(view) || trialsViews.draw(view)) return;
-  if (view === 'curves') return drawChart();
+  if (view === 'curves') return curves.draw();
   if (view === 'population' || view === 'lineage') return runViews.draw(view);
   // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
   const run = runViews.shownRun();
@@ -326,7 +301,7 @@ function showView(v) {
     $(id).hidden = v !== name;
     $(`tab-${name}`).classList.toggle('active', v === name);
   }
-  for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
+  for (const id of curves.controls) $(id).hidden = v !== 'curves';
   $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v) || trialsViews.owns(v);
   if (v === 'curves') chart.invalidate();
   m.version++;
@@ -386,7 +361,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, trials: trialsViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, trials: trialsViews.drawn, curves: curves.drawn, axes: chart.drawn, chartPixel: chart.toPixel, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);

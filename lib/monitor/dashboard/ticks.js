@@ -1,12 +1,12 @@
 // Round tick values for an axis: 1, 2 or 5 × 10^k steps on a linear axis, powers of ten on a log axis
 // (with 2 and 5 between them when the axis spans few decades), and labels short enough for a margin.
 
-/** A step of 1, 2 or 5 × 10^k giving about `count` intervals over [lo, hi]. */
+/** A step of 1, 2 or 5 × 10^k giving the number of intervals over [lo, hi] nearest `count` (as d3's ticks). */
 function linearStep(lo, hi, count) {
   const raw = (hi - lo) / Math.max(1, count);
   const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5]) if (m * p >= raw * (1 - 1e-9)) return m * p;
-  return 10 * p;
+  const r = raw / p;
+  return p * (r >= Math.sqrt(50) ? 10 : r >= Math.sqrt(10) ? 5 : r >= Math.sqrt(2) ? 2 : 1);
 }
 
 /** Tick values inside [lo, hi], round numbers, about `count` intervals (linear axis). */
@@ -59,4 +59,25 @@ export function tickLabel(v) {
     return `${Number(m)}e${Number(e)}`;
   }
   return String(Number(v.toPrecision(3)));
+}
+
+const SECOND = 1000, MINUTE = 60 * SECOND, HOUR = 60 * MINUTE, DAY = 24 * HOUR;
+const TIME_STEPS = [1, 2, 5, 10, 15, 30].map((s) => s * SECOND).concat([1, 2, 5, 10, 15, 30].map((s) => s * MINUTE), [1, 2, 3, 6, 12].map((s) => s * HOUR), [1, 2, 7].map((s) => s * DAY));
+
+/** Ticks for a time axis in ms: whole seconds, minutes, hours or days (1, 2, 5, 10, 15, 30 of each). */
+export function timeTicks(lo, hi, count = 5) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo) return Number.isFinite(lo) ? [lo] : [];
+  const step = TIME_STEPS.find((s) => (hi - lo) / s <= count) ?? linearStep(lo / DAY, hi / DAY, count) * DAY;
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(v);
+  return out;
+}
+
+/** A duration in ms as 45s, 2m30s, 1h05m, 2d3h. */
+export function durationLabel(ms) {
+  const s = Math.round(Math.abs(ms) / 1000), sign = ms < 0 ? '-' : '';
+  if (s < 60) return `${sign}${s}s`;
+  if (s < 3600) return `${sign}${Math.floor(s / 60)}m${s % 60 ? `${String(s % 60).padStart(2, '0')}s` : ''}`;
+  if (s < 86400) return `${sign}${Math.floor(s / 3600)}h${Math.floor(s / 60) % 60 ? String(Math.floor(s / 60) % 60).padStart(2, '0') : ''}`;
+  return `${sign}${Math.floor(s / 86400)}d${Math.floor(s / 3600) % 24 ? `${Math.floor(s / 3600) % 24}h` : ''}`;
 }
