@@ -49,6 +49,7 @@ const files: Record<string, string> = {
   '/contour.js': 'contour.js',
   '/curves-model.js': 'curves-model.js',
   '/curves-view.js': 'curves-view.js',
+  '/table-window.js': 'table-window.js',
 };
 
 const types: Record<string, string> = {

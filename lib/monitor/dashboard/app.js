@@ -8,6 +8,7 @@ import { createRowValues, fmt, fmtParams, rowName, shownState } from './row-valu
 import { createRunViews } from './run-views.js';
 import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
 import { createDetailView } from './detail-view.js';
+import { createTableWindow } from './table-window.js';
 import { createStudyViews } from './study-views.js';
 import { createTrialsViews } from './trials-views.js';
 
@@ -109,13 +110,13 @@ function results() {
 function send(cmd) { if (ws && ws.readyState === WebSocket.OPEN && control) ws.send(JSON.stringify(cmd)); }
 
 // ---- view ----------------------------------------------------------------------------------------
-const chart = createChart($('chart'), $('layer-static'), $('layer-live'));
+// A resize clears the canvases (the bar above can wrap when the run legend grows): draw again.
+const chart = createChart($('chart'), $('layer-static'), $('layer-live'), () => m.version++);
 let selectedMetric = null;
 let metricChosen = false; // by the user: then new metrics do not take over the chart
 let selectedKey = null;
 // Objective and best sort best-first by each row's direction; sortDesc reverses (worst first).
 let sortKey = 'objective', sortDesc = false;
-const MAX_ROWS = 300;
 const { objectiveOf, valueOf, bestOf } = createRowValues(m, () => selectedMetric);
 
 function refreshMetricSelect() {
@@ -227,6 +228,30 @@ function updateRow(tr, s) {
   } else if (!wantButtons && hasButtons) c.actions.replaceChildren();
 }
 
+// Every row that passes the filter, sorted; only those in view are in the DOM (./table-window.js).
+let sortedRows = [];
+const tableWindow = createTableWindow(document.querySelector('.table-scroll'), $('trials'), 8);
+
+function renderRows() {
+  const { first, last } = tableWindow.range(sortedRows.length);
+  const shown = sortedRows.slice(first, last);
+  tableWindow.pad(first, last, sortedRows.length);
+  // Rows are kept per key and updated in place (a button under the pointer must not be replaced
+  // between mousedown and mouseup); the order is touched only when it changed.
+  const body = $('trials').tBodies[0];
+  const wanted = new Set(shown.map((s) => s.key));
+  for (const [key, tr] of rowEls) if (!wanted.has(key)) { tr.remove(); rowEls.delete(key); }
+  const order = [];
+  for (const s of shown) {
+    let tr = rowEls.get(s.key);
+    if (!tr) { tr = makeRow(s); rowEls.set(s.key, tr); }
+    updateRow(tr, s);
+    order.push(tr);
+  }
+  const current = [...body.children];
+  if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+}
+
 function renderTable() {
   const onlyRunning = $('only-running').checked;
   let rows = [...m.series.values()].filter((s) => s.metrics.size || s.params || s.trial !== undefined || s.state !== 'running');
@@ -248,22 +273,9 @@ function renderTable() {
     const c = x < y ? -1 : x > y ? 1 : 0;
     return sortDesc ? -c : c;
   });
-  const shown = rows.slice(0, MAX_ROWS);
-  $('table-info').textContent = `${shown.length} of ${total} runs/trials${matched < total ? ` (${matched} pass the filter)` : ''}${matched > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
-  // Rows are kept per key and updated in place (a button under the pointer must not be replaced
-  // between mousedown and mouseup); the order is touched only when it changed.
-  const body = $('trials').tBodies[0];
-  const wanted = new Set(shown.map((s) => s.key));
-  for (const [key, tr] of rowEls) if (!wanted.has(key)) { tr.remove(); rowEls.delete(key); }
-  const order = [];
-  for (const s of shown) {
-    let tr = rowEls.get(s.key);
-    if (!tr) { tr = makeRow(s); rowEls.set(s.key, tr); }
-    updateRow(tr, s);
-    order.push(tr);
-  }
-  const current = [...body.children];
-  if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+  $('table-info').textContent = `${matched} of ${total} runs/trials${matched < total ? ` (${matched} pass the filter)` : ''}`;
+  sortedRows = rows;
+  renderRows();
   const sel = selectedKey === null ? undefined : m.series.get(selectedKey);
   detail.draw(sel ?? null, sel && { name: rowName(sel), state: shownState(sel), objective: objectiveOf(sel.run), value: valueOf(sel), best: bestOf(sel) }, m.version);
   const counts = {};
@@ -344,6 +356,11 @@ document.querySelector('#trials thead').addEventListener('click', (e) => {
   if (sortKey === th.dataset.sort) sortDesc = !sortDesc; else { sortKey = th.dataset.sort; sortDesc = false; }
   syncSortHeaders();
   tableVersion = -1; m.version++;
+});
+// Scrolling brings other rows into view at once (the sort and filter are not redone).
+let scrollFrame = 0;
+document.querySelector('.table-scroll').addEventListener('scroll', () => {
+  if (!scrollFrame) scrollFrame = requestAnimationFrame(() => { scrollFrame = 0; renderRows(); });
 });
 $('trials').addEventListener('click', (e) => {
   const btn = e.target.closest('button');

@@ -38,7 +38,8 @@ const X_LABEL = {
   relative: (v) => durationLabel(v),
 };
 
-export function createChart(container, staticCanvas, liveCanvas) {
+/** onResize(): the container changed size (its canvases were cleared): the page should draw again. */
+export function createChart(container, staticCanvas, liveCanvas, onResize = () => {}) {
   const pad = { l: 60, r: 12, t: 10, b: 34 };
   let scale = null; // { x0, x1, y0, y1, log }
   let staticDirty = true;
@@ -53,7 +54,7 @@ export function createChart(container, staticCanvas, liveCanvas) {
     staticDirty = true;
   };
   resize();
-  new ResizeObserver(() => resize()).observe(container);
+  new ResizeObserver(() => { resize(); onResize(); }).observe(container);
 
   const tx = (s) => (x) => pad.l + ((x - s.x0) / (s.x1 - s.x0 || 1)) * (w - pad.l - pad.r);
   const ty = (s) => {
