@@ -34,7 +34,7 @@ t.test('curves: axes, hover, smoothing, x axes, run legend, downloads', { skip: 
   const axes = () => page.evaluate(() => window.__rxtrain.axes.ticks);
   t.match(await axes(), { xTitle: 'epoch', yTitle: 'val_loss' }, 'the axes are titled: epoch and the metric');
   t.same((await axes()).x, ['2', '4', '6', '8', '10'], 'x fitted to the data (epochs 1..10), round ticks');
-  const ys = (await axes()).y.map(Number);
+  const ys: number[] = ((await axes()).y as string[]).map(Number);
   const step = ys[1]! - ys[0]!;
   t.ok(ys.length >= 3 && ys.every((y, i) => i === 0 || Math.abs(y - ys[i - 1]! - step) < 1e-9), `y ticks ${ys.join(', ')}: evenly spaced`);
   t.ok([1, 2, 5].includes(Math.round(step / 10 ** Math.floor(Math.log10(step)))) && ys.every((y) => Math.abs(y / step - Math.round(y / step)) < 1e-9), `... by a round step (${step}), on multiples of it`);
