@@ -11,6 +11,9 @@ import { fmtNum } from './svg.js';
 /**
  * chart: ./chart.js's; page: { metric(), selectedKey(), rowName(s), params(s) } from the page.
  */
+/** Run legend entries at most (the latest runs, and any hidden one). */
+const MAX_KEYS = 12;
+
 export function createCurvesView(m, $, chart, page) {
   const hidden = new Set(); // runs whose curves are not drawn
   let drawnKey = null;
@@ -67,12 +70,18 @@ export function createCurvesView(m, $, chart, page) {
     };
   }
 
-  /** The run legend: a button per run with curves of the metric, crossed out when hidden. */
-  function legend(runs) {
+  /**
+   * The run legend: a button per run with curves of the metric, crossed out when hidden; the latest
+   * MAX_KEYS runs (and the hidden ones) when there are more, so that the bar stays a line or two.
+   */
+  function legend(all) {
     const el = $('run-legend');
-    const text = runs.map((r) => `${r.run}:${hidden.has(r.run)}`).join('\n');
+    const runs = all.length > MAX_KEYS ? all.filter((r, i) => hidden.has(r.run) || i >= all.length - MAX_KEYS) : all;
+    const text = runs.map((r) => `${r.run}:${hidden.has(r.run)}`).join('\n') + `|${all.length}`;
     if (el.dataset.items === text) return;
     el.dataset.items = text;
+    const more = all.length - runs.length;
+    el.title = `click a run to show or hide its curves${more ? ` (the latest ${MAX_KEYS} of ${all.length} runs)` : ''}`;
     el.replaceChildren(...runs.map((r) => {
       const b = document.createElement('button');
       b.type = 'button';
