@@ -39,6 +39,17 @@ const files: Record<string, string> = {
   '/importance.js': 'importance.js',
   '/study-views.js': 'study-views.js',
   '/study-views.css': 'study-views.css',
+  '/ticks.js': 'ticks.js',
+  '/plot.js': 'plot.js',
+  '/view-panel.js': 'view-panel.js',
+  '/trials-model.js': 'trials-model.js',
+  '/trials-views.js': 'trials-views.js',
+  '/history.js': 'history.js',
+  '/slice.js': 'slice.js',
+  '/contour.js': 'contour.js',
+  '/curves-model.js': 'curves-model.js',
+  '/curves-view.js': 'curves-view.js',
+  '/table-window.js': 'table-window.js',
 };
 
 const types: Record<string, string> = {

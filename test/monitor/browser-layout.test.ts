@@ -1,5 +1,6 @@
 // The dashboard at ordinary window sizes (issue 17, Layout), in real Chromium: at 1280×800 and 1440×900,
-// with every tab shown (a study with long parameters, an evolve run, a PBT run), the control buttons,
+// with every tab shown (a study with long parameters, an evolve run, a PBT run; the study's history,
+// slice and contour; the curves' smoothing, x axis, run legend and downloads), the control buttons,
 // the pause banner, a run selector and a row's detail panel, no tab, button, label, legend key, banner or column header is
 // cut off by its container or the window, nor wrapped inside itself. Skipped without Chromium.
 // Saves docs/img/dashboard-1280x800.png, dashboard-1440x900.png and dashboard-detail-1440x900.png
@@ -23,7 +24,7 @@ declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit
  * other than visible), or whose text does not fit on one line of its own box.
  */
 function clipped(): string[] {
-  const selectors = ['header > *', '#controls button', '.chart-bar > *', '.chart-bar label', '.chart-bar select', '.tab', '#legend .key', '#paused-banner', '.table-bar > *', '#trials thead th', '#trials tbody tr:first-child td button', '#detail .detail-title > *'];
+  const selectors = ['header > *', '#controls button', '.chart-bar > *', '.chart-bar label', '.chart-bar select', '.view-bar label', '.run-key', '#downloads button', '.tab', '#legend .key', '#paused-banner', '.table-bar > *', '#trials thead th', '#trials tbody tr:first-child td button', '#detail .detail-title > *'];
   // (No named functions in here: tsx would wrap them in a helper the page does not have.)
   const out: string[] = [];
   const seen = new Set<any>();
@@ -76,7 +77,7 @@ t.test('nothing clipped at 1280×800 and 1440×900', { skip: skipWithoutChromium
 
   for (const [width, height] of [[1280, 800], [1440, 900]] as const) {
     await page.setViewportSize({ width, height });
-    for (const tab of ['curves', 'parallel', 'population', 'lineage']) {
+    for (const tab of ['curves', 'parallel', 'population', 'lineage', 'history', 'slice', 'contour']) {
       // Clicked in the page, not by pointer: a tab that is cut off is reported below, not timed out on.
       await page.evaluate((id: string) => document.getElementById(id).click(), `tab-${tab}`);
       await page.waitForFunction((id: string) => document.getElementById(id)?.classList.contains('active'), `tab-${tab}`);

@@ -1,13 +1,16 @@
 // The dashboard: one WebSocket to the monitor (reconnecting, resuming after the last record seen), a
 // model of runs and trials built from the events, and a view redrawn at most a few times a second.
 import { color, createChart } from './chart.js';
+import { createCurvesView } from './curves-view.js';
 import { drawParallel } from './parallel.js';
-import { createModel, TERMINAL } from './model.js';
+import { createModel } from './model.js';
 import { createRowValues, fmt, fmtParams, rowName, shownState } from './row-values.js';
 import { createRunViews } from './run-views.js';
 import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
 import { createDetailView } from './detail-view.js';
+import { createTableWindow } from './table-window.js';
 import { createStudyViews } from './study-views.js';
+import { createTrialsViews } from './trials-views.js';
 
 const page = new URL(location.href);
 const token = page.searchParams.get('token');
@@ -107,13 +110,13 @@ function results() {
 function send(cmd) { if (ws && ws.readyState === WebSocket.OPEN && control) ws.send(JSON.stringify(cmd)); }
 
 // ---- view ----------------------------------------------------------------------------------------
-const chart = createChart($('chart'), $('layer-static'), $('layer-live'));
+// A resize clears the canvases (the bar above can wrap when the run legend grows): draw again.
+const chart = createChart($('chart'), $('layer-static'), $('layer-live'), () => m.version++);
 let selectedMetric = null;
 let metricChosen = false; // by the user: then new metrics do not take over the chart
 let selectedKey = null;
 // Objective and best sort best-first by each row's direction; sortDesc reverses (worst first).
 let sortKey = 'objective', sortDesc = false;
-const MAX_ROWS = 300;
 const { objectiveOf, valueOf, bestOf } = createRowValues(m, () => selectedMetric);
 
 function refreshMetricSelect() {
@@ -131,39 +134,13 @@ function syncSortHeaders() {
 }
 function rank(name) { return ['val_loss', 'loss', 'val_accuracy', 'accuracy'].indexOf(name) + 1 || 9; }
 
-function lineFor(s, pts) {
-  const finished = TERMINAL.has(s.state);
-  const isBest = m.isBest(s);
-  return {
-    points: pts,
-    color: s.state === 'failed' ? 'rgba(220,38,38,.6)' : color(s.index, finished && !isBest ? 0.5 : 0.95),
-    width: isBest ? 3 : s.key === selectedKey ? 2.5 : finished ? 1 : 1.6,
-    dash: s.state === 'pruned' ? [4, 3] : null,
-    mark: s.state === 'pruned' || s.state === 'failed' || s.state === 'stopped' || (s.stopRequested && TERMINAL.has(s.state)),
-    markColor: s.state === 'failed' ? '#dc2626' : s.state === 'pruned' ? '#d97706' : '#6b21a8',
-  };
-}
-
-let drawnStructural = -1, drawnMetric = null, drawnLog = null;
-function drawChart() {
-  const log = $('logy').checked;
-  if (drawnMetric !== selectedMetric || drawnLog !== log) chart.reset();
-  else if (m.structural !== drawnStructural) chart.invalidate();
-  drawnStructural = m.structural; drawnMetric = selectedMetric; drawnLog = log;
-  const fixed = [], live = [];
-  let bounds = null;
-  for (const s of m.series.values()) {
-    const pts = selectedMetric ? s.metrics.get(selectedMetric) : undefined;
-    if (!pts || !pts.length) continue;
-    for (const p of pts) {
-      if (!bounds) bounds = { x1: p[0], y0: p[1], y1: p[1] };
-      else { if (p[0] > bounds.x1) bounds.x1 = p[0]; if (p[1] < bounds.y0) bounds.y0 = p[1]; if (p[1] > bounds.y1) bounds.y1 = p[1]; }
-    }
-    const line = lineFor(s, pts);
-    (TERMINAL.has(s.state) && s.key !== selectedKey && !m.isBest(s) ? fixed : live).push(line);
-  }
-  chart.draw({ fixed, live, bounds, log });
-}
+// The curves view's controls, read-out and downloads (./curves-view.js).
+const curves = createCurvesView(m, $, chart, {
+  metric: () => selectedMetric,
+  selectedKey: () => selectedKey,
+  rowName,
+  params: (s) => (s.member !== undefined ? runViews.scheduleText(s) : fmtParams(s.params)),
+});
 
 
 function sortValue(s) {
@@ -251,6 +228,30 @@ function updateRow(tr, s) {
   } else if (!wantButtons && hasButtons) c.actions.replaceChildren();
 }
 
+// Every row that passes the filter, sorted; only those in view are in the DOM (./table-window.js).
+let sortedRows = [];
+const tableWindow = createTableWindow(document.querySelector('.table-scroll'), $('trials'), 8);
+
+function renderRows() {
+  const { first, last } = tableWindow.range(sortedRows.length);
+  const shown = sortedRows.slice(first, last);
+  tableWindow.pad(first, last, sortedRows.length);
+  // Rows are kept per key and updated in place (a button under the pointer must not be replaced
+  // between mousedown and mouseup); the order is touched only when it changed.
+  const body = $('trials').tBodies[0];
+  const wanted = new Set(shown.map((s) => s.key));
+  for (const [key, tr] of rowEls) if (!wanted.has(key)) { tr.remove(); rowEls.delete(key); }
+  const order = [];
+  for (const s of shown) {
+    let tr = rowEls.get(s.key);
+    if (!tr) { tr = makeRow(s); rowEls.set(s.key, tr); }
+    updateRow(tr, s);
+    order.push(tr);
+  }
+  const current = [...body.children];
+  if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+}
+
 function renderTable() {
   const onlyRunning = $('only-running').checked;
   let rows = [...m.series.values()].filter((s) => s.metrics.size || s.params || s.trial !== undefined || s.state !== 'running');
@@ -272,22 +273,9 @@ function renderTable() {
     const c = x < y ? -1 : x > y ? 1 : 0;
     return sortDesc ? -c : c;
   });
-  const shown = rows.slice(0, MAX_ROWS);
-  $('table-info').textContent = `${shown.length} of ${total} runs/trials${matched < total ? ` (${matched} pass the filter)` : ''}${matched > MAX_ROWS ? ' (first ' + MAX_ROWS + ' by the sort)' : ''}`;
-  // Rows are kept per key and updated in place (a button under the pointer must not be replaced
-  // between mousedown and mouseup); the order is touched only when it changed.
-  const body = $('trials').tBodies[0];
-  const wanted = new Set(shown.map((s) => s.key));
-  for (const [key, tr] of rowEls) if (!wanted.has(key)) { tr.remove(); rowEls.delete(key); }
-  const order = [];
-  for (const s of shown) {
-    let tr = rowEls.get(s.key);
-    if (!tr) { tr = makeRow(s); rowEls.set(s.key, tr); }
-    updateRow(tr, s);
-    order.push(tr);
-  }
-  const current = [...body.children];
-  if (current.length !== order.length || order.some((tr, i) => current[i] !== tr)) body.append(...order);
+  $('table-info').textContent = `${matched} of ${total} runs/trials${matched < total ? ` (${matched} pass the filter)` : ''}`;
+  sortedRows = rows;
+  renderRows();
   const sel = selectedKey === null ? undefined : m.series.get(selectedKey);
   detail.draw(sel ?? null, sel && { name: rowName(sel), state: shownState(sel), objective: objectiveOf(sel.run), value: valueOf(sel), best: bestOf(sel) }, m.version);
   const counts = {};
@@ -305,11 +293,12 @@ const detail = createDetailView($('detail'), () => { selectedKey = null; m.struc
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
 const runViews = createRunViews(m, $);
 const studyViews = createStudyViews(m, $);
+const trialsViews = createTrialsViews(m, $, { objectiveOf, valueOf });
 let view = 'curves';
 function drawView() {
   runViews.sync(view);
-  if (studyViews.draw(view)) return;
-  if (view === 'curves') return drawChart();
+  if (studyViews.draw(view) || trialsViews.draw(view)) return;
+  if (view === 'curves') return curves.draw();
   if (view === 'population' || view === 'lineage') return runViews.draw(view);
   // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
   const run = runViews.shownRun();
@@ -317,15 +306,15 @@ function drawView() {
   const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ params: s.params, value: valueOf(s, o), state: s.state, best: m.isBest(s), selected: s.key === selectedKey }));
   runViews.drawn.parallel = drawParallel($('parallel-canvas'), $('parallel'), trials, o.direction === 'maximize', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
 }
-const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views };
+const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views, ...trialsViews.views };
 function showView(v) {
   view = v;
   for (const [name, id] of Object.entries(VIEWS)) {
     $(id).hidden = v !== name;
     $(`tab-${name}`).classList.toggle('active', v === name);
   }
-  for (const id of ['legend', 'logy-label']) $(id).hidden = v !== 'curves';
-  $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v);
+  for (const id of curves.controls) $(id).hidden = v !== 'curves';
+  $('metric-label').hidden = v === 'population' || v === 'lineage' || studyViews.owns(v) || trialsViews.owns(v);
   if (v === 'curves') chart.invalidate();
   m.version++;
 }
@@ -368,6 +357,11 @@ document.querySelector('#trials thead').addEventListener('click', (e) => {
   syncSortHeaders();
   tableVersion = -1; m.version++;
 });
+// Scrolling brings other rows into view at once (the sort and filter are not redone).
+let scrollFrame = 0;
+document.querySelector('.table-scroll').addEventListener('scroll', () => {
+  if (!scrollFrame) scrollFrame = requestAnimationFrame(() => { scrollFrame = 0; renderRows(); });
+});
 $('trials').addEventListener('click', (e) => {
   const btn = e.target.closest('button');
   const tr = e.target.closest('tr[data-key]');
@@ -384,7 +378,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, trials: trialsViews.drawn, curves: curves.drawn, axes: chart.drawn, chartPixel: chart.toPixel, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);

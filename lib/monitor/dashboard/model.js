@@ -17,7 +17,7 @@ export { metricDirection };
  */
 export function createModel(hooks) {
   const m = {
-    /** key → { key, run, trial, state, epoch, params, metrics: Map<name, [x, y][]>, value, index, ... } */
+    /** key → { key, run, trial, state, epoch, params, metrics: Map<name, [epoch, value, time?][]>, value, index, ... } */
     series: new Map(),
     metricNames: new Set(),
     /** Runs paused from the monitor ('*': all). */
@@ -93,7 +93,8 @@ export function createModel(hooks) {
           if (!m.metricNames.has(name)) { m.metricNames.add(name); fresh = true; }
           let pts = s.metrics.get(name);
           if (!pts) s.metrics.set(name, (pts = []));
-          pts.push([e.epoch, v]);
+          // [epoch, value, time]: the time the monitor published it (ms), for the chart's time axes.
+          pts.push(typeof rec.time === 'number' ? [e.epoch, v, rec.time] : [e.epoch, v]);
         }
         if (typeof e.value === 'number') s.value = e.value;
         if (fresh) hooks.onMetrics();

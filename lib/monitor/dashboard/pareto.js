@@ -3,6 +3,7 @@
 // only) ringed and joined in order of the horizontal objective, trials that break a constraint drawn
 // apart as grey crosses. Pointing at a point reads out its trial, values and parameters.
 import { paretoView } from './pareto-model.js';
+import { drawAxes, scaleOf } from './plot.js';
 import { fmtNum, fmtParams, svgEl, svgText, svgTitle } from './svg.js';
 
 const PAD = { l: 64, r: 20, t: 16, b: 40 };
@@ -82,9 +83,9 @@ export function createParetoView(container) {
       const all = [...v.feasible, ...v.infeasible];
       const byTrial = new Map(all.map((t) => [t.trial, t]));
       shown = { view: v, byTrial };
-      const sx = scale(all.map((t) => t.values[xi]), PAD.l, w - PAD.r);
-      const sy = scale(all.map((t) => t.values[yi]), h - PAD.b, PAD.t);
-      axes(svg, sx, sy, w, h, `${v.metrics[xi]} ${arrow(v.directions[xi])} (${v.directions[xi]})`, `${v.metrics[yi]} ${arrow(v.directions[yi])} (${v.directions[yi]})`);
+      const sx = scaleOf(all.map((t) => t.values[xi]), PAD.l, w - PAD.r, { log: 'auto' });
+      const sy = scaleOf(all.map((t) => t.values[yi]), h - PAD.b, PAD.t, { log: 'auto' });
+      drawAxes(svg, sx, sy, PAD, w, h, `${v.metrics[xi]} ${arrow(v.directions[xi])} (${v.directions[xi]})`, `${v.metrics[yi]} ${arrow(v.directions[yi])} (${v.directions[yi]})`);
       const onFront = new Set(v.front);
       const line = [...v.front].sort((a, b) => a.values[xi] - b.values[xi] || a.values[yi] - b.values[yi]);
       svgEl('path', { class: 'front-line', d: line.map((t, i) => `${i ? 'L' : 'M'}${sx.at(t.values[xi]).toFixed(1)},${sy.at(t.values[yi]).toFixed(1)}`).join('') }, svg);
@@ -113,40 +114,6 @@ function describe(t, v) {
   const front = v.front.includes(t) ? ' · on the front' : '';
   const infeasible = t.feasible ? '' : ` · infeasible${t.constraints ? ` (constraints ${t.constraints.map(fmtNum).join(', ')})` : ''}`;
   return `trial ${t.trial}${front}${infeasible} · ${values} · ${fmtParams(t.params)}`;
-}
-
-/** A linear map of the values onto [a, b] with 6% head-room, or a log one for positive values over 2+ decades. */
-function scale(values, a, b) {
-  const fin = values.filter(Number.isFinite);
-  let lo = fin.length ? Math.min(...fin) : 0, hi = fin.length ? Math.max(...fin) : 1;
-  const log = lo > 0 && hi / lo > 100;
-  const f = log ? Math.log10 : (x) => x;
-  let flo = f(lo), fhi = f(hi);
-  const span = fhi - flo || Math.abs(fhi) || 1;
-  flo -= span * 0.06; fhi += span * 0.06;
-  return { log, lo: flo, hi: fhi, at: (x) => a + ((f(x) - flo) / (fhi - flo)) * (b - a), inv: (fx) => (log ? 10 ** fx : fx) };
-}
-
-/** A tick label short enough for the margin: 3 digits, thousands as k and millions as M. */
-function tick(v) {
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
-  return fmtNum(Number(v.toPrecision(3)));
-}
-
-function axes(svg, sx, sy, w, h, xTitle, yTitle) {
-  const g = svgEl('g', { class: 'axes' }, svg);
-  for (let i = 0; i <= 5; i++) {
-    const fy = sy.lo + ((sy.hi - sy.lo) * i) / 5, y = sy.at(sy.inv(fy));
-    svgEl('line', { x1: PAD.l, x2: w - PAD.r, y1: y, y2: y, class: 'grid' }, g);
-    svgText(g, PAD.l - 4, y + 4, tick(sy.inv(fy)), { class: 'tick', 'text-anchor': 'end' });
-    const fx = sx.lo + ((sx.hi - sx.lo) * i) / 5, x = sx.at(sx.inv(fx));
-    svgEl('line', { x1: x, x2: x, y1: PAD.t, y2: h - PAD.b, class: 'grid' }, g);
-    svgText(g, x, h - PAD.b + 14, tick(sx.inv(fx)), { class: 'tick', 'text-anchor': 'middle' });
-  }
-  svgText(g, (PAD.l + w - PAD.r) / 2, h - 6, `${xTitle}${sx.log ? ' (log)' : ''}`, { class: 'axis-title x-title', 'text-anchor': 'middle' });
-  svgText(g, 0, 0, `${yTitle}${sy.log ? ' (log)' : ''}`, { class: 'axis-title y-title', 'text-anchor': 'middle', transform: `translate(14,${(PAD.t + h - PAD.b) / 2}) rotate(-90)` });
 }
 
 function legend(svg, w, v) {

@@ -3,25 +3,10 @@
 // shows its tab once it has something to show.
 import { createImportanceView } from './importance.js';
 import { createParetoView } from './pareto.js';
+import { addViewPanel } from './view-panel.js';
 
 export function createStudyViews(m, $) {
-  const tabs = document.querySelector('.chart-bar .tabs');
-  const panel = $('chart').parentElement;
-  const add = (name, text) => {
-    const tab = document.createElement('button');
-    tab.type = 'button';
-    tab.id = `tab-${name}`;
-    tab.className = 'tab';
-    tab.textContent = text;
-    tab.hidden = true;
-    tabs.append(tab);
-    const div = document.createElement('div');
-    div.id = name;
-    div.className = 'chart study-view';
-    div.hidden = true;
-    panel.append(div);
-    return div;
-  };
+  const add = (name, text) => addViewPanel($, name, text);
   const pareto = createParetoView(add('pareto', 'Pareto front'));
   const importance = createImportanceView(add('importance', 'importance'));
   const redraw = () => m.version++;
