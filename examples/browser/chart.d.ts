@@ -9,7 +9,8 @@ export interface Line {
 export interface Chart {
   invalidate(): void;
   reset(): void;
-  draw(lines: { fixed: readonly Line[]; live: readonly Line[]; bounds: { x1: number; y0: number; y1: number } | null; log: boolean }): void;
+  /** `bounds`: the data's extent; `growing` while curves still grow (the x axis keeps room for them). */
+  draw(lines: { fixed: readonly Line[]; live: readonly Line[]; bounds: { x0: number; x1: number; y0: number; y1: number; growing?: boolean } | null; log: boolean }): void;
 }
 export function createChart(container: HTMLElement, staticCanvas: HTMLCanvasElement, liveCanvas: HTMLCanvasElement): Chart;
 export function color(index: number, alpha?: number): string;

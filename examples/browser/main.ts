@@ -96,9 +96,9 @@ async function main(): Promise<void> {
     return r;
   };
   const draw = (): void => {
-    let bounds: { x1: number; y0: number; y1: number } | null = null;
+    let bounds: { x0: number; x1: number; y0: number; y1: number; growing: boolean } | null = null;
     const live = [...curves].map(([trial, points]) => {
-      for (const [x, y] of points) bounds = bounds ? { x1: Math.max(bounds.x1, x), y0: Math.min(bounds.y0, y), y1: Math.max(bounds.y1, y) } : { x1: x, y0: y, y1: y };
+      for (const [x, y] of points) bounds = bounds ? { x0: Math.min(bounds.x0, x), x1: Math.max(bounds.x1, x), y0: Math.min(bounds.y0, y), y1: Math.max(bounds.y1, y), growing: true } : { x0: x, x1: x, y0: y, y1: y, growing: true };
       return { points, color: color(trial), width: 1.5 };
     });
     chart.draw({ fixed: [], live, bounds, log: false });

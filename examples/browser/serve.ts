@@ -10,6 +10,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
@@ -76,13 +77,17 @@ async function bundle(file: string): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-/** The file a URL path names: main.js is main.ts, *-worker.js a bundle of *-worker.ts, chart.js the dashboard's; paths that leave their mount are refused. */
+/**
+ * The file a URL path names: main.js is main.ts, *-worker.js a bundle of *-worker.ts; chart.js and the
+ * modules it imports (./ticks.js, ...) the dashboard's; paths that leave their mount are refused.
+ */
 function resolveFile(path: string): string | undefined {
   for (const [prefix, folder] of MOUNTS) {
     if (!path.startsWith(prefix)) continue;
     let rest = path.slice(prefix.length);
     if (folder === 'examples/browser/' && (rest === 'main.js' || rest.endsWith('-worker.js'))) rest = rest.replace(/\.js$/, '.ts');
-    if (folder === 'examples/browser/' && rest === 'chart.js') return join(root, 'lib/monitor/dashboard/chart.js');
+    const dashboardModule = join(root, 'lib/monitor/dashboard', rest);
+    if (folder === 'examples/browser/' && /^[a-z-]+\.js$/.test(rest) && !existsSync(join(root, folder, rest.replace(/\.js$/, '.ts'))) && existsSync(dashboardModule)) return dashboardModule;
     const base = join(root, folder);
     const file = normalize(join(base, rest));
     return file.startsWith(base.endsWith(sep) ? base : base + sep) ? file : undefined;
