@@ -99,7 +99,7 @@ t.test('a study in IndexedDB survives a reload and resumes: finished trials kept
   await page.evaluate(() => window.rxtrainDemo.flush());
   const before = ended(await demoState(page));
   await page.reload();
-  await page.waitForFunction(() => window.rxtrainDemo?.backend !== undefined && (window.rxtrainDemo.done || window.rxtrainDemo.error !== undefined), undefined, { timeout: 240_000 });
+  await page.waitForFunction(() => window.rxtrainDemo?.error !== undefined || (window.rxtrainDemo?.backend !== undefined && window.rxtrainDemo.done), undefined, { timeout: 240_000 });
   const d = await demoState(page);
   t.equal(d.error, undefined);
   const kept = d.atOpen.filter((x) => x.state === 'completed' || x.state === 'pruned');
