@@ -4,9 +4,20 @@
  * a later macrotask, so `publish` stays as cheap as it was and a computation never runs inside it.
  */
 import { Subject, asyncScheduler, observeOn, type Subscription } from 'rxjs';
+import { configError } from '../errors.js';
 import { importanceFeed, type ImportanceFeedOptions, type ParamImportance } from './importance-feed.js';
 
 const READ = new Set(['trialStarted', 'trialCompleted', 'newBest', 'paretoFrontChanged', 'studyCompleted']);
+
+/**
+ * A monitor's `importance` option (default on; `false` off; an object: the feed's options), checked,
+ * and the feeds it asks for, or undefined when it is off. Shared by `startMonitor` and `storageDashboard`.
+ */
+export function importanceFeedsOption(where: string, option: unknown, publish: (run: string, event: ParamImportance) => void): ReturnType<typeof importanceFeeds> | undefined {
+  if (option !== undefined && typeof option !== 'boolean' && (option === null || typeof option !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', option);
+  if (option === false) return undefined;
+  return importanceFeeds(option === undefined || option === true ? {} : (option as ImportanceFeedOptions), publish);
+}
 
 export function importanceFeeds(options: ImportanceFeedOptions, publish: (run: string, event: ParamImportance) => void) {
   const operator = importanceFeed(options); // validates the options now

@@ -10,7 +10,7 @@ import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject
 import { loadDashboard } from './dashboard-assets.js';
 import { createHub, type MonitorStats } from './hub.js';
 import { serveDashboard } from './dashboard-server.js';
-import { importanceFeeds } from './importance-feeds.js';
+import { importanceFeedsOption } from './importance-feeds.js';
 import type { ImportanceFeedOptions } from './importance-feed.js';
 import type { HoldEvent, MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
 import { runRegistry } from './run-registry.js';
@@ -128,13 +128,11 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   if (typeof clock.now !== 'function') throw configError(where, 'clock', 'must have a now() method', c.clock);
   if (!isLoopbackHost(host) && token === undefined) throw configError(where, 'token', `is required when host is not a loopback address (host is ${JSON.stringify(host)})`);
 
-  if (c.importance !== undefined && typeof c.importance !== 'boolean' && (c.importance === null || typeof c.importance !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', c.importance);
-  const importanceOptions = c.importance === false ? undefined : c.importance === undefined || c.importance === true ? {} : (c.importance as ImportanceFeedOptions);
 
+  // Validated here (a bad option fails startMonitor before it listens), computed off the producer's call (./importance-feeds.ts).
+  const importances = importanceFeedsOption(where, c.importance, (run, event) => hub.publish(run, event));
   const registry = runRegistry();
   const hub = createHub({ token, readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
-  // Validated here (a bad option fails startMonitor before it listens), computed off the producer's call (./importance-feeds.ts).
-  const importances = importanceOptions === undefined ? undefined : importanceFeeds(importanceOptions, (run, event) => hub.publish(run, event));
   const server = await serveDashboard({ port, host, maxClients, maxMessageBytes, requestTimeoutMs, allowedOrigins, assets: loadDashboard(), hubFor: () => hub });
 
   // Pause state lives in the handle, derived from the commands, so that an operator subscribing later

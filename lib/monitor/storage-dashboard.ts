@@ -17,7 +17,7 @@ import { loadDashboard } from './dashboard-assets.js';
 import { serveDashboard, type Reply } from './dashboard-server.js';
 import { followStudy, studyChanges } from './follow-study.js';
 import { createHub, type Hub } from './hub.js';
-import { importanceFeeds } from './importance-feeds.js';
+import { importanceFeedsOption } from './importance-feeds.js';
 import type { ImportanceFeedOptions } from './importance-feed.js';
 import { allowedOriginList, isLoopbackHost, sameToken } from './security.js';
 import { studySummary } from './study-summary.js';
@@ -110,10 +110,8 @@ export async function storageDashboard(config: StorageDashboardConfig): Promise<
   const onError = (c.onError as StorageDashboardConfig['onError']) ?? (() => undefined);
   if (typeof onError !== 'function') throw configError(where, 'onError', 'must be a function', c.onError);
 
-  if (c.importance !== undefined && typeof c.importance !== 'boolean' && (c.importance === null || typeof c.importance !== 'object')) throw configError(where, 'importance', 'must be true, false or the options of importanceFeed()', c.importance);
-  const importanceOptions = c.importance === false ? undefined : c.importance === undefined || c.importance === true ? {} : (c.importance as ImportanceFeedOptions);
   // One feed per study (its run), computed off the reading of the storage (./importance-feeds.ts).
-  const importances = importanceOptions === undefined ? undefined : importanceFeeds(importanceOptions, (run, event) => hubs.get(run)?.hub.publish(run, event));
+  const importances = importanceFeedsOption(where, c.importance, (run, event) => hubs.get(run)?.hub.publish(run, event));
 
   const studies = storage.listStudies();
   let chosen: string | undefined;
