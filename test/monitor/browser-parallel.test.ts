@@ -3,7 +3,8 @@
 // dimmed, a count, the table keeping the same trials), two brushes combined, clearing by a click outside
 // the brush, a double-click and the clear button; the table's min and max fields showing the brushed
 // range, filtering by what is typed, and saying on the field what is wrong; a hover read-out on a line
-// and its detail on a click. Saves docs/img/monitor-parameters-brush.png (RXTRAIN_SCREENSHOTS=1).
+// and its detail on a click. Saves docs/img/monitor-parameters-brush.png and monitor-range-filters.png
+// (RXTRAIN_SCREENSHOTS=1).
 import t from 'tap';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { openDashboard, screenshotPath, skipWithoutChromium } from './chromium.js';
@@ -98,6 +99,7 @@ t.test('brush the parameters view; the table keeps the same trials; range fields
   await expectShown((x) => inLr(x) && x.params.optimizer === 'adam' && x.params.units >= 60, 'units ≥ 60 typed');
   await page.waitForSelector('#parallel rect.brush[data-axis="units"]', { timeout: 30_000 });
   t.pass('a typed range is drawn as a brush too');
+  await page.screenshot({ path: screenshotPath('monitor-range-filters.png') });
 
   // What cannot be read is said on the field, and that range filters nothing until it is fixed.
   await page.fill('#range-panel input.range-min[data-param="units"]', '6o');

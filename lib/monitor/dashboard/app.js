@@ -265,7 +265,7 @@ function renderTable() {
   if (box.dataset.help === undefined) box.dataset.help = box.title;
   box.title = filter.problems.length ? filter.problems.join('; ') : box.dataset.help;
   if (!isEmptyFilter(filter) || ranges.map.size) rows = rows.filter((s) => rowInRanges({ params: s.params, value: valueOf(s) }, ranges.map) && rowMatches({ text: `${rowName(s)} ${fmtParams(s.params)}`, state: shownState(s), params: s.params, value: valueOf(s), epoch: s.epoch }, filter));
-  rangeFilters.setParams(paramKinds([...m.series.values()].filter((s) => s.params)).filter((p) => p.kind === 'numeric').map((p) => p.name).concat('value'), 'value');
+  rangeFilters.setParams(paramKinds([...m.series.values()].filter((s) => s.params)).filter((p) => p.kind === 'numeric').map((p) => p.name).concat('value'), 'objective');
   const matched = rows.length;
   rows.sort((a, b) => {
     if (sortKey === 'objective' || sortKey === 'best') return compareByObjective(a, b);

@@ -1,5 +1,6 @@
-// The trial table's range filters: a `ranges` button in the table's bar opens a row of min and max
-// fields, one pair per numeric parameter and one for the objective (`value`). They show and edit the
+// The trial table's range filters: a `ranges` button in the table's bar opens (and closes; Escape too)
+// min and max fields over the top of the table, one pair per numeric parameter and one for the
+// objective (`value`). They show and edit the
 // shared ranges (./table-filter.js createRanges), which brushing the parameters view sets too. A field
 // that cannot be read, or a min above its max, is marked on the field (red, with the reason as its
 // title and under the fields) and that parameter's range is dropped until it is fixed. A choice's range
@@ -28,7 +29,8 @@ export function createRangeFilters(bar, ranges) {
   panel.append(fields, clearAll, problem);
   bar.append(toggle);
   bar.after(panel);
-  toggle.addEventListener('click', () => { panel.hidden = !panel.hidden; sync(); });
+  toggle.addEventListener('click', () => { panel.hidden = !panel.hidden; toggle.setAttribute('aria-expanded', String(!panel.hidden)); sync(); });
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { panel.hidden = true; toggle.setAttribute('aria-expanded', 'false'); toggle.focus(); } });
   clearAll.addEventListener('click', () => { for (const f of fieldsByName.values()) { f.min.value = f.max.value = ''; } problems.clear(); ranges.clear(); });
 
   const fieldsByName = new Map(); // name → { min, max }
@@ -70,6 +72,8 @@ export function createRangeFilters(bar, ranges) {
 
   /** Bring the fields in line with the ranges (a brush set one), leaving alone a field being typed in. */
   function sync() {
+    // Right under the bar (which wraps onto more lines in a narrow window).
+    if (!panel.hidden) panel.style.top = `${bar.offsetTop + bar.offsetHeight}px`;
     let active = 0;
     for (const [name, f] of fieldsByName) {
       const r = ranges.get(name);
