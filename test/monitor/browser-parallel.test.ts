@@ -133,6 +133,11 @@ t.test('brush the parameters view; the table keeps the same trials; range fields
   await page.waitForFunction(() => document.querySelectorAll('#trials tbody tr[data-key]').length === 40, undefined, { timeout: 30_000 });
   t.equal(await page.inputValue('#range-panel input.range-min[data-param="units"]'), '', 'cleared: the fields too');
   t.match(await page.textContent('#parallel-count'), /^40 trials/);
+  await page.fill('#range-panel input.range-max[data-param="lr"]', 'x');
+  await page.waitForSelector('#range-panel input.range-max[data-param="lr"].bad', { timeout: 30_000 });
+  await page.click('#ranges-clear');
+  await page.waitForFunction(() => document.querySelectorAll('#range-panel input.bad').length === 0 && document.getElementById('range-problem').textContent === '', undefined, { timeout: 30_000 });
+  t.equal(await page.inputValue('#range-panel input.range-max[data-param="lr"]'), '', 'clear ranges also drops what was typed wrong');
 
   // Hover: on the lr axis each trial has its own height; pointing there reads the trial out. A click opens it.
   const pick = trials[17]!;

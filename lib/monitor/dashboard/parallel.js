@@ -56,7 +56,8 @@ export function createParallelView(container, canvas, ranges, onPick = () => {})
   svg.addEventListener('pointerdown', (e) => {
     const a = axisAt(e.target);
     if (!a || e.button !== 0) return;
-    e.preventDefault();
+    e.preventDefault(); // no text selection; and so no blur: a range field left focused would not show the brush
+    document.activeElement?.blur?.();
     setHover(null);
     svg.setPointerCapture(e.pointerId);
     const [, py] = local(e);

@@ -31,7 +31,10 @@ export function createRangeFilters(bar, ranges) {
   bar.after(panel);
   toggle.addEventListener('click', () => { panel.hidden = !panel.hidden; toggle.setAttribute('aria-expanded', String(!panel.hidden)); sync(); });
   panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { panel.hidden = true; toggle.setAttribute('aria-expanded', 'false'); toggle.focus(); } });
-  clearAll.addEventListener('click', () => { for (const f of fieldsByName.values()) { f.min.value = f.max.value = ''; } problems.clear(); ranges.clear(); });
+  clearAll.addEventListener('click', () => {
+    for (const [name, f] of fieldsByName) { f.min.value = f.max.value = ''; mark(name, {}); }
+    ranges.clear();
+  });
 
   const fieldsByName = new Map(); // name → { min, max }
   const problems = new Map(); // name → what is wrong with its fields
@@ -55,7 +58,10 @@ export function createRangeFilters(bar, ranges) {
     if (what) problems.set(name, `${name}: ${what}`); else problems.delete(name);
     showProblems();
   }
-  const showProblems = () => { problem.textContent = [...problems.values()].join('; '); };
+  const showProblems = () => {
+    problem.textContent = [...problems.values()].join('; ');
+    clearAll.hidden = ranges.map.size === 0 && problems.size === 0;
+  };
 
   function field(name, side) {
     const input = document.createElement('input');
@@ -102,7 +108,7 @@ export function createRangeFilters(bar, ranges) {
     }
     toggle.textContent = active ? `ranges (${active})` : 'ranges';
     toggle.classList.toggle('active', active > 0);
-    clearAll.hidden = active === 0;
+    showProblems();
   }
   ranges.onChange(sync);
 
