@@ -13,6 +13,7 @@ import { axisPosition, axisTicks, brushRange, lightness, lineColour, nearestLine
 import { rangeText } from './table-filter.js';
 import { fmtNum, fmtParams, svgEl, svgText, svgTitle } from './svg.js';
 import { tickLabel } from './ticks.js';
+import { createViewBar } from './view-panel.js';
 
 const PAD = { l: 46, r: 120, t: 34, b: 18 };
 const DIM = 'rgba(148, 163, 184, .22)';
@@ -23,8 +24,9 @@ const DIM = 'rgba(148, 163, 184, .22)';
  */
 export function createParallelView(container, canvas, ranges, onPick = () => {}) {
   container.classList.add('parallel-view');
-  const bar = document.createElement('div');
-  bar.className = 'view-bar parallel-bar';
+  // The bar (count, clear, read-out) above the plot's area, which takes the canvas and the SVG over it.
+  const { bar, readout } = createViewBar(container, 'parallel-readout');
+  bar.classList.add('parallel-bar');
   const count = document.createElement('span');
   count.id = 'parallel-count';
   const clear = document.createElement('button');
@@ -32,13 +34,10 @@ export function createParallelView(container, canvas, ranges, onPick = () => {})
   clear.id = 'parallel-clear';
   clear.textContent = 'clear selection';
   clear.hidden = true;
-  const readout = document.createElement('span');
-  readout.id = 'parallel-readout';
-  readout.className = 'readout';
-  bar.append(count, clear, readout);
+  bar.insertBefore(count, readout);
+  bar.insertBefore(clear, readout);
   const area = document.createElement('div');
   area.className = 'parallel-area';
-  container.prepend(bar);
   container.append(area);
   area.append(canvas);
   const svg = svgEl('svg', { class: 'parallel-svg' }, area);
