@@ -189,6 +189,8 @@ function describe(t, o) {
 
 /** Each axis: its line, round ticks, title, a brush where a range is set, and a strip to brush on. */
 function drawAxes(svg, axes, x, y, ranges) {
+  // Titles as long as the space between axes allows (about 7 px a character); whole in the strip's tooltip.
+  const room = Math.max(6, Math.min(24, Math.floor((axes.length > 1 ? x(1) - x(0) : 200) / 7)));
   axes.forEach((a, i) => {
     const g = svgEl('g', { class: `axis${a.objective ? ' objective' : ''}`, 'data-axis': a.name }, svg);
     const xi = x(i);
@@ -199,7 +201,7 @@ function drawAxes(svg, axes, x, y, ranges) {
       svgEl('line', { class: 'tick-mark', x1: xi - 3, x2: xi, y1: y(p), y2: y(p) }, g);
       svgText(g, xi + 5, y(p) + 4, a.kind === 'categorical' ? short(v) : tickLabel(v), { class: 'tick' });
     }
-    svgText(g, xi, PAD.t - 18, `${short(a.title, 18)}${a.log ? ' (log)' : ''}`, { class: 'axis-title', 'text-anchor': 'middle' });
+    svgText(g, xi, PAD.t - 18, `${short(a.title, room - (a.log ? 6 : 0))}${a.log ? ' (log)' : ''}`, { class: 'axis-title', 'text-anchor': 'middle' });
     const range = ranges.get(a.name);
     const span = range && rangeSpan(a, range);
     if (span) svgEl('rect', { class: 'brush', 'data-axis': a.name, x: xi - 7, width: 14, y: y(span[1]), height: Math.max(2, y(span[0]) - y(span[1])) }, g);
