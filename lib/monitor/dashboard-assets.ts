@@ -18,6 +18,8 @@ const files: Record<string, string> = {
   '/app.js': 'app.js',
   '/chart.js': 'chart.js',
   '/parallel.js': 'parallel.js',
+  '/parallel-model.js': 'parallel-model.js',
+  '/range-filters.js': 'range-filters.js',
   '/model.js': 'model.js',
   '/metric-names.js': 'metric-names.js',
   '/lineage-model.js': 'lineage-model.js',

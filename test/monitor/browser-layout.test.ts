@@ -1,7 +1,7 @@
 // The dashboard at ordinary window sizes (issue 17, Layout), in real Chromium: at 1280×800 and 1440×900,
 // with every tab shown (a study with long parameters, an evolve run, a PBT run; the study's history,
 // slice and contour; the curves' smoothing, x axis, run legend and downloads), the control buttons,
-// the pause banner, a run selector and a row's detail panel, no tab, button, label, legend key, banner or column header is
+// the pause banner, a run selector, the table's range fields and a row's detail panel, no tab, button, label, legend key, banner or column header is
 // cut off by its container or the window, nor wrapped inside itself. Skipped without Chromium.
 // Saves docs/img/dashboard-1280x800.png, dashboard-1440x900.png and dashboard-detail-1440x900.png
 // (RXTRAIN_SCREENSHOTS=1).
@@ -24,7 +24,7 @@ declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit
  * other than visible), or whose text does not fit on one line of its own box.
  */
 function clipped(): string[] {
-  const selectors = ['header > *', '#controls button', '.chart-bar > *', '.chart-bar label', '.chart-bar select', '.view-bar label', '.run-key', '#downloads button', '.tab', '#legend .key', '#paused-banner', '.table-bar > *', '#trials thead th', '#trials tbody tr:first-child td button', '#detail .detail-title > *'];
+  const selectors = ['header > *', '#controls button', '.chart-bar > *', '.chart-bar label', '.chart-bar select', '.view-bar label', '.run-key', '#downloads button', '.tab', '#legend .key', '#paused-banner', '.table-bar > *', '#trials thead th', '#trials tbody tr:first-child td button', '#detail .detail-title > *', '#range-panel .range-field', '#range-panel button', '.parallel-bar > *'];
   // (No named functions in here: tsx would wrap them in a helper the page does not have.)
   const out: string[] = [];
   const seen = new Set<any>();
@@ -74,9 +74,16 @@ t.test('nothing clipped at 1280×800 and 1440×900', { skip: skipWithoutChromium
   // A row's detail panel open under the table.
   await page.click('tr[data-key="a-study-with-a-long-name#7"] td:first-child');
   await page.waitForSelector('#detail:not([hidden]) .detail-title', { timeout: 120_000 });
+  // One of the table's range fields set (a pair per numeric parameter); they are open while checked.
+  await page.click('#ranges-toggle');
+  await page.fill('#range-panel input.range-min[data-param="learningRate"]', '0.002');
+  await page.waitForSelector('#ranges-toggle.active', { timeout: 120_000 });
+  await page.click('#ranges-toggle');
 
   for (const [width, height] of [[1280, 800], [1440, 900]] as const) {
     await page.setViewportSize({ width, height });
+    await page.click('#ranges-toggle');
+    await page.waitForSelector('#range-panel:not([hidden])', { timeout: 120_000 });
     for (const tab of ['curves', 'parallel', 'population', 'lineage', 'history', 'slice', 'contour']) {
       // Clicked in the page, not by pointer: a tab that is cut off is reported below, not timed out on.
       await page.evaluate((id: string) => document.getElementById(id).click(), `tab-${tab}`);
@@ -86,6 +93,11 @@ t.test('nothing clipped at 1280×800 and 1440×900', { skip: skipWithoutChromium
       await page.waitForTimeout(250);
       t.same(await page.evaluate(clipped), [], `${width}×${height}, ${tab}: nothing clipped`);
     }
+    t.same(await page.evaluate(() => {
+      const [p, b] = [document.getElementById('range-panel').getBoundingClientRect(), document.querySelector('.table-bar').getBoundingClientRect()];
+      return p.top >= b.bottom - 0.5;
+    }), true, `${width}×${height}: the range fields open under the table's bar, not over it`);
+    await page.click('#ranges-toggle');
     await page.evaluate(() => document.getElementById('tab-curves').click());
     // The screenshot without the detail panel, then the panel open again for the next size.
     await page.click('#detail button.close');

@@ -62,6 +62,9 @@ t.test('the Pareto front and the parameter importance of a two-objective study',
   const names = await page.locator('#importance .importance-objective').first().locator('.importance-row').evaluateAll((els: any[]) => els.map((e) => e.dataset.param));
   t.same([...names].sort(), params, 'a bar per parameter');
   t.equal(names[0], 'x0', 'f1 is x0: it is the most important parameter of f1');
+  await page.hover('#importance .importance-objective:first-child .importance-row[data-param="x0"] .importance-track');
+  await page.waitForFunction(() => document.getElementById('importance-readout').textContent.startsWith('x0: '), undefined, { timeout: 30_000 });
+  t.match(await page.textContent('#importance-readout'), /^x0: [\d.]+% of the importance for f1 ↓ \(rank 1 of 4\)$/, 'hover reads out the parameter, its share, of which objective and its rank');
   t.same(pageErrors, [], 'no errors in the page');
   await page.screenshot({ path: screenshotPath('monitor-importance.png') });
 });

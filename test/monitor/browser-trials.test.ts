@@ -64,6 +64,10 @@ t.test('history, slice and contour of a study', { skip: skipWithoutChromium }, a
   await page.selectOption('#contour-y', 'optimizer');
   await page.waitForFunction(() => window.__rxtrain.trials.contour.x === 'units' && window.__rxtrain.trials.contour.y === 'optimizer', undefined, { timeout: 30_000 });
   t.equal(await page.locator('#contour .points circle.pt').count(), n, 'other parameters chosen: still a point per trial');
+  // A cell reads out where it lies in both parameters and what its trials scored.
+  await page.locator('#contour rect.cell').first().dispatchEvent('mouseover');
+  await page.waitForFunction(() => document.getElementById('contour-readout').textContent.startsWith('units '), undefined, { timeout: 30_000 });
+  t.match(await page.textContent('#contour-readout'), /^units [\d.]+–[\d.]+ × optimizer (adam|sgd|rmsprop): \d+ trials?, mean accuracy [\d.]+, best [\d.]+$/, 'a cell: its two parameter ranges, its trials, mean and best');
   await page.hover(`#contour .points circle.pt[data-trial="${first.number}"]`);
   await page.waitForFunction((k: number) => document.getElementById('contour-readout').textContent.startsWith(`trial ${k} `), first.number, { timeout: 30_000 });
   await page.screenshot({ path: screenshotPath('monitor-contour.png') });

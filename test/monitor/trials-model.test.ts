@@ -17,6 +17,7 @@ const load = async () => ({
     paramKinds(trials: Trial[]): Kind[];
     slicePoints(trials: Trial[], p: Kind): [number, number, number][];
     binOf(p: Kind, v: unknown, bins: number): number;
+    binText(p: Kind, i: number, bins: number): string;
     contourGrid(trials: Trial[], px: Kind, py: Kind, direction: string, bins: number): { nx: number; ny: number; cells: Cell[][]; points: unknown[] };
   },
   ticks: (await import(pathToFileURL(join(dir, 'ticks.js')).href)) as {
@@ -78,6 +79,10 @@ t.test('binOf and contourGrid: equal bins (in log space when log), a bin per cat
   t.same(g.cells[1]![3], { n: 1, mean: 0.2, best: 0.2 });
   t.equal(g.cells.flat().filter((c) => c.n > 0).length, 2, 'the others are empty');
   t.equal(tm.contourGrid(trials, x, opt, 'minimize', 4).cells[0]![0]!.best, 0.5, 'best by minimize');
+  t.same([0, 3].map((i) => tm.binText(lr, i, 4)), ['1e-4–0.001', '0.1–1'], "a log bin's bounds, a decade each (the contour cell's read-out)");
+  t.equal(tm.binText(x, 1, 4), '2.5–5', 'a linear bin');
+  t.equal(tm.binText(opt, 1, 4), 'sgd', 'a category');
+  t.equal(tm.binText({ name: 'k', kind: 'numeric', lo: 3, hi: 3, log: false }, 0, 4), '3', 'a parameter with one value');
 });
 
 t.test('round ticks: 1-2-5 steps on a linear axis, powers of ten on a log one', async (t) => {

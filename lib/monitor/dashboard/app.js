@@ -2,11 +2,13 @@
 // model of runs and trials built from the events, and a view redrawn at most a few times a second.
 import { color, createChart } from './chart.js';
 import { createCurvesView } from './curves-view.js';
-import { drawParallel } from './parallel.js';
+import { createParallelView } from './parallel.js';
 import { createModel } from './model.js';
 import { createRowValues, fmt, fmtParams, rowName, shownState } from './row-values.js';
 import { createRunViews } from './run-views.js';
-import { isEmptyFilter, parseFilter, rowMatches } from './table-filter.js';
+import { createRanges, isEmptyFilter, parseFilter, rowInRanges, rowMatches } from './table-filter.js';
+import { createRangeFilters } from './range-filters.js';
+import { paramKinds } from './trials-model.js';
 import { createDetailView } from './detail-view.js';
 import { createTableWindow } from './table-window.js';
 import { createStudyViews } from './study-views.js';
@@ -262,7 +264,8 @@ function renderTable() {
   box.classList.toggle('bad', filter.problems.length > 0);
   if (box.dataset.help === undefined) box.dataset.help = box.title;
   box.title = filter.problems.length ? filter.problems.join('; ') : box.dataset.help;
-  if (!isEmptyFilter(filter)) rows = rows.filter((s) => rowMatches({ text: `${rowName(s)} ${fmtParams(s.params)}`, state: shownState(s), params: s.params, value: valueOf(s), epoch: s.epoch }, filter));
+  if (!isEmptyFilter(filter) || ranges.map.size) rows = rows.filter((s) => rowInRanges({ params: s.params, value: valueOf(s) }, ranges.map) && rowMatches({ text: `${rowName(s)} ${fmtParams(s.params)}`, state: shownState(s), params: s.params, value: valueOf(s), epoch: s.epoch }, filter));
+  rangeFilters.setParams(paramKinds([...m.series.values()].filter((s) => s.params)).filter((p) => p.kind === 'numeric').map((p) => p.name).concat('value'), 'objective');
   const matched = rows.length;
   rows.sort((a, b) => {
     if (sortKey === 'objective' || sortKey === 'best') return compareByObjective(a, b);
@@ -292,6 +295,12 @@ const detail = createDetailView($('detail'), () => { selectedKey = null; m.struc
 
 // Redraw the chart at most every 100 ms and the table every 400 ms, and only after a change.
 const runViews = createRunViews(m, $);
+// One set of parameter ranges: brushed in the parameters view, typed above the table; both filter the table.
+const ranges = createRanges();
+ranges.onChange(() => { tableVersion = -1; lastTable = 0; m.version++; });
+const rangeFilters = createRangeFilters(document.querySelector('.table-bar'), ranges);
+const pickRow = (key) => { selectedKey = key; m.structural++; tableVersion = -1; lastTable = 0; m.version++; };
+const parallelView = createParallelView($('parallel'), $('parallel-canvas'), ranges, pickRow);
 const studyViews = createStudyViews(m, $);
 const trialsViews = createTrialsViews(m, $, { objectiveOf, valueOf });
 let view = 'curves';
@@ -303,8 +312,8 @@ function drawView() {
   // One run at a time (the bar's run selector): its trials, shaded by its own objective's direction.
   const run = runViews.shownRun();
   const o = objectiveOf(run);
-  const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ params: s.params, value: valueOf(s, o), state: s.state, best: m.isBest(s), selected: s.key === selectedKey }));
-  runViews.drawn.parallel = drawParallel($('parallel-canvas'), $('parallel'), trials, o.direction === 'maximize', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
+  const trials = [...m.series.values()].filter((s) => s.run === run).map((s) => ({ trial: s.trial ?? s.member ?? s.key, key: s.key, params: s.params, value: valueOf(s, o), state: shownState(s), best: m.isBest(s), selected: s.key === selectedKey }));
+  runViews.drawn.parallel = parallelView.draw(trials, o);
 }
 const VIEWS = { curves: 'chart', parallel: 'parallel', population: 'population', lineage: 'lineage', ...studyViews.views, ...trialsViews.views };
 function showView(v) {
@@ -378,7 +387,7 @@ $('trials').addEventListener('click', (e) => {
 });
 
 // For tests and the curious: the model as plain data.
-window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, trials: trialsViews.drawn, curves: curves.drawn, axes: chart.drawn, chartPixel: chart.toPixel, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
+window.__rxtrain = { series: m.series, lineages: m.lineages, populations: m.populations, objectives: m.objectives, bestByRun: m.bestByRun, timings, drawn: runViews.drawn, study: studyViews.drawn, trials: trialsViews.drawn, curves: curves.drawn, axes: chart.drawn, chartPixel: chart.toPixel, ranges: ranges.map, stats: () => ({ records: m.recordsSeen, lastSeq, series: m.series.size }) };
 
 connect();
 requestAnimationFrame(frame);

@@ -1,7 +1,7 @@
 // The contour view: two chosen parameters as the axes, the objective as colour: a grid of cells, each
 // coloured by the mean objective of the trials in it (empty cells left blank), the trials on top as
 // points coloured by their own value, and a colour bar saying which end is better.
-import { binCount, contourGrid } from './trials-model.js';
+import { binCount, binText, contourGrid } from './trials-model.js';
 import { drawAxes, scaleOf } from './plot.js';
 import { fmtNum, svgEl, svgText, svgTitle, viridis } from './svg.js';
 
@@ -34,8 +34,10 @@ export function drawContour(svg, ctx, px, py, w, h) {
     if (!c.n) return;
     filled++;
     const x = Math.min(ex[ix], ex[ix + 1]), y = Math.min(ey[iy], ey[iy + 1]);
-    const r = svgEl('rect', { class: 'cell', x: x.toFixed(1), y: y.toFixed(1), width: Math.abs(ex[ix + 1] - ex[ix]).toFixed(1), height: Math.abs(ey[iy + 1] - ey[iy]).toFixed(1), fill: tone(c.mean) }, cellsG);
-    svgTitle(r, `${c.n} trial${c.n > 1 ? 's' : ''}: mean ${o.metric} ${fmtNum(c.mean)}, best ${fmtNum(c.best)}`);
+    // The read-out of a cell (./trials-views.js shows data-readout): where it is and what is in it.
+    const text = `${px.name} ${binText(px, ix, BINS)} × ${py.name} ${binText(py, iy, BINS)}: ${c.n} trial${c.n > 1 ? 's' : ''}, mean ${o.metric} ${fmtNum(c.mean)}, best ${fmtNum(c.best)}`;
+    const r = svgEl('rect', { class: 'cell', x: x.toFixed(1), y: y.toFixed(1), width: Math.abs(ex[ix + 1] - ex[ix]).toFixed(1), height: Math.abs(ey[iy + 1] - ey[iy]).toFixed(1), fill: tone(c.mean), 'data-readout': text }, cellsG);
+    svgTitle(r, text);
   }));
   drawAxes(svg, sx, sy, PAD, w, h, px.name, py.name);
   const g = svgEl('g', { class: 'points' }, svg);

@@ -11,7 +11,11 @@ export function createImportanceView(container) {
   label.append('run ', runSel);
   const about = document.createElement('span');
   about.className = 'readout';
-  bar.append(label, about);
+  // Pointing at a bar reads out its parameter, its share and of what.
+  const readout = document.createElement('span');
+  readout.id = 'importance-readout';
+  readout.className = 'readout';
+  bar.append(label, about, readout);
   const body = document.createElement('div');
   body.className = 'importance-body';
   container.append(bar, body);
@@ -19,6 +23,10 @@ export function createImportanceView(container) {
   let onChange = () => {};
   let drawnKey = null;
   runSel.addEventListener('change', () => { chosenRun = runSel.value; onChange(); });
+  body.addEventListener('mouseover', (e) => {
+    const row = e.target.closest?.('.importance-row');
+    if (row) readout.textContent = row.dataset.readout;
+  });
 
   return {
     onChange(fn) { onChange = fn; },
@@ -35,6 +43,7 @@ export function createImportanceView(container) {
       if (key === drawnKey) return { run, trials: e?.trials ?? 0, bars };
       drawnKey = key;
       body.replaceChildren();
+      readout.textContent = '';
       if (!e) {
         about.textContent = '';
         const p = document.createElement('p');
@@ -54,6 +63,8 @@ export function createImportanceView(container) {
           const row = document.createElement('div');
           row.className = 'importance-row';
           row.dataset.param = name;
+          row.dataset.readout = `${name}: ${(share * 100).toFixed(1)}% of the importance for ${o.metric ?? 'objective'} ${arrow(o.direction)} (rank ${o.importance.findIndex(([n]) => n === name) + 1} of ${o.importance.length})`;
+          row.title = row.dataset.readout;
           const n = document.createElement('span');
           n.className = 'importance-name';
           n.textContent = name;

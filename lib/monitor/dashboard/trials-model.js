@@ -1,5 +1,6 @@
 // What the trials views (history, slice, contour: ./trials-views.js) draw, from a run's trials: pure
 // functions of plain data, tested in Node (test/monitor/trials-model.test.ts).
+import { tickLabel } from './ticks.js';
 
 /**
  * The finished trials of a run with a value: { trial, value, params, state }[], by trial number.
@@ -66,6 +67,15 @@ export function binOf(p, v, bins) {
   const lo = f(p.lo), hi = f(p.hi);
   if (hi === lo) return 0;
   return Math.min(bins - 1, Math.max(0, Math.floor(((f(v) - lo) / (hi - lo)) * bins)));
+}
+
+/** What bin i of parameter p holds, in words: `0.001–0.01` (numeric, bounds by tickLabel), or its category. */
+export function binText(p, i, bins) {
+  if (p.kind === 'categorical') return p.categories[i] ?? '';
+  if (p.hi === p.lo) return tickLabel(p.lo);
+  const f = p.log ? Math.log10 : (x) => x, inv = p.log ? (x) => 10 ** x : (x) => x;
+  const at = (k) => inv(f(p.lo) + ((f(p.hi) - f(p.lo)) * k) / bins);
+  return `${tickLabel(at(i))}–${tickLabel(at(i + 1))}`;
 }
 
 /** How many bins parameter p gets on a contour axis. */

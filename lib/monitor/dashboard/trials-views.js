@@ -31,6 +31,7 @@ export function createTrialsViews(m, $, rows) {
       const el = e.target.closest?.('[data-trial]');
       const t = el && views[name].byTrial.get(Number(el.dataset.trial));
       if (t) bar.readout.textContent = views[name].describe(t);
+      else if (e.target.closest?.('[data-readout]')) bar.readout.textContent = e.target.closest('[data-readout]').dataset.readout;
     });
   }
   /** What each view drew last (for tests and the curious). */
