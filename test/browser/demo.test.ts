@@ -184,3 +184,33 @@ t.test('pause reaches a trial in its Web Worker: it holds at its epoch boundary 
   t.same(d.holds.filter((h) => h.trial === paused).map((h) => h.type), ['held', 'released'], 'the worker acknowledged the hold and the release');
   t.equal(d.tensorsAfter, d.tensorsBefore, 'no tensor left in the page');
 });
+
+t.test("WebGPU where the browser has it: 'auto' says which backend it chose and why it skipped the others; 'webgpu' by name fails naming the cause", { skip }, async (t) => {
+  const { page, server } = await open(t);
+  await page.goto(`${server.url}?backend=webgpu&trials=1&epochs=1`);
+  await page.waitForFunction(() => window.rxtrainDemo?.done || window.rxtrainDemo?.error !== undefined, undefined, { timeout: 240_000 });
+  const d = await demoState(page);
+  // Asked of the browser itself, as useBackend does not: is there a WebGPU adapter here?
+  const gpu: 'none' | 'no adapter' | 'adapter' = await page.evaluate(async () => {
+    const g = (window.navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return !g ? 'none' : (await g.requestAdapter()) ? 'adapter' : 'no adapter';
+  });
+  const why = gpu === 'none' ? /no navigator\.gpu/ : /navigator\.gpu\.requestAdapter\(\) found no adapter: no WebGPU-capable GPU or driver/;
+  // The page's own rxtrain (its import map's browser build), not Node's.
+  const auto: { name: string; requestedBy: string; skipped: string[] } = await page.evaluate(() => import('rxtrain' as string).then((m) => m.useBackend('auto', { wasmPaths: '/rxtrain/vendor/' })));
+  t.equal(auto.requestedBy, 'auto');
+  if (gpu === 'adapter') {
+    t.equal(d.error, undefined, 'webgpu by name starts where there is an adapter');
+    t.equal(d.backend!.name, 'webgpu');
+    t.same([auto.name, auto.skipped], ['webgpu', []], 'auto takes WebGPU first');
+    return;
+  }
+  t.comment(`this Chromium: ${gpu === 'none' ? 'no navigator.gpu' : 'navigator.gpu without an adapter'}`);
+  t.match(d.error, /backend 'webgpu' cannot be started in this browser/, 'webgpu by name fails');
+  t.match(d.error, why, `and names the cause: ${d.error!.split('\n')[0]}`);
+  t.notMatch(d.error, /failed to initialise|Cannot read properties of null/, "not tfjs's TypeError, nor a bare 'failed'");
+  t.equal(auto.name, 'webgl', 'auto took WebGL (software GL here)');
+  t.equal(auto.skipped.length, 1, `skipped: ${auto.skipped.join('; ')}`);
+  t.match(auto.skipped[0], /^webgpu: /);
+  t.match(auto.skipped[0], why, 'the skip names the cause');
+});
