@@ -5,7 +5,9 @@
  * and bench/blas.ts), batch 128, Adam 1e-3, sparse categorical cross-entropy, 2,048 random 28x28
  * samples (speed does not depend on the values), in a cross-origin-isolated page on wasm's threaded
  * SIMD build with 1 thread and with every core (`useBackend('wasm', { threads })`), and in this Node
- * process (wasm, SIMD, one thread). Each Chromium measurement is a fresh page (wasm starts once per
+ * process: wasm (SIMD, one thread) on its own kernels, and, where the native BLAS add-on is built
+ * (`node native/build.cjs`), wasm with its matMuls and convolutions on BLAS (one BLAS thread), which
+ * Node's `useBackend('wasm')` takes by default. Each Chromium measurement is a fresh page (wasm starts once per
  * page); rounds are interleaved (per round: each model, each place), medians reported, with the
  * threads XNNPACK says it runs on and the load average before and after. Needs Chromium at
  * /usr/bin/chromium (or CHROMIUM_PATH) and the browser build (`node scripts/build-browser.mjs`, which
@@ -18,6 +20,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { useBackend } from '../lib/index.js';
+import { chooseBlas } from '../lib/backend/blas/blas-state.js';
 import { startDemoServer } from '../examples/browser/serve.js';
 import { arg, median } from './util.js';
 
@@ -83,13 +86,19 @@ async function inChromium(model: 'mlp' | 'cnn', threads: number): Promise<{ rate
   return out;
 }
 
-await useBackend('wasm');
+const blas = (await useBackend('wasm')).blas;
 const cores = availableParallelism();
+const inNode = async (model: 'mlp' | 'cnn', onBlas: boolean): Promise<{ rate: number; threads: number }> => {
+  chooseBlas({ enabled: onBlas });
+  return { rate: await measure(await import('../lib/index.js'), await import('../operators/index.js'), { model, samples, batchSize, warmup, steps }), threads: 1 };
+};
 const ways: Record<string, (model: 'mlp' | 'cnn') => Promise<{ rate: number; threads: number }>> = {
   'Chromium, threaded SIMD wasm, 1 thread': (model) => inChromium(model, 1),
   [`Chromium, threaded SIMD wasm, ${cores} threads asked`]: (model) => inChromium(model, cores),
-  'Node, wasm (SIMD, 1 thread)': async (model) => ({ rate: await measure(await import('../lib/index.js'), await import('../operators/index.js'), { model, samples, batchSize, warmup, steps }), threads: 1 }),
+  'Node, wasm (SIMD, 1 thread, its own kernels)': (model) => inNode(model, false),
+  ...(blas ? { [`Node, wasm + native BLAS (${blas.library.split(' ').slice(0, 2).join(' ')}, 1 thread)`]: (model: 'mlp' | 'cnn') => inNode(model, true) } : {}),
 };
+if (!blas) console.error('Node without the BLAS add-on (node native/build.cjs builds it): its row is left out');
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const loadBefore = load();
 console.error(`${new Date().toISOString()}: load average (1, 5, 15 min) before: ${loadBefore}; ${cores} cores`);
