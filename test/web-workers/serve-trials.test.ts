@@ -1,7 +1,8 @@
 // The Web Worker's side of webWorkerObjective, in Node with a scope in place of the worker's global:
 // a trial's events go out as messages, then its end; a stop unsubscribes its stream; a failing stream
 // or objective is an error message with its code; a pause holds the trial at its next gate (held), a
-// resume lets it go on (released). The page's side in Chromium: test/browser/demo.test.ts.
+// resume lets it go on (released). The page's side (webWorkerObjective's pause flag and its holds) on
+// fake Workers that run serveTrials in this process; both in Chromium: test/browser/demo.test.ts.
 import t from 'tap';
 import { BehaviorSubject, Observable, Subject, filter, firstValueFrom, interval, lastValueFrom, map, of, repeat, take, throwError, toArray } from 'rxjs';
 import { randomSampler, study, space, uniform } from '../../lib/core.js';
@@ -88,16 +89,14 @@ t.test('a trial sent paused starts held; stopping it while held releases it', as
   t.equal(sent.length, 2, 'nothing runs after the stop');
 });
 
-t.test("the page's side: a trial paused before it starts starts held in its worker; resumed, it runs to the end", async (t) => {
-  const tick = new Subject<void>();
-  const metric = (epoch: number) => ({ type: 'epochEnd', epoch, metrics: { loss: 1 / epoch }, samples: 1, steps: 1, durationMs: 0 });
-  // A Web Worker in Node: messages both ways go through the event loop, as structured clones would.
+/** Web Workers in Node, each serving `run`: messages both ways go through the event loop, as structured clones would. */
+function fakeWorkers(t: { teardown(fn: () => void): void }, run: Parameters<typeof serveTrials>[0]): void {
   class FakeWorker {
     onmessage: ((e: { data: FromWorker }) => void) | null = null;
     onerror = null;
     readonly scope = { onmessage: null as ((e: { readonly data: ToWorker }) => void) | null, postMessage: (m: FromWorker) => queueMicrotask(() => this.onmessage?.({ data: m })) };
     constructor() {
-      serveTrials((_, { paused }) => tickedEpochs(tick, paused, 2).pipe(map((e) => metric(e.epoch))), this.scope);
+      serveTrials(run, this.scope);
     }
     postMessage(m: ToWorker) {
       queueMicrotask(() => this.scope.onmessage!({ data: m }));
@@ -106,6 +105,12 @@ t.test("the page's side: a trial paused before it starts starts held in its work
   }
   Reflect.set(globalThis, 'Worker', FakeWorker);
   t.teardown(() => Reflect.deleteProperty(globalThis, 'Worker'));
+}
+
+t.test("the page's side: a trial paused before it starts starts held in its worker; resumed, it runs to the end", async (t) => {
+  const tick = new Subject<void>();
+  const metric = (epoch: number) => ({ type: 'epochEnd', epoch, metrics: { loss: 1 / epoch }, samples: 1, steps: 1, durationMs: 0 });
+  fakeWorkers(t, (_, { paused }) => tickedEpochs(tick, paused, 2).pipe(map((e) => metric(e.epoch))));
   const paused = new BehaviorSubject(true);
   const objective = webWorkerObjective({ url: '/w.js', workers: 1, paused: () => paused });
   const holds = objective.holds.pipe(toArray());
@@ -123,6 +128,17 @@ t.test("the page's side: a trial paused before it starts starts held in its work
   t.equal(s.trials()[0]!.state, 'completed');
   objective.terminate();
   t.same(await allHolds, [{ type: 'held', trial: 0, worker: 'rxtrain-worker-0' }, { type: 'released', trial: 0, worker: 'rxtrain-worker-0' }]);
+});
+
+t.test("a paused option whose flag is not an Observable fails the trial, naming the option and the trial", async (t) => {
+  fakeWorkers(t, () => of({ type: 'epochEnd', epoch: 1, metrics: { loss: 1 }, samples: 1, steps: 1, durationMs: 0 }));
+  const objective = webWorkerObjective({ url: '/w.js', workers: 1, paused: () => true as never });
+  const s = study({ name: 'w', direction: 'minimize', metric: 'loss', space: space({ x: uniform(0, 1) }), sampler: randomSampler({ seed: 1 }) });
+  await lastValueFrom(s.optimize(objective, { trials: 1 })).catch(() => undefined);
+  const trial = s.trials()[0]!;
+  t.equal(trial.state, 'failed');
+  t.match(JSON.stringify(trial), /option 'paused' must return an Observable of booleans \(for trial 0\)/);
+  objective.terminate();
 });
 
 t.test('in Node: no Web Workers, no IndexedDB, and each says so', async (t) => {
