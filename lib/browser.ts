@@ -18,9 +18,9 @@ export type { IndexedDbStorage } from './storage/indexeddb-storage.js';
 
 // Trials in Web Workers (the browser's worker threads)
 export { webWorkerObjective } from './web-workers/web-worker-objective.js';
-export type { WebWorkerObjective, WebWorkerObjectiveConfig } from './web-workers/web-worker-objective.js';
+export type { WebWorkerObjective, WebWorkerObjectiveConfig, WorkerHold } from './web-workers/web-worker-objective.js';
 export { serveTrials } from './web-workers/serve-trials.js';
-export type { WorkerTrialInput } from './web-workers/trial-input.js';
+export type { WorkerTrialInput, WorkerTrialControl } from './web-workers/trial-input.js';
 
 // The monitor's records (a page can show a study's events itself)
 export type { MonitorSink } from './monitor/start-monitor.js';

@@ -2,15 +2,16 @@
  * The browser example (docs/browser.md): a TPE + ASHA search over an MLP on the digits, in the page,
  * on the backend the URL asks for (`?backend=webgl|webgpu|wasm|cpu|auto`, default auto). Curves are
  * drawn by the monitor dashboard's chart, fed straight from the study's events; stop ends the search
- * (unsubscribing), pause holds each trial at its next epoch boundary. With `?storage=indexeddb` the
+ * (unsubscribing), pause holds each trial at its next epoch boundary, in the page or in its Web Worker
+ * (a row's own button pauses that trial alone). With `?storage=indexeddb` the
  * study lives in IndexedDB: reload the page and it resumes. The page reports to its tests through
  * `window.rxtrainDemo` and console lines that start with `rxtrain:`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BehaviorSubject, finalize, tap, type Subscription } from 'rxjs';
+import { BehaviorSubject, combineLatest, distinctUntilChanged, finalize, map, tap, type Observable, type Subscription } from 'rxjs';
 import {
   batches, indexedDbStorage, webWorkerObjective, int, logUniform, memoryStorage, mlp, parseDigits, split, study, successiveHalvingPruner, tpeSampler, uniform, useBackend, space,
-  type BrowserBackendName, type Storage, type StudyEvent,
+  type BrowserBackendName, type Storage, type StudyEvent, type WorkerHold,
 } from 'rxtrain';
 import { epochEnd, epochs, holdWhile, trainStep } from 'rxtrain/operators';
 import { color, createChart } from './chart.js';
@@ -23,6 +24,8 @@ const maxEpochs = Number(query.get('epochs') ?? 9);
 const threads = query.has('threads') ? Number(query.get('threads')) : undefined;
 /** `?workers=2`: trials run in that many Web Workers (examples/browser/trial-worker.ts), two at a time. */
 const workers = Number(query.get('workers') ?? 0);
+/** `?pruner=none`: every trial runs all its epochs (ASHA otherwise). */
+const pruned = query.get('pruner') !== 'none';
 
 /** What the page tells its tests (and a curious console). */
 const demo = {
@@ -36,6 +39,8 @@ const demo = {
   atOpen: [] as Array<{ number: number; state: string; value?: number }>,
   /** Per trial, the Web Worker that ran it (`?workers=`). */
   workers: [] as string[],
+  /** What the workers acknowledged: a paused trial held at its epoch boundary, or released. */
+  holds: [] as WorkerHold[],
   /** Resolves when the storage has written everything so far (IndexedDB writes behind). */
   flush: (): Promise<void> => Promise.resolve(),
   done: false,
@@ -66,14 +71,18 @@ async function main(): Promise<void> {
   const { train: trainSet, validation } = split(await loadDigits(), { validation: 0.2, test: 0, seed: 1 });
   demo.tensorsBefore = tf.memory().numTensors;
 
-  const paused = new BehaviorSubject(false);
+  // Pause: the page's button pauses every trial, a row's button its own trial.
+  const pausedAll = new BehaviorSubject(false);
+  const pausedTrials = new BehaviorSubject<ReadonlySet<number>>(new Set());
+  const pausedOf = (trial: number): Observable<boolean> =>
+    combineLatest([pausedAll, pausedTrials]).pipe(map(([all, some]) => all || some.has(trial)), distinctUntilChanged());
   const s = study({
     name: 'digits-browser',
     direction: 'maximize',
     metric: 'val_accuracy',
     space: space({ lr: logUniform(1e-3, 3e-1), units: int(8, 128, { log: true }), dropout: uniform(0, 0.4) }),
     sampler: tpeSampler({ seed: 3 }),
-    pruner: successiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
+    ...(pruned ? { pruner: successiveHalvingPruner({ minResource: 1, reductionFactor: 3 }) } : {}),
     storage: await openStorage(),
     seed: 3,
     onInterrupted: 'retry', // after a reload, the trial that was cut short runs again
@@ -89,7 +98,14 @@ async function main(): Promise<void> {
     let r = rows.get(trial);
     if (!r) {
       r = document.createElement('tr');
-      r.innerHTML = `<td>${trial}</td><td class="state">running</td><td class="value"></td><td class="params"></td>`;
+      r.id = `trial-${trial}`;
+      r.innerHTML = `<td>${trial}</td><td class="state">running</td><td class="value"></td><td><button class="pause">pause</button></td><td class="params"></td>`;
+      r.querySelector<HTMLButtonElement>('.pause')!.onclick = (ev) => {
+        const next = new Set(pausedTrials.value);
+        if (!next.delete(trial)) next.add(trial);
+        pausedTrials.next(next);
+        (ev.target as HTMLButtonElement).textContent = next.has(trial) ? 'resume' : 'pause';
+      };
       document.getElementById('trials')!.append(r);
       rows.set(trial, r);
     }
@@ -113,6 +129,7 @@ async function main(): Promise<void> {
     }
     if (e.type === 'trialCompleted' || e.type === 'trialPruned' || e.type === 'trialFailed') {
       row(e.trial).querySelector('.state')!.textContent = e.type.slice('trial'.length).toLowerCase();
+      row(e.trial).querySelector('.pause')!.remove();
       console.log(`rxtrain: trial ${e.trial} ${e.type}`);
     }
     if (e.type === 'newBest') {
@@ -122,7 +139,13 @@ async function main(): Promise<void> {
   };
 
   let sub: Subscription | undefined;
-  const inWorkers = workers > 0 ? webWorkerObjective<{ lr: number; units: number; dropout: number }>({ url: `/trial-worker.js?epochs=${maxEpochs}`, workers }) : undefined;
+  const inWorkers = workers > 0 ? webWorkerObjective<{ lr: number; units: number; dropout: number }>({ url: `/trial-worker.js?epochs=${maxEpochs}`, workers, paused: pausedOf }) : undefined;
+  // A worker says when a paused trial really holds (at its next epoch boundary), and when it goes on.
+  inWorkers?.holds.subscribe((h) => {
+    demo.holds.push(h);
+    if (!rows.get(h.trial)?.querySelector('.pause')) return; // it ended
+    row(h.trial).querySelector('.state')!.textContent = h.type === 'held' ? 'paused' : 'running';
+  });
   const finished = (how: string): void => {
     inWorkers?.terminate();
     demo.workers = s.trials().map((t) => String(t.attrs?.worker));
@@ -136,8 +159,8 @@ async function main(): Promise<void> {
     finished('stopped');
   };
   document.getElementById('pause')!.onclick = (ev) => {
-    paused.next(!paused.value);
-    (ev.target as HTMLButtonElement).textContent = paused.value ? 'resume' : 'pause';
+    pausedAll.next(!pausedAll.value);
+    (ev.target as HTMLButtonElement).textContent = pausedAll.value ? 'resume' : 'pause';
   };
 
   const remaining = trials - finishedBefore;
@@ -147,7 +170,7 @@ async function main(): Promise<void> {
       const model = mlp({ inputShape: [64], units: [trial.params.units], dropout: trial.params.dropout, classes: 10, seed: trial.seed });
       const optimizer = tf.train.adam(trial.params.lr);
       return batches(trainSet, { batchSize: 64, shuffle: true, seed: trial.seed }).pipe(
-        holdWhile(paused), // pause: the next epoch starts once resumed
+        holdWhile(pausedOf(trial.number)), // pause: the next epoch starts once resumed
         epochs(maxEpochs),
         trainStep(model, { optimizer, metrics: ['accuracy'] }),
         tap((e) => e.type === 'runStart' && demo.runStart.push(`${e.backend}${e.backendAutoChosen ? ' (auto-chosen)' : ''}`)), // the backend each trial ran on

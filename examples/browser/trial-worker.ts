@@ -1,12 +1,13 @@
 /**
  * One trial of the example page in a Web Worker (`?workers=2`): the worker has its own tfjs on wasm,
- * loads the digits once, and trains the MLP each trial's parameters describe. The demo server bundles
+ * loads the digits once, and trains the MLP each trial's parameters describe; a pause from the page
+ * holds it at its next epoch boundary (`holdWhile(paused)`). The demo server bundles
  * this module (module workers have no import map).
  */
 import { finalize, from, switchMap } from 'rxjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { batches, mlp, parseDigits, serveTrials, split, useBackend, type ArrayDataset } from 'rxtrain';
-import { epochEnd, epochs, trainStep } from 'rxtrain/operators';
+import { epochEnd, epochs, holdWhile, trainStep } from 'rxtrain/operators';
 
 const maxEpochs = Number(new URLSearchParams(location.search).get('epochs') ?? 9);
 
@@ -19,12 +20,13 @@ async function prepare(): Promise<{ train: ArrayDataset; validation: ArrayDatase
 }
 const ready = prepare();
 
-serveTrials<{ lr: number; units: number; dropout: number }>(({ params, seed }) =>
+serveTrials<{ lr: number; units: number; dropout: number }>(({ params, seed }, { paused }) =>
   from(ready).pipe(
     switchMap(({ train, validation }) => {
       const model = mlp({ inputShape: [64], units: [params.units], dropout: params.dropout, classes: 10, seed });
       const optimizer = tf.train.adam(params.lr);
       return batches(train, { batchSize: 64, shuffle: true, seed }).pipe(
+        holdWhile(paused), // the page's pause: the next epoch starts once resumed
         epochs(maxEpochs),
         trainStep(model, { optimizer, metrics: ['accuracy'] }),
         epochEnd({ model, validation, metrics: ['accuracy'] }),

@@ -104,13 +104,41 @@ function info(name: BrowserBackendName, requestedBy: BrowserBackendInfo['request
 /** Returns undefined on success, or why it failed. */
 async function tryBackend(name: BrowserBackendName, configureWasm: () => void): Promise<string | undefined> {
   try {
-    if (name === 'webgpu' && !('gpu' in ((globalThis as { navigator?: object }).navigator ?? {}))) return 'no navigator.gpu';
-    await packages[name]?.();
+    const missing = name === 'webgpu' ? await webgpuAdapterMissing() : undefined;
+    if (missing) return missing;
+    const load = packages[name];
+    if (load) {
+      const failure = await load().then(
+        () => undefined,
+        (err: unknown) => `@tensorflow/tfjs-backend-${name} could not be imported (${firstLine(err)}); it is an optional peer dependency: install it, or serve it in the page's import map`,
+      );
+      if (failure) return failure;
+    }
     if (name === 'wasm') configureWasm();
     const ok = await tf.setBackend(name);
     await tf.ready();
-    return ok ? undefined : `the '${name}' backend failed to initialise`;
+    return ok ? undefined : `tfjs could not initialise the '${name}' backend (tfjs logged why in the console)`;
   } catch (err) {
-    return err instanceof Error ? err.message.split('\n')[0] : typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
+    return firstLine(err);
   }
+}
+
+/** The part of WebGPU's `navigator.gpu` used here. */
+interface Gpu {
+  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<object | null>;
+}
+
+/**
+ * Why WebGPU cannot start here, asked of the browser before tfjs tries: tfjs's own webgpu backend, given
+ * no adapter, fails with a TypeError it only logs, so the caller would learn nothing.
+ */
+async function webgpuAdapterMissing(): Promise<string | undefined> {
+  const gpu = Reflect.get((globalThis as { navigator?: object }).navigator ?? {}, 'gpu') as Gpu | undefined;
+  if (!gpu) return 'no navigator.gpu: this browser (or this context) has no WebGPU';
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  return adapter ? undefined : 'navigator.gpu.requestAdapter() found no adapter: no WebGPU-capable GPU or driver is available to this browser, as in headless Chromium';
+}
+
+function firstLine(err: unknown): string {
+  return err instanceof Error ? err.message.split('\n')[0]! : typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
 }

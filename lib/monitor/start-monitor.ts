@@ -4,6 +4,7 @@
  * reach clients without ever making the producer wait.
  */
 import { BehaviorSubject, Observable, distinctUntilChanged, map } from 'rxjs';
+import { acknowledgedPause } from '../acknowledged-pause.js';
 import { systemClock, type Clock } from '../clock.js';
 import { configError } from '../errors.js';
 import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject } from '../validate.js';
@@ -171,27 +172,13 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     host,
     commands: hub.commands,
     paused: (run?: string, trial?: number) =>
-      new Observable<boolean>((subscriber) => {
-        let held = false;
-        const ack = (now: boolean): void => {
-          held = now;
-          const event: HoldEvent = { type: now ? 'held' : 'released', source: 'monitor', ...(trial === undefined ? {} : { trial }) };
+      acknowledgedPause(
+        pauses.pipe(map((p) => p.all || (run !== undefined && p.runs.has(run))), distinctUntilChanged()),
+        (held) => {
+          const event: HoldEvent = { type: held ? 'held' : 'released', source: 'monitor', ...(trial === undefined ? {} : { trial }) };
           hub.publish(run ?? '*', event);
-        };
-        const flag = pauses.pipe(map((p) => p.all || (run !== undefined && p.runs.has(run))), distinctUntilChanged());
-        const sub = flag.subscribe({
-          next: (p) => {
-            if (p !== held) ack(p);
-            subscriber.next(p);
-          },
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => subscriber.complete(),
-        });
-        return () => {
-          sub.unsubscribe();
-          if (held) ack(false);
-        };
-      }),
+        },
+      ),
     publish: (run, event) => {
       registry.see(run, event);
       hub.publish(run, event);

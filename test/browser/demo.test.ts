@@ -1,7 +1,8 @@
 // The browser example (examples/browser/) in real Chromium (issue 21): the page imports the browser
 // build through an import map and runs a TPE + ASHA digits search on WebGL (software GL in headless
 // Chromium) and on wasm's threaded SIMD build in a cross-origin-isolated page; a study in IndexedDB
-// survives a reload and resumes; stop ends a search; no tensor outlives a search. Each test waits on
+// survives a reload and resumes; stop ends a search; a trial paused in its Web Worker holds while the
+// other worker goes on; no tensor outlives a search. Each test waits on
 // the page's own state (window.rxtrainDemo), never on time. Skipped without Chromium.
 import t from 'tap';
 import { execFile } from 'node:child_process';
@@ -20,6 +21,7 @@ const root = new URL('../../', import.meta.url).pathname;
 
 interface Demo {
   workers: string[];
+  holds: Array<{ type: 'held' | 'released'; trial: number; worker: string }>;
   backend?: { name: string; tfjsName: string; threads?: number; skipped: string[] };
   crossOriginIsolated: boolean;
   runStart: string[];
@@ -146,4 +148,69 @@ t.test("trials run in two Web Workers, two at a time, and the page's pruner stil
   const firstEnd = order.findIndex((e) => e.type !== 'trialStarted');
   t.ok(order.slice(0, firstEnd).length >= 2, 'a second trial started before the first ended');
   t.ok(d.events.some((e) => e.type === 'epochEnd' && e.trial !== undefined), 'epochs came back from the workers to the study');
+});
+
+const epochsOf = (d: Demo, which: (trial: number) => boolean) => d.events.filter((e) => e.type === 'epochEnd' && which(e.trial!)).length;
+
+t.test('pause reaches a trial in its Web Worker: it holds at its epoch boundary while the other worker goes on, and finishes once resumed', { skip }, async (t) => {
+  const { page, server, errors } = await open(t);
+  await page.goto(`${server.url}?backend=wasm&trials=3&epochs=20&workers=2&pruner=none`);
+  await page.waitForFunction(() => window.rxtrainDemo.events.some((e: { type: string }) => e.type === 'epochEnd') || window.rxtrainDemo.error !== undefined, undefined, { timeout: 240_000 });
+  const paused = (await demoState(page)).events.find((e) => e.type === 'epochEnd')!.trial!;
+  await page.click(`#trial-${paused} .pause`); // its row's button
+  await page.waitForFunction((n) => window.rxtrainDemo.holds.some((h: { type: string; trial: number }) => h.type === 'held' && h.trial === n) || window.rxtrainDemo.error !== undefined, paused, { timeout: 240_000 });
+  const atHold = await demoState(page);
+  t.equal(atHold.error, undefined);
+  const heldAt = epochsOf(atHold, (n) => n === paused);
+  const othersAt = epochsOf(atHold, (n) => n !== paused);
+  t.ok(heldAt < 20, `trial ${paused} held after ${heldAt} of its 20 epochs`);
+  // The other worker's epochs keep arriving: wait for two more of them.
+  await page.waitForFunction(
+    ([n, k]) => window.rxtrainDemo.events.filter((e: { type: string; trial: number }) => e.type === 'epochEnd' && e.trial !== n).length >= k + 2 || window.rxtrainDemo.error !== undefined,
+    [paused, othersAt] as const,
+    { timeout: 240_000 },
+  );
+  const during = await demoState(page);
+  t.ok(epochsOf(during, (n) => n !== paused) >= othersAt + 2, `the other worker went on: ${othersAt} → ${epochsOf(during, (n) => n !== paused)} epochs`);
+  t.equal(epochsOf(during, (n) => n === paused), heldAt, `no epoch came from trial ${paused} while it was held`);
+  t.equal(await page.textContent(`#trial-${paused} .state`), 'paused', 'its row says paused');
+  await page.click(`#trial-${paused} .pause`); // resume
+  const d = await finished(page);
+  t.equal(d.error, undefined);
+  t.same(errors, []);
+  t.equal(epochsOf(d, (n) => n === paused), 20, `trial ${paused} ran its 20 epochs once resumed`);
+  t.ok(d.events.some((e) => e.type === 'trialCompleted' && e.trial === paused), 'and completed');
+  t.equal(ended(d).length, 3, 'every trial finished');
+  t.same(d.holds.filter((h) => h.trial === paused).map((h) => h.type), ['held', 'released'], 'the worker acknowledged the hold and the release');
+  t.equal(d.tensorsAfter, d.tensorsBefore, 'no tensor left in the page');
+});
+
+t.test("WebGPU where the browser has it: 'auto' says which backend it chose and why it skipped the others; 'webgpu' by name fails naming the cause", { skip }, async (t) => {
+  const { page, server } = await open(t);
+  await page.goto(`${server.url}?backend=webgpu&trials=1&epochs=1`);
+  await page.waitForFunction(() => window.rxtrainDemo?.done || window.rxtrainDemo?.error !== undefined, undefined, { timeout: 240_000 });
+  const d = await demoState(page);
+  // Asked of the browser itself, as useBackend does not: is there a WebGPU adapter here?
+  const gpu: 'none' | 'no adapter' | 'adapter' = await page.evaluate(async () => {
+    const g = (window.navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return !g ? 'none' : (await g.requestAdapter()) ? 'adapter' : 'no adapter';
+  });
+  const why = gpu === 'none' ? /no navigator\.gpu/ : /navigator\.gpu\.requestAdapter\(\) found no adapter: no WebGPU-capable GPU or driver/;
+  // The page's own rxtrain (its import map's browser build), not Node's.
+  const auto: { name: string; requestedBy: string; skipped: string[] } = await page.evaluate(() => import('rxtrain' as string).then((m) => m.useBackend('auto', { wasmPaths: '/rxtrain/vendor/' })));
+  t.equal(auto.requestedBy, 'auto');
+  if (gpu === 'adapter') {
+    t.equal(d.error, undefined, 'webgpu by name starts where there is an adapter');
+    t.equal(d.backend!.name, 'webgpu');
+    t.same([auto.name, auto.skipped], ['webgpu', []], 'auto takes WebGPU first');
+    return;
+  }
+  t.comment(`this Chromium: ${gpu === 'none' ? 'no navigator.gpu' : 'navigator.gpu without an adapter'}`);
+  t.match(d.error, /backend 'webgpu' cannot be started in this browser/, 'webgpu by name fails');
+  t.match(d.error, why, `and names the cause: ${d.error!.split('\n')[0]}`);
+  t.notMatch(d.error, /failed to initialise|Cannot read properties of null/, "not tfjs's TypeError, nor a bare 'failed'");
+  t.equal(auto.name, 'webgl', 'auto took WebGL (software GL here)');
+  t.equal(auto.skipped.length, 1, `skipped: ${auto.skipped.join('; ')}`);
+  t.match(auto.skipped[0], /^webgpu: /);
+  t.match(auto.skipped[0], why, 'the skip names the cause');
 });
