@@ -1,0 +1,95 @@
+/**
+ * Issue 19, step "the rest of a step": the add-on's native MaxPool, MaxPoolGrad and Sum over leading
+ * axes (lib/backend/blas/blas-pool.ts, blas-sum.ts) against the kernels that run without it (stock
+ * wasm's MaxPool and Sum, rxtrain's MaxPoolGrad in JavaScript), on the CNN's and MLP's shapes,
+ * interleaved rounds, medians of CPU time per call. Each is registered only where it wins here.
+ *
+ *   node --conditions=rxtrain-source --import=tsx bench/blas-kernels.ts [--rounds 7] [--reps 20]
+ *
+ * Table to stderr, one JSON line to stdout.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { loadavg } from 'node:os';
+import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../lib/backend/register-wasm-kernels.js';
+import { blasUnavailable, chooseBlas } from '../lib/backend/blas/blas-state.js';
+import { median } from './util.js';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+const rounds = option('rounds', 7);
+const reps = option('reps', 20);
+
+await tf.setBackend('wasm');
+registerWasmTrainingKernels();
+replaceStockWasmKernels();
+if (!chooseBlas({ threads: 1 })) {
+  console.error(`bench/blas-kernels.ts skipped: it needs the BLAS add-on: ${blasUnavailable()}`);
+  console.log(JSON.stringify({ bench: 'blas-kernels', skipped: blasUnavailable() }));
+  process.exit(0);
+}
+
+interface Case { name: string; run: () => tf.Tensor; inputs: tf.Tensor[] }
+const pool = (shape: [number, number, number, number]) => {
+  const x = tf.randomNormal(shape) as tf.Tensor4D;
+  const y = tf.maxPool(x, 2, 2, 'valid');
+  const dy = tf.randomNormal(y.shape);
+  const attrs = { filterSize: 2, strides: 2, pad: 'valid' as const };
+  return [
+    { name: `MaxPool [${shape}] 2x2/2`, run: () => tf.engine().runKernel('MaxPool', { x }, attrs) as tf.Tensor, inputs: [x] },
+    { name: `MaxPoolGrad [${shape}] 2x2/2`, run: () => tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs) as tf.Tensor, inputs: [y, dy] },
+  ];
+};
+const sum = (shape: number[]) => {
+  const x = tf.randomNormal(shape);
+  const axis = shape.slice(0, -1).map((_, i) => i);
+  return { name: `Sum [${shape}] over ${axis.length} leading axes`, run: () => tf.engine().runKernel('Sum', { x }, { axis, keepDims: false }) as tf.Tensor, inputs: [x] };
+};
+const cases: Case[] = [
+  ...pool([128, 26, 26, 16]), // the CNN's first pooling
+  ...pool([128, 11, 11, 32]), // its second
+  sum([128, 26, 26, 16]), // conv1's bias gradient
+  sum([128, 11, 11, 32]), // conv2's
+  sum([128, 256]), // dense layers' bias gradients
+  sum([128, 128]),
+  sum([128, 10]),
+];
+
+/**
+ * Process CPU milliseconds per call: the machine is shared, and on a loaded one wall time measures
+ * the other sessions. Both kernels run on this one thread (one BLAS thread, wasm without threads).
+ */
+function timed(f: () => tf.Tensor): number {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) f().dispose();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / reps;
+}
+
+const load = loadavg()[0]!;
+const results: Record<string, unknown> = { bench: 'blas-kernels', rounds, reps, loadAverageBefore: load };
+console.error('| kernel | wasm CPU ms | native CPU ms | wasm / native | per round (wasm / native) |');
+console.error('| --- | --- | --- | --- | --- |');
+for (const c of cases) {
+  chooseBlas({ enabled: false });
+  c.run().dispose(); // warm-up (XNNPACK operators)
+  chooseBlas({ threads: 1 });
+  c.run().dispose();
+  const w: number[] = [];
+  const n: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    chooseBlas({ enabled: false }); // the registered kernels fall back to wasm's own
+    w.push(timed(c.run));
+    chooseBlas({ threads: 1 });
+    n.push(timed(c.run));
+  }
+  const mw = median(w);
+  const mn = median(n);
+  results[c.name] = { wasmMs: mw, nativeMs: mn, speedup: mw / mn, perRound: { wasm: w, native: n } };
+  console.error(`| ${c.name} | ${mw.toFixed(3)} | ${mn.toFixed(3)} | ${(mw / mn).toFixed(2)}× | ${w.map((v, i) => (v / n[i]!).toFixed(2)).join(', ')} |`);
+}
+results.loadAverageAfter = loadavg()[0];
+console.error(`1-minute load average ${load.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
+console.log(JSON.stringify(results));
