@@ -1,7 +1,8 @@
 /**
- * Issue 19, step "the rest of a step": the add-on's native MaxPool, MaxPoolGrad and Sum over leading
- * axes (lib/backend/blas/blas-pool.ts, blas-sum.ts) against the kernels that run without it (stock
- * wasm's MaxPool and Sum, rxtrain's MaxPoolGrad in JavaScript), on the CNN's and MLP's shapes,
+ * Issue 19, step "the rest of a step": the add-on's native MaxPool, MaxPoolGrad, Sum over leading
+ * axes and Adam update (lib/backend/blas/blas-pool.ts, blas-sum.ts, blas-adam.ts) against what runs
+ * without it (stock wasm's MaxPool and Sum, rxtrain's MaxPoolGrad in JavaScript, tfjs's Adam as wasm
+ * element-wise kernels), on the CNN's and MLP's shapes,
  * interleaved rounds, medians of CPU time per call. Each is registered only where it wins here.
  *
  *   node --conditions=rxtrain-source --import=tsx bench/blas-kernels.ts [--rounds 7] [--reps 20]
@@ -14,6 +15,7 @@ import { loadavg } from 'node:os';
 import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../lib/backend/register-wasm-kernels.js';
 import { blasUnavailable, chooseBlas } from '../lib/backend/blas/blas-state.js';
 import { median } from './util.js';
+import { NativeAdamOptimizer } from '../lib/backend/blas/blas-adam.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,7 +49,18 @@ const sum = (shape: number[]) => {
   const axis = shape.slice(0, -1).map((_, i) => i);
   return { name: `Sum [${shape}] over ${axis.length} leading axes`, run: () => tf.engine().runKernel('Sum', { x }, { axis, keepDims: false }) as tf.Tensor, inputs: [x] };
 };
+/** One Adam update of the MLP's six variables (784-256-128-10), grads given (tfjs's Adam without the add-on). */
+const adam = (): Case => {
+  const shapes = [[784, 256], [256], [256, 128], [128], [128, 10], [10]];
+  const vars = shapes.map((s, i) => tf.variable(tf.randomNormal(s), true, `bench-adam-${i}`));
+  const grads = shapes.map((s) => tf.mul(tf.randomNormal(s), 0.01));
+  const opt = new NativeAdamOptimizer(1e-3, 0.9, 0.999, 1e-7);
+  const step = () => opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+  step(); // tfjs makes the slots
+  return { name: 'Adam update, MLP variables (235k weights)', run: () => { step(); return tf.scalar(0); }, inputs: [...vars, ...grads] };
+};
 const cases: Case[] = [
+  adam(),
   ...pool([128, 26, 26, 16]), // the CNN's first pooling
   ...pool([128, 11, 11, 32]), // its second
   sum([128, 26, 26, 16]), // conv1's bias gradient

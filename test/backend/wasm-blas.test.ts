@@ -11,6 +11,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createRandom } from '../../lib/random.js';
 import { activeBlas, blasInfo, blasUnavailable, chooseBlas } from '../../lib/backend/blas/blas-state.js';
 import { loadBlasAddon } from '../../lib/backend/blas/blas-addon.js';
+import { NativeAdamOptimizer } from '../../lib/backend/blas/blas-adam.js';
+import { applyGradientsByName } from '../../lib/optimizers.js';
 import { useBackend } from '../../lib/backend/use-backend.js';
 import { check, onBoth, ramp, randoms, useWasmWithRxtrainKernels } from './wasm-check.js';
 import { firstValueFrom } from 'rxjs';
@@ -337,6 +339,76 @@ if ('reason' in load) {
       for (const c of Object.values(calls)) c.restore();
       chooseBlas();
       x.dispose();
+    }
+  });
+
+  t.test('Adam on the add-on: the weights and slots of tfjs\'s Adam bit for bit, over several steps, on cpu and on wasm without it', async (t) => {
+    const r = createRandom(38);
+    const shapes = [[7, 5], [5], [300], [2, 3, 4]];
+    const initial = shapes.map((s) => randoms(r, s).values);
+    const grads = [0, 1, 2, 3, 4].map(() => shapes.map((s) => randoms(r, s).values));
+    /** Five steps (the third leaves one variable out) of `make()`'s optimizer; the weights and m, v after. */
+    const train = async (make: () => tf.AdamOptimizer) => {
+      const vars = initial.map((v, i) => tf.variable(tf.tensor(v, shapes[i]), true, `adam-test-${i}-${Math.random()}`));
+      const opt = make();
+      for (const [step, g] of grads.entries()) {
+        // As rxtrain's training loop applies them: by name, a variable left out handed no gradient.
+        tf.tidy(() => applyGradientsByName(opt, Object.fromEntries(vars.flatMap((v, i) => (step === 2 && i === 1 ? [] : [[v.name, tf.tensor(g[i]!, shapes[i])]])))));
+      }
+      const weights = vars.map((v) => v.dataSync().slice() as Float32Array);
+      const moments = await opt.getWeights(); // the step count, then each m and v
+      const slots = moments.map((s) => s.tensor.dataSync().slice() as Float32Array);
+      tf.dispose(vars);
+      opt.dispose();
+      return [...weights, ...slots];
+    };
+    const make = (cls: typeof tf.AdamOptimizer) => () => new cls(0.01, 0.8, 0.95, 1e-6);
+    await tf.setBackend('cpu');
+    const onCpu = await train(make(tf.AdamOptimizer));
+    await tf.setBackend('wasm');
+    chooseBlas({ enabled: false });
+    const onWasm = await train(make(NativeAdamOptimizer));
+    chooseBlas();
+    const adam = countCalls('adam');
+    try {
+      const onAddon = await train(make(NativeAdamOptimizer));
+      t.equal(adam.calls, 4 * 4 - 1, 'every step after the first on the add-on, the left-out variable skipped');
+      const differing = (a: Float32Array[], b: Float32Array[]) => a.reduce((n, x, k) => n + x.filter((v, i) => !Object.is(v, b[k]![i])).length, 0);
+      t.equal(differing(onAddon, onCpu), 0, 'bit for bit as tfjs\'s Adam on cpu');
+      t.equal(differing(onAddon, onWasm), 0, 'and on wasm without the add-on');
+      t.ok(onAddon[0]!.some((v, i) => v !== initial[0]![i]), 'the weights moved');
+    } finally {
+      adam.restore();
+    }
+  });
+
+  t.test('Adam on the add-on leaves shared weights to tfjs, and nothing behind', async (t) => {
+    chooseBlas();
+    const adam = countCalls('adam');
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const w = tf.variable(tf.ones([4, 3]));
+    const opt = new NativeAdamOptimizer(0.1, 0.9, 0.999, 1e-7);
+    const step = () => tf.tidy(() => opt.applyGradients({ [w.name]: tf.fill([4, 3], 0.5) as tf.Variable }));
+    try {
+      step();
+      step(); // slots exist now: the add-on
+      const before = backend.numDataIds();
+      const tensors = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) step();
+      t.equal(adam.calls, 4, 'on the add-on from the second step');
+      t.equal(tf.memory().numTensors, tensors);
+      t.equal(backend.numDataIds(), before);
+      const copy = tf.reshape(w, [12]); // shares w's memory: an in-place update would change it too
+      const kept = copy.dataSync().slice();
+      adam.calls = 0;
+      step();
+      t.equal(adam.calls, 0, 'a weight shared with another tensor: tfjs\'s update');
+      t.same(Array.from(copy.dataSync()), Array.from(kept), 'the reshaped view is unchanged');
+      copy.dispose();
+    } finally {
+      adam.restore();
+      opt.dispose();
+      w.dispose();
     }
   });
 
