@@ -1,5 +1,6 @@
-// rxtrain's optional BLAS add-on: sgemm and a bias + activation pass that work in place on a
-// WebAssembly memory's ArrayBuffer (the tfjs wasm backend's heap), at byte offsets the caller takes
+// rxtrain's optional BLAS add-on: sgemm, and the plain loops around it (bias + activation, im2col and
+// col2im, max pooling and its gradient, a sum over leading axes, Adam's update), that work in place on
+// a WebAssembly memory's ArrayBuffer (the tfjs wasm backend's heap), at byte offsets the caller takes
 // from the backend's tensor table. Nothing is copied: the wasm tensors are the BLAS operands.
 //
 // Plain N-API (node_api.h), so the add-on needs no npm dependency and one build serves every Node

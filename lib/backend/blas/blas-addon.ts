@@ -1,7 +1,8 @@
 /**
  * rxtrain's optional native add-on (native/rxtrain_blas.cc, built by `npm install` against the
- * system's CBLAS when it can be): sgemm and a bias + activation pass that work in place on the wasm
- * backend's heap. Loaded once per thread; when it is not built, or cannot load, the reason is kept
+ * system's CBLAS when it can be): sgemm, a bias + activation pass, im2col/col2im, max pooling and its
+ * gradient, a sum over leading axes and Adam's update, all working in place on the wasm backend's
+ * heap. Loaded once per thread; when it is not built, or cannot load, the reason is kept
  * and everything runs on wasm's own kernels.
  */
 import { createRequire } from 'node:module';

@@ -1,8 +1,9 @@
 /**
- * Whether rxtrain's wasm matMul, convolution, pooling and Sum kernels run on the native add-on, in
- * this thread. The kernels stay the ones registered (lib/backend/kernels/, and blas-kernels.ts for the
- * stock ones taken over: Conv2D, MaxPool, Sum); they ask blas-active.ts on every call, so turning BLAS on or off needs no re-registration,
- * and a benchmark can compare both in one process.
+ * Whether rxtrain's wasm matMul, convolution, pooling and Sum kernels (and the Adam of blas-adam.ts)
+ * run on the native add-on, in this thread. The kernels stay the ones registered (lib/backend/kernels/,
+ * and blas-kernels.ts for the stock ones taken over: Conv2D, MaxPool, Sum); they ask blas-active.ts
+ * on every call, so turning BLAS on or off needs no re-registration, and a benchmark can compare both
+ * in one process.
  */
 import { loadBlasAddon } from './blas-addon.js';
 import { activeBlas, setActiveBlas } from './blas-active.js';
