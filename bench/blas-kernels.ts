@@ -12,26 +12,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadavg } from 'node:os';
-import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../lib/backend/register-wasm-kernels.js';
-import { blasUnavailable, chooseBlas } from '../lib/backend/blas/blas-state.js';
-import { median } from './util.js';
+import { chooseBlas } from '../lib/backend/blas/blas-state.js';
+import { wasmWithBlasOrSkip } from './blas-setup.js';
+import { arg, median } from './util.js';
 import { NativeAdamOptimizer } from '../lib/backend/blas/blas-adam.js';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-}
-const rounds = option('rounds', 7);
-const reps = option('reps', 20);
+const rounds = Number(arg('rounds', '7'));
+const reps = Number(arg('reps', '20'));
 
-await tf.setBackend('wasm');
-registerWasmTrainingKernels();
-replaceStockWasmKernels();
-if (!chooseBlas({ threads: 1 })) {
-  console.error(`bench/blas-kernels.ts skipped: it needs the BLAS add-on: ${blasUnavailable()}`);
-  console.log(JSON.stringify({ bench: 'blas-kernels', skipped: blasUnavailable() }));
-  process.exit(0);
-}
+await wasmWithBlasOrSkip('blas-kernels');
 
 interface Case { name: string; run: () => tf.Tensor; inputs: tf.Tensor[] }
 const pool = (shape: [number, number, number, number]) => {

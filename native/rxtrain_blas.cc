@@ -100,6 +100,19 @@ bool get_heap_and_ints(napi_env env, napi_value *argv, int first, int count, con
   return true;
 }
 
+// A call's arguments: the heap (argv[0]) and its integers v[i] = argv[first + i].
+struct Call {
+  napi_value argv[17];
+  uint8_t *heap;
+  size_t length;
+  int64_t v[16];
+};
+
+// Exactly `argc` arguments (at most 17) into c->argv, the heap and `count` integers named `names`.
+bool read_call(napi_env env, napi_callback_info info, size_t argc, const char *what, int first, int count, const char *const *names, Call *c) {
+  return get_args(env, info, argc, c->argv, what) && get_heap_and_ints(env, c->argv, first, count, names, &c->heap, &c->length, c->v);
+}
+
 // A float32 operand: `count` floats from byte `offset` must lie inside the buffer, 4-byte aligned.
 bool in_bounds(napi_env env, size_t length, int64_t offset, int64_t count, const char *name) {
   if (offset < 0 || offset % 4 != 0 || count < 0 || static_cast<uint64_t>(offset) + static_cast<uint64_t>(count) * 4 > length) {
@@ -115,13 +128,13 @@ bool in_bounds(napi_env env, size_t length, int64_t offset, int64_t count, const
 // For each of `batch` problems i: C_i[m,n] = op(A_i)·op(B_i), row-major, where A_i starts strideA
 // floats after A_{i-1} (0: the same A for every i), and so on. op(A) is A[m,k], or Aᵀ of A[k,m].
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  napi_value argv[13];
-  if (!get_args(env, info, 13, argv, "sgemm")) return nullptr;
   const char *names[] = {"m", "n", "k", "aOffset", "bOffset", "cOffset", "batch", "strideA", "strideB", "strideC"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[10];
-  if (!get_heap_and_ints(env, argv, 3, 10, names, &heap, &length, v)) return nullptr;
+  Call call;
+  if (!read_call(env, info, 13, "sgemm", 3, 10, names, &call)) return nullptr;
+  napi_value *argv = call.argv;
+  uint8_t *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   bool ta = false, tb = false;
   CHECK(napi_get_value_bool(env, argv[1], &ta));
   CHECK(napi_get_value_bool(env, argv[2], &tb));
@@ -158,15 +171,14 @@ enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 4, kSigmoid =
 // biasActivation(heap, offset, rows, n, biasOffset, activation, alpha): x[r, j] = act(x[r, j] + bias[j])
 // in place; biasOffset -1 means no bias.
 napi_value BiasActivation(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  if (!get_args(env, info, 7, argv, "biasActivation")) return nullptr;
   const char *names[] = {"offset", "rows", "n", "biasOffset", "activation"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[5];
-  if (!get_heap_and_ints(env, argv, 1, 5, names, &heap, &length, v)) return nullptr;
+  Call call;
+  if (!read_call(env, info, 7, "biasActivation", 1, 5, names, &call)) return nullptr;
+  uint8_t *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   double alpha_d = 0;
-  CHECK(napi_get_value_double(env, argv[6], &alpha_d));
+  CHECK(napi_get_value_double(env, call.argv[6], &alpha_d));
   const int64_t rows = v[1], n = v[2], act = v[4];
   if (rows < 0 || n < 0) {
     fail(env, "rxtrain BLAS: rows and n must be non-negative");
@@ -216,12 +228,12 @@ struct ConvGeometry {
 // Reads (heap, xOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset) and
 // checks both operands against the heap.
 bool conv_args(napi_env env, napi_callback_info info, uint8_t **heap, ConvGeometry *g, float **x, float **cols) {
-  napi_value argv[17];
-  if (!get_args(env, info, 17, argv, "im2col/col2im")) return false;
   const char *names[] = {"xOffset", "n", "h", "w", "c", "kh", "kw", "sh", "sw", "dh", "dw", "top", "left", "outH", "outW", "colsOffset"};
-  size_t length;
-  int64_t v[16];
-  if (!get_heap_and_ints(env, argv, 1, 16, names, heap, &length, v)) return false;
+  Call call;
+  if (!read_call(env, info, 17, "im2col/col2im", 1, 16, names, &call)) return false;
+  *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   *g = {v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
   for (int i = 1; i < 15; i++)
     if (v[i] < 0 || v[i] > INT32_MAX) return fail(env, "rxtrain BLAS: convolution sizes must be non-negative");
@@ -291,14 +303,13 @@ struct PoolGeometry {
 // Reads (heap, xOffset, n, h, w, c, fh, fw, sh, sw, top, left, outH, outW, yOffset[, dxOffset]):
 // x is [n, h, w, c], y (the pooled output, or dy) [n, outH, outW, c], dx (when `with_dx`) like x.
 bool pool_args(napi_env env, napi_callback_info info, bool with_dx, PoolGeometry *g, float **x, float **y, float **dx) {
-  napi_value argv[16];
-  const size_t argc = with_dx ? 16 : 15;
-  if (!get_args(env, info, argc, argv, with_dx ? "maxPoolGrad" : "maxPool")) return false;
   const char *names[] = {"xOffset", "n", "h", "w", "c", "fh", "fw", "sh", "sw", "top", "left", "outH", "outW", "yOffset", "dxOffset"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[15];
-  if (!get_heap_and_ints(env, argv, 1, static_cast<int>(argc) - 1, names, &heap, &length, v)) return false;
+  const size_t argc = with_dx ? 16 : 15;
+  Call call;
+  if (!read_call(env, info, argc, with_dx ? "maxPoolGrad" : "maxPool", 1, static_cast<int>(argc) - 1, names, &call)) return false;
+  uint8_t *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   *g = {v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
   for (int i = 1; i < 13; i++)
     if (v[i] < 0 || v[i] > INT32_MAX) return fail(env, "rxtrain BLAS: pooling sizes must be non-negative");
@@ -397,21 +408,18 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
 // sumRows(heap, xOffset, rows, cols, outOffset): out[j] = Σ_r x[r, j], accumulated in double (as the
 // cpu backend does), in blocks of columns so that x is read once, row after row.
 napi_value SumRows(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (!get_args(env, info, 5, argv, "sumRows")) return nullptr;
   const char *names[] = {"xOffset", "rows", "cols", "outOffset"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[4];
-  if (!get_heap_and_ints(env, argv, 1, 4, names, &heap, &length, v)) return nullptr;
+  Call call;
+  if (!read_call(env, info, 5, "sumRows", 1, 4, names, &call)) return nullptr;
+  const int64_t *v = call.v;
   const int64_t rows = v[1], cols = v[2];
   if (rows < 0 || cols < 0) {
     fail(env, "rxtrain BLAS: rows and cols must be non-negative");
     return nullptr;
   }
-  if (!in_bounds(env, length, v[0], rows * cols, "x") || !in_bounds(env, length, v[3], cols, "out")) return nullptr;
-  const float *x = reinterpret_cast<const float *>(heap + v[0]);
-  float *out = reinterpret_cast<float *>(heap + v[3]);
+  if (!in_bounds(env, call.length, v[0], rows * cols, "x") || !in_bounds(env, call.length, v[3], cols, "out")) return nullptr;
+  const float *x = reinterpret_cast<const float *>(call.heap + v[0]);
+  float *out = reinterpret_cast<float *>(call.heap + v[3]);
   const int64_t block = 512;
   double acc[block];
   for (int64_t j0 = 0; j0 < cols; j0 += block) {
@@ -433,32 +441,29 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
 //   value = ((m / (1−β1ᵗ)) / (sqrt(v / (1−β2ᵗ)) + ε))·(−lr) + value
 // The scalars come rounded to float32 already (as tfjs makes them scalar tensors).
 napi_value Adam(napi_env env, napi_callback_info info) {
-  napi_value argv[14];
-  if (!get_args(env, info, 14, argv, "adam")) return nullptr;
   const char *names[] = {"valueOffset", "mOffset", "vOffset", "gradOffset", "size"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[5];
-  if (!get_heap_and_ints(env, argv, 1, 5, names, &heap, &length, v)) return nullptr;
+  Call call;
+  if (!read_call(env, info, 14, "adam", 1, 5, names, &call)) return nullptr;
+  const int64_t *v = call.v;
   const int64_t size = v[4];
   if (size < 0) {
     fail(env, "rxtrain BLAS: size must be non-negative");
     return nullptr;
   }
-  if (!in_bounds(env, length, v[0], size, "value") || !in_bounds(env, length, v[1], size, "m") ||
-      !in_bounds(env, length, v[2], size, "v") || !in_bounds(env, length, v[3], size, "gradient"))
+  if (!in_bounds(env, call.length, v[0], size, "value") || !in_bounds(env, call.length, v[1], size, "m") ||
+      !in_bounds(env, call.length, v[2], size, "v") || !in_bounds(env, call.length, v[3], size, "gradient"))
     return nullptr;
   float s[8];
   for (int i = 0; i < 8; i++) {
     double d = 0;
-    CHECK(napi_get_value_double(env, argv[6 + i], &d));
+    CHECK(napi_get_value_double(env, call.argv[6 + i], &d));
     s[i] = static_cast<float>(d);
   }
   const float b1 = s[0], c1 = s[1], b2 = s[2], c2 = s[3], bias1 = s[4], bias2 = s[5], eps = s[6], neg_lr = s[7];
-  float *value = reinterpret_cast<float *>(heap + v[0]);
-  float *m = reinterpret_cast<float *>(heap + v[1]);
-  float *sq = reinterpret_cast<float *>(heap + v[2]);
-  const float *g = reinterpret_cast<const float *>(heap + v[3]);
+  float *value = reinterpret_cast<float *>(call.heap + v[0]);
+  float *m = reinterpret_cast<float *>(call.heap + v[1]);
+  float *sq = reinterpret_cast<float *>(call.heap + v[2]);
+  const float *g = reinterpret_cast<const float *>(call.heap + v[3]);
   for (int64_t i = 0; i < size; i++) {
     // One float32 rounding per operation (binding.gyp passes -ffp-contract=off: no fused multiply-add).
     const float gi = g[i];
