@@ -10,8 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels, replaceStockWasmKernels } from '../lib/backend/register-wasm-kernels.js';
-import { blasUnavailable, chooseBlas } from '../lib/backend/blas/blas-state.js';
+import { chooseBlas } from '../lib/backend/blas/blas-state.js';
+import { wasmWithBlasOrSkip } from './blas-setup.js';
 import { blasConv2D, blasConv2DBackpropFilter, blasConv2DBackpropInput } from '../lib/backend/blas/blas-conv2d.js';
 import { median } from './util.js';
 
@@ -22,14 +22,7 @@ function option(name: string, fallback: number): number {
 const rounds = option('rounds', 7);
 const reps = option('reps', 5);
 
-await tf.setBackend('wasm');
-registerWasmTrainingKernels();
-replaceStockWasmKernels();
-if (!chooseBlas({ threads: 1 })) {
-  console.error(`bench/blas-conv.ts skipped: it needs the BLAS add-on: ${blasUnavailable()}`);
-  console.log(JSON.stringify({ bench: 'blas-conv', skipped: blasUnavailable() }));
-  process.exit(0);
-}
+await wasmWithBlasOrSkip('blas-conv');
 const backend = tf.backend() as BackendWasm;
 
 interface Case { name: string; x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' }

@@ -6,12 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { models, type ModelName } from './wasm-models.js';
 import type { ArrayDataset } from '../lib/data/types.js';
+import { optimizer as makeOptimizer } from '../lib/optimizers.js';
 
 export const batchSize = 128;
 
 export function makeRunner(name: ModelName, data: ArrayDataset) {
   const model = models[name]();
-  const optimizer = tf.train.adam(1e-3);
+  // rxtrain's Adam (tfjs's, with one native pass per variable when the BLAS add-on is on).
+  const optimizer = makeOptimizer({ name: 'adam', lr: 1e-3 });
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const shape = name === 'cnn' ? [batchSize, 28, 28, 1] : [batchSize, 784];
   const batches = [0, 1, 2, 3].map((b) => ({

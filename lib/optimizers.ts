@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configError } from './errors.js';
 import './backend/gradients.js';
+import { NativeAdamOptimizer } from './backend/blas/blas-adam.js';
 import { knownFields, numberInRange, positiveNumber, requireObject, booleanField } from './validate.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'adamax' | 'adagrad' | 'rmsprop';
@@ -77,7 +78,8 @@ export function optimizer(config: OptimizerName | OptimizerConfig): tf.Optimizer
       return new DisposingMomentumOptimizer(lr, m, nesterov);
     }
     case 'adam':
-      return tf.train.adam(lr, beta1, beta2, epsilon);
+      // tfjs's Adam; with the BLAS add-on on wasm, each variable's update is one native pass (same bits).
+      return new NativeAdamOptimizer(lr, beta1, beta2, epsilon);
     case 'adamax':
       return tf.train.adamax(lr, beta1, beta2, epsilon);
     case 'adagrad':

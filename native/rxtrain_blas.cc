@@ -1,5 +1,6 @@
-// rxtrain's optional BLAS add-on: sgemm and a bias + activation pass that work in place on a
-// WebAssembly memory's ArrayBuffer (the tfjs wasm backend's heap), at byte offsets the caller takes
+// rxtrain's optional BLAS add-on: sgemm, and the plain loops around it (bias + activation, im2col and
+// col2im, max pooling and its gradient, a sum over leading axes, Adam's update), that work in place on
+// a WebAssembly memory's ArrayBuffer (the tfjs wasm backend's heap), at byte offsets the caller takes
 // from the backend's tensor table. Nothing is copied: the wasm tensors are the BLAS operands.
 //
 // Plain N-API (node_api.h), so the add-on needs no npm dependency and one build serves every Node
@@ -99,6 +100,19 @@ bool get_heap_and_ints(napi_env env, napi_value *argv, int first, int count, con
   return true;
 }
 
+// A call's arguments: the heap (argv[0]) and its integers v[i] = argv[first + i].
+struct Call {
+  napi_value argv[17];
+  uint8_t *heap;
+  size_t length;
+  int64_t v[16];
+};
+
+// Exactly `argc` arguments (at most 17) into c->argv, the heap and `count` integers named `names`.
+bool read_call(napi_env env, napi_callback_info info, size_t argc, const char *what, int first, int count, const char *const *names, Call *c) {
+  return get_args(env, info, argc, c->argv, what) && get_heap_and_ints(env, c->argv, first, count, names, &c->heap, &c->length, c->v);
+}
+
 // A float32 operand: `count` floats from byte `offset` must lie inside the buffer, 4-byte aligned.
 bool in_bounds(napi_env env, size_t length, int64_t offset, int64_t count, const char *name) {
   if (offset < 0 || offset % 4 != 0 || count < 0 || static_cast<uint64_t>(offset) + static_cast<uint64_t>(count) * 4 > length) {
@@ -114,13 +128,13 @@ bool in_bounds(napi_env env, size_t length, int64_t offset, int64_t count, const
 // For each of `batch` problems i: C_i[m,n] = op(A_i)·op(B_i), row-major, where A_i starts strideA
 // floats after A_{i-1} (0: the same A for every i), and so on. op(A) is A[m,k], or Aᵀ of A[k,m].
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  napi_value argv[13];
-  if (!get_args(env, info, 13, argv, "sgemm")) return nullptr;
   const char *names[] = {"m", "n", "k", "aOffset", "bOffset", "cOffset", "batch", "strideA", "strideB", "strideC"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[10];
-  if (!get_heap_and_ints(env, argv, 3, 10, names, &heap, &length, v)) return nullptr;
+  Call call;
+  if (!read_call(env, info, 13, "sgemm", 3, 10, names, &call)) return nullptr;
+  napi_value *argv = call.argv;
+  uint8_t *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   bool ta = false, tb = false;
   CHECK(napi_get_value_bool(env, argv[1], &ta));
   CHECK(napi_get_value_bool(env, argv[2], &tb));
@@ -157,15 +171,14 @@ enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 4, kSigmoid =
 // biasActivation(heap, offset, rows, n, biasOffset, activation, alpha): x[r, j] = act(x[r, j] + bias[j])
 // in place; biasOffset -1 means no bias.
 napi_value BiasActivation(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  if (!get_args(env, info, 7, argv, "biasActivation")) return nullptr;
   const char *names[] = {"offset", "rows", "n", "biasOffset", "activation"};
-  uint8_t *heap;
-  size_t length;
-  int64_t v[5];
-  if (!get_heap_and_ints(env, argv, 1, 5, names, &heap, &length, v)) return nullptr;
+  Call call;
+  if (!read_call(env, info, 7, "biasActivation", 1, 5, names, &call)) return nullptr;
+  uint8_t *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   double alpha_d = 0;
-  CHECK(napi_get_value_double(env, argv[6], &alpha_d));
+  CHECK(napi_get_value_double(env, call.argv[6], &alpha_d));
   const int64_t rows = v[1], n = v[2], act = v[4];
   if (rows < 0 || n < 0) {
     fail(env, "rxtrain BLAS: rows and n must be non-negative");
@@ -215,12 +228,12 @@ struct ConvGeometry {
 // Reads (heap, xOffset, n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset) and
 // checks both operands against the heap.
 bool conv_args(napi_env env, napi_callback_info info, uint8_t **heap, ConvGeometry *g, float **x, float **cols) {
-  napi_value argv[17];
-  if (!get_args(env, info, 17, argv, "im2col/col2im")) return false;
   const char *names[] = {"xOffset", "n", "h", "w", "c", "kh", "kw", "sh", "sw", "dh", "dw", "top", "left", "outH", "outW", "colsOffset"};
-  size_t length;
-  int64_t v[16];
-  if (!get_heap_and_ints(env, argv, 1, 16, names, heap, &length, v)) return false;
+  Call call;
+  if (!read_call(env, info, 17, "im2col/col2im", 1, 16, names, &call)) return false;
+  *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
   *g = {v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
   for (int i = 1; i < 15; i++)
     if (v[i] < 0 || v[i] > INT32_MAX) return fail(env, "rxtrain BLAS: convolution sizes must be non-negative");
@@ -282,6 +295,192 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The geometry of a 2-D max pooling over NHWC data (dilation 1, as tfjs's MaxPool and MaxPoolGrad).
+struct PoolGeometry {
+  int64_t n, h, w, c, fh, fw, sh, sw, top, left, out_h, out_w;
+};
+
+// Reads (heap, xOffset, n, h, w, c, fh, fw, sh, sw, top, left, outH, outW, yOffset[, dxOffset]):
+// x is [n, h, w, c], y (the pooled output, or dy) [n, outH, outW, c], dx (when `with_dx`) like x.
+bool pool_args(napi_env env, napi_callback_info info, bool with_dx, PoolGeometry *g, float **x, float **y, float **dx) {
+  const char *names[] = {"xOffset", "n", "h", "w", "c", "fh", "fw", "sh", "sw", "top", "left", "outH", "outW", "yOffset", "dxOffset"};
+  const size_t argc = with_dx ? 16 : 15;
+  Call call;
+  if (!read_call(env, info, argc, with_dx ? "maxPoolGrad" : "maxPool", 1, static_cast<int>(argc) - 1, names, &call)) return false;
+  uint8_t *heap = call.heap;
+  const size_t length = call.length;
+  const int64_t *v = call.v;
+  *g = {v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
+  for (int i = 1; i < 13; i++)
+    if (v[i] < 0 || v[i] > INT32_MAX) return fail(env, "rxtrain BLAS: pooling sizes must be non-negative");
+  if (g->sh < 1 || g->sw < 1) return fail(env, "rxtrain BLAS: pooling strides must be at least 1");
+  const int64_t in_size = g->n * g->h * g->w * g->c;
+  if (!in_bounds(env, length, v[0], in_size, "x") || !in_bounds(env, length, v[13], g->n * g->out_h * g->out_w * g->c, "y")) return false;
+  if (with_dx && !in_bounds(env, length, v[14], in_size, "dx")) return false;
+  *x = reinterpret_cast<float *>(heap + v[0]);
+  *y = reinterpret_cast<float *>(heap + v[13]);
+  *dx = with_dx ? reinterpret_cast<float *>(heap + v[14]) : nullptr;
+  return true;
+}
+
+// Channels are pooled in blocks of this many, kept in local arrays.
+const int64_t kBlock = 64;
+
+// Visits every output position (b, i, j) of a pooling with the window's clipped bounds [r0, r1) ×
+// [c0, c1) (padding excluded) and the offset of output (b, i, j, 0).
+template <typename Visit>
+void for_each_window(const PoolGeometry &g, Visit visit) {
+  int64_t out = 0;
+  for (int64_t b = 0; b < g.n; b++)
+    for (int64_t i = 0; i < g.out_h; i++) {
+      const int64_t r = i * g.sh - g.top;
+      const int64_t r0 = r < 0 ? 0 : r, r1 = r + g.fh > g.h ? g.h : r + g.fh;
+      for (int64_t j = 0; j < g.out_w; j++, out += g.c) {
+        const int64_t c = j * g.sw - g.left;
+        const int64_t c0 = c < 0 ? 0 : c, c1 = c + g.fw > g.w ? g.w : c + g.fw;
+        visit(b, r0, r1, c0, c1, out);
+      }
+    }
+}
+
+// maxPool(heap, xOffset, n, h, w, c, fh, fw, sh, sw, top, left, outH, outW, yOffset): y = the largest
+// value of each window, as the cpu backend: starting from -Infinity, a value replaces the best only
+// when strictly larger, so NaN is passed over and an empty (all-padding) window gives -Infinity.
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  PoolGeometry g;
+  float *x, *y, *unused;
+  if (!pool_args(env, info, false, &g, &x, &y, &unused)) return nullptr;
+  const int64_t channels = g.c;
+  for_each_window(g, [&](int64_t b, int64_t r0, int64_t r1, int64_t c0, int64_t c1, int64_t out) {
+    // Channels innermost and in blocks held in locals, so the compare-and-select loop vectorises.
+    for (int64_t d0 = 0; d0 < channels; d0 += kBlock) {
+      const int64_t width = channels - d0 < kBlock ? channels - d0 : kBlock;
+      float best[kBlock];
+      for (int64_t d = 0; d < width; d++) best[d] = -INFINITY;
+      for (int64_t r = r0; r < r1; r++) {
+        const float *__restrict src = x + ((b * g.h + r) * g.w + c0) * channels + d0;
+        for (int64_t col = c0; col < c1; col++, src += channels)
+          for (int64_t d = 0; d < width; d++) best[d] = src[d] > best[d] ? src[d] : best[d];
+      }
+      memcpy(y + out + d0, best, static_cast<size_t>(width) * 4);
+    }
+  });
+  return nullptr;
+}
+
+// maxPoolGrad(heap, xOffset, n, h, w, c, fh, fw, sh, sw, top, left, outH, outW, dyOffset, dxOffset):
+// dx = 0, then each dy value added at the first maximum of its window in row-major order (strictly
+// larger than -Infinity: a window of -Infinity or NaN passes nothing on): the cpu backend's rule.
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  PoolGeometry g;
+  float *x, *dy, *dx;
+  if (!pool_args(env, info, true, &g, &x, &dy, &dx)) return nullptr;
+  memset(dx, 0, static_cast<size_t>(g.n * g.h * g.w * g.c) * 4);
+  const int64_t channels = g.c;
+  for_each_window(g, [&](int64_t b, int64_t r0, int64_t r1, int64_t c0, int64_t c1, int64_t out) {
+    for (int64_t d0 = 0; d0 < channels; d0 += kBlock) {
+      const int64_t width = channels - d0 < kBlock ? channels - d0 : kBlock;
+      float best[kBlock];
+      // Where the maximum is: x's index of channel d0 at that pixel (a wasm heap holds under 2^30
+      // floats, so it fits), or -1. No division afterwards: it cost more than the whole pass.
+      int32_t where[kBlock];
+      for (int64_t d = 0; d < width; d++) best[d] = -INFINITY, where[d] = -1;
+      for (int64_t r = r0; r < r1; r++) {
+        int32_t pixel = static_cast<int32_t>(((b * g.h + r) * g.w + c0) * channels + d0);
+        for (int64_t col = c0; col < c1; col++, pixel += static_cast<int32_t>(channels)) {
+          const float *__restrict src = x + pixel;
+          for (int64_t d = 0; d < width; d++) {
+            // A max and a select by mask, with no branch: a loop the compiler vectorises.
+            const float v = src[d], bd = best[d];
+            const int32_t larger = -static_cast<int32_t>(v > bd);
+            best[d] = v > bd ? v : bd;
+            where[d] = (where[d] & ~larger) | (pixel & larger);
+          }
+        }
+      }
+      for (int64_t d = 0; d < width; d++)
+        if (where[d] >= 0) dx[where[d] + d] += dy[out + d0 + d];
+    }
+  });
+  return nullptr;
+}
+
+// sumRows(heap, xOffset, rows, cols, outOffset): out[j] = Σ_r x[r, j], accumulated in double (as the
+// cpu backend does), in blocks of columns so that x is read once, row after row.
+napi_value SumRows(napi_env env, napi_callback_info info) {
+  const char *names[] = {"xOffset", "rows", "cols", "outOffset"};
+  Call call;
+  if (!read_call(env, info, 5, "sumRows", 1, 4, names, &call)) return nullptr;
+  const int64_t *v = call.v;
+  const int64_t rows = v[1], cols = v[2];
+  if (rows < 0 || cols < 0) {
+    fail(env, "rxtrain BLAS: rows and cols must be non-negative");
+    return nullptr;
+  }
+  if (!in_bounds(env, call.length, v[0], rows * cols, "x") || !in_bounds(env, call.length, v[3], cols, "out")) return nullptr;
+  const float *x = reinterpret_cast<const float *>(call.heap + v[0]);
+  float *out = reinterpret_cast<float *>(call.heap + v[3]);
+  const int64_t block = 512;
+  double acc[block];
+  for (int64_t j0 = 0; j0 < cols; j0 += block) {
+    const int64_t width = cols - j0 < block ? cols - j0 : block;
+    for (int64_t j = 0; j < width; j++) acc[j] = 0;
+    for (int64_t r = 0; r < rows; r++) {
+      const float *row = x + r * cols + j0;
+      for (int64_t j = 0; j < width; j++) acc[j] += row[j];
+    }
+    for (int64_t j = 0; j < width; j++) out[j0 + j] = static_cast<float>(acc[j]);
+  }
+  return nullptr;
+}
+
+// adam(heap, valueOffset, mOffset, vOffset, gradOffset, size, beta1, 1-beta1, beta2, 1-beta2,
+// 1-accBeta1, 1-accBeta2, epsilon, -lr): tfjs-core's Adam update of one variable, in place, with
+// every operation rounded to float32 in tfjs's order, so the result is bit for bit tfjs's own:
+//   m = m·β1 + g·(1−β1);  v = v·β2 + (g·g)·(1−β2)
+//   value = ((m / (1−β1ᵗ)) / (sqrt(v / (1−β2ᵗ)) + ε))·(−lr) + value
+// The scalars come rounded to float32 already (as tfjs makes them scalar tensors).
+napi_value Adam(napi_env env, napi_callback_info info) {
+  const char *names[] = {"valueOffset", "mOffset", "vOffset", "gradOffset", "size"};
+  Call call;
+  if (!read_call(env, info, 14, "adam", 1, 5, names, &call)) return nullptr;
+  const int64_t *v = call.v;
+  const int64_t size = v[4];
+  if (size < 0) {
+    fail(env, "rxtrain BLAS: size must be non-negative");
+    return nullptr;
+  }
+  if (!in_bounds(env, call.length, v[0], size, "value") || !in_bounds(env, call.length, v[1], size, "m") ||
+      !in_bounds(env, call.length, v[2], size, "v") || !in_bounds(env, call.length, v[3], size, "gradient"))
+    return nullptr;
+  float s[8];
+  for (int i = 0; i < 8; i++) {
+    double d = 0;
+    CHECK(napi_get_value_double(env, call.argv[6 + i], &d));
+    s[i] = static_cast<float>(d);
+  }
+  const float b1 = s[0], c1 = s[1], b2 = s[2], c2 = s[3], bias1 = s[4], bias2 = s[5], eps = s[6], neg_lr = s[7];
+  float *value = reinterpret_cast<float *>(call.heap + v[0]);
+  float *m = reinterpret_cast<float *>(call.heap + v[1]);
+  float *sq = reinterpret_cast<float *>(call.heap + v[2]);
+  const float *g = reinterpret_cast<const float *>(call.heap + v[3]);
+  for (int64_t i = 0; i < size; i++) {
+    // One float32 rounding per operation (binding.gyp passes -ffp-contract=off: no fused multiply-add).
+    const float gi = g[i];
+    const float mi = m[i] * b1 + gi * c1;
+    const float g2 = gi * gi;
+    const float vi = sq[i] * b2 + g2 * c2;
+    m[i] = mi;
+    sq[i] = vi;
+    const float mhat = mi / bias1;
+    const float vhat = vi / bias2;
+    const float denom = sqrtf(vhat) + eps;
+    const float step = (mhat / denom) * neg_lr;
+    value[i] = step + value[i];
+  }
+  return nullptr;
+}
+
 // setThreads(n): the BLAS's own thread count (where the library has a setter); returns whether set.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -330,6 +529,10 @@ NAPI_MODULE_INIT() {
       {"biasActivation", nullptr, BiasActivation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"library", nullptr, Library, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -122,6 +122,19 @@ t.test('maxPool gradients equal cpu, ties included (first maximum of the window 
   }
 });
 
+t.test('maxPool gradient with a numeric pad and dimRoundingMode ceil equals the same pooling padded by hand', async (t) => {
+  // tfjs's maxPool gradient drops dimRoundingMode: cpu then reads dy with the floor geometry. The
+  // reference is the same pooling with explicit -Infinity padding (ramp depends on y's shape only).
+  const r = createRandom(15);
+  const x = { values: Float32Array.from({ length: 2 * 7 * 8 * 3 }, () => r.int(4)), shape: [2, 7, 8, 3] };
+  await check(t, 'maxPool 3x3 s2 pad 1 ceil', [x], ([a]) => [tf.grad((q: tf.Tensor) => {
+    const y = tf.getBackend() === 'cpu'
+      ? tf.maxPool(tf.pad(q, [[0, 0], [1, 1], [1, 2], [0, 0]], -Infinity) as tf.Tensor4D, 3, 2, 'valid')
+      : tf.maxPool(q as tf.Tensor4D, 3, 2, 1, 'ceil');
+    return tf.sum(tf.mul(y, ramp(y)));
+  })(a!)]);
+});
+
 t.test("stock wasm's MaxPoolGrad is wrong with several channels (why rxtrain replaces it)", async (t) => {
   const r = createRandom(13);
   const x = randoms(r, [1, 4, 4, 2]);

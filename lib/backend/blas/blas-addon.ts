@@ -1,7 +1,8 @@
 /**
  * rxtrain's optional native add-on (native/rxtrain_blas.cc, built by `npm install` against the
- * system's CBLAS when it can be): sgemm and a bias + activation pass that work in place on the wasm
- * backend's heap. Loaded once per thread; when it is not built, or cannot load, the reason is kept
+ * system's CBLAS when it can be): sgemm, a bias + activation pass, im2col/col2im, max pooling and its
+ * gradient, a sum over leading axes and Adam's update, all working in place on the wasm backend's
+ * heap. Loaded once per thread; when it is not built, or cannot load, the reason is kept
  * and everything runs on wasm's own kernels.
  */
 import { createRequire } from 'node:module';
@@ -34,6 +35,20 @@ export interface BlasAddon {
   im2col(heap: ArrayBuffer, xOffset: number, ...geometryAndCols: ConvGeometryArgs): void;
   /** The adjoint of im2col: dx = 0, then each column value added back where im2col read it. */
   col2im(heap: ArrayBuffer, dxOffset: number, ...geometryAndCols: ConvGeometryArgs): void;
+  /**
+   * y = the largest value of each window of an NHWC x (cpu's rule: strictly larger than the best so
+   * far, from -Infinity; NaN passed over).
+   */
+  maxPool(heap: ArrayBuffer, xOffset: number, ...geometryAndY: PoolGeometryArgs): void;
+  /** dx = 0, then each dy value added at the first maximum of its window in row-major order (cpu's rule). */
+  maxPoolGrad(heap: ArrayBuffer, xOffset: number, ...geometryDyDx: [...PoolGeometryArgs, number]): void;
+  /** out[j] = Σ_r x[r, j] for x [rows, cols], accumulated in double. */
+  sumRows(heap: ArrayBuffer, xOffset: number, rows: number, cols: number, outOffset: number): void;
+  /**
+   * tfjs-core's Adam update of one float32 variable, in place on value, m and v, every operation
+   * rounded to float32 in tfjs's order. The scalars: β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, ε, −lr.
+   */
+  adam(heap: ArrayBuffer, valueOffset: number, mOffset: number, vOffset: number, gradOffset: number, size: number, ...scalars: AdamScalars): void;
   /** Sets the BLAS's own thread count; false when the library has no setter this add-on knows. */
   setThreads(threads: number): boolean;
   threads(): number;
@@ -43,6 +58,12 @@ export interface BlasAddon {
 
 /** n, h, w, c, kh, kw, sh, sw, dh, dw, top, left, outH, outW, colsOffset. */
 export type ConvGeometryArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/** n, h, w, c, fh, fw, sh, sw, top, left, outH, outW, then y's (or dy's) offset. */
+export type PoolGeometryArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/** β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, ε, −lr, each already rounded to float32. */
+export type AdamScalars = [number, number, number, number, number, number, number, number];
 
 export type AddonLoad = { readonly addon: BlasAddon } | { readonly reason: string };
 

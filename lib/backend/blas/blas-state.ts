@@ -1,12 +1,13 @@
 /**
- * Whether rxtrain's wasm matMul and convolution kernels run on the native BLAS, in this thread. The
- * kernels stay the ones registered (lib/backend/kernels/, and blas-conv2d-kernel.ts for the forward
- * Conv2D); they ask blas-active.ts on every call, so turning BLAS on or off needs no re-registration,
- * and a benchmark can compare both in one process.
+ * Whether rxtrain's wasm matMul, convolution, pooling and Sum kernels (and the Adam of blas-adam.ts)
+ * run on the native add-on, in this thread. The kernels stay the ones registered (lib/backend/kernels/,
+ * and blas-kernels.ts for the stock ones taken over: Conv2D, MaxPool, Sum); they ask blas-active.ts
+ * on every call, so turning BLAS on or off needs no re-registration, and a benchmark can compare both
+ * in one process.
  */
 import { loadBlasAddon } from './blas-addon.js';
 import { activeBlas, setActiveBlas } from './blas-active.js';
-import { installBlasConv2D } from './blas-conv2d-kernel.js';
+import { installBlasKernels } from './blas-kernels.js';
 
 export { activeBlas };
 
@@ -49,8 +50,8 @@ export function chooseBlas(choice: BlasChoice = {}): BlasInfo | undefined {
   const threads = choice.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`BLAS threads must be a positive integer, got ${threads}`);
   load.addon.setThreads(threads);
-  // Forward Conv2D is a stock wasm kernel rxtrain leaves alone without BLAS: it is taken over here.
-  installBlasConv2D();
+  // Conv2D, MaxPool and Sum are stock wasm kernels rxtrain leaves alone without BLAS: taken over here.
+  installBlasKernels();
   setActiveBlas(load.addon);
   why = undefined;
   return blasInfo();

@@ -5,19 +5,21 @@
  * padding excluded: the cpu backend's rule, so ties break the same way.
  *
  * A single pass in JavaScript over the wasm heap. The work is a few comparisons per input element, so
- * it is bound by memory, not arithmetic; channels are innermost so every access is sequential.
+ * it is bound by memory, not arithmetic; channels are innermost so every access is sequential. With
+ * the BLAS add-on on, the same loop runs natively (lib/backend/blas/blas-pool.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasm } from './wasm-ops.js';
 import { kernelAttrs } from './kernel-attrs.js';
+import { blasMaxPoolGrad } from '../blas/blas-pool.js';
+import { maxPoolGradGeometry } from './max-pool-grad-geometry.js';
 
 function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const wasm = asWasm(backend);
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = kernelAttrs<tf.MaxPoolGradAttrs>(attrs);
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode,
-  );
+  const onBlas = blasMaxPoolGrad(wasm, dy, input, kernelAttrs<tf.MaxPoolGradAttrs>(attrs));
+  if (onBlas !== undefined) return onBlas;
+  const info = maxPoolGradGeometry(input.shape, dy.shape, kernelAttrs<tf.MaxPoolGradAttrs>(attrs));
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const out = wasm.makeOutput(input.shape, 'float32');
