@@ -107,6 +107,9 @@ export function dataParallel(model: tfl.LayersModel, config: DataParallelConfig)
           for (const i of trained) grads[vars[i]!.name] = tf.tensor(weightedSum(shards, group.output, group.offsets[i]!, vars[i]!.size), vars[i]!.shape);
           if (o.clipNorm !== undefined) grads = clipByGlobalNorm(grads, o.clipNorm);
           applyGradientsByName(opt, grads);
+          // The optimizer may rewrite a weight in place, keeping its dataId (the native Adam on
+          // wasm+blas does): every trained weight goes to the replicas before the next step.
+          for (const i of trained) sent[i] = undefined;
           // Weights the step itself changed in the replicas (moving statistics): their average.
           const isTrained = new Set(trained);
           vars.forEach((v, i) => {
