@@ -15,6 +15,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-c
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { clipByValueConfig, fusedConv2DConfig, relu6Config } from './kernels/nan-propagating.js';
+import { identityConfig } from './kernels/identity.js';
 
 /** Every kernel rxtrain can add to the wasm backend. */
 export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
@@ -55,7 +56,8 @@ export function registerWasmTrainingKernels(): string[] {
  * its BatchMatMul and _FusedMatMul take XNNPACK's path only without transposes and without a batch,
  * and fall to a plain loop 6-13x slower otherwise, which is every dense layer's backward pass. Its
  * clamps (ClipByValue, Relu6, the fused activations of _FusedMatMul and FusedConv2D) turn NaN into a
- * bound, which hid a broken model behind finite predictions.
+ * bound, which hid a broken model behind finite predictions. Its Identity copies the data where cpu's
+ * shares it, and tfjs clones every input it saves for a gradient (7-8% of a CNN step).
  */
 export const wasmReplacementKernels: readonly tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
@@ -65,6 +67,7 @@ export const wasmReplacementKernels: readonly tf.KernelConfig[] = [
   clipByValueConfig,
   relu6Config,
   fusedConv2DConfig,
+  identityConfig,
 ];
 
 /**

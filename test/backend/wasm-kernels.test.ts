@@ -29,12 +29,33 @@ t.test('registers exactly the missing kernels, once', async (t) => {
 
 t.test('replaces the wrong or slow stock kernels, once, and can put them back', async (t) => {
   const names = wasmReplacementKernels.map((k) => k.kernelName);
-  t.same(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'ClipByValue', 'Relu6', 'FusedConv2D']);
+  t.same(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'ClipByValue', 'Relu6', 'FusedConv2D', 'Identity']);
   t.same(replaceStockWasmKernels(), [], 'already replaced');
   for (const k of wasmReplacementKernels) t.equal(tf.getKernel(k.kernelName, 'wasm'), k);
   t.same(restoreStockWasmKernels().sort(), [...names].sort());
   for (const name of names) t.equal(tf.getKernel(name, 'wasm'), stockWasmKernel(name), `${name} is stock again`);
   t.same(replaceStockWasmKernels().sort(), [...names].sort());
+});
+
+t.test('Identity shares the data, as cpu does: a clone outlives its source and the source its clone', async (t) => {
+  const backend = tf.backend() as unknown as { getMemoryOffset(d: object): number; numDataIds(): number };
+  const before = backend.numDataIds();
+  const x = tf.tensor2d([[1, 2], [3, 4]]);
+  const y = tf.clone(x);
+  t.equal(backend.getMemoryOffset(y.dataId), backend.getMemoryOffset(x.dataId), 'one buffer, no copy');
+  x.dispose();
+  t.same(Array.from(y.dataSync()), [1, 2, 3, 4], 'the clone still reads after its source is freed');
+  const z = tf.clone(y);
+  y.dispose();
+  t.same(Array.from(z.dataSync()), [1, 2, 3, 4]);
+  z.dispose();
+  t.equal(backend.numDataIds(), before, 'the buffer is freed with its last holder');
+  const s = tf.tensor1d(['a', 'b'], 'string');
+  const sc = tf.clone(s);
+  s.dispose();
+  t.same(sc.dataSync(), ['a', 'b'], 'strings too');
+  sc.dispose();
+  t.equal(backend.numDataIds(), before);
 });
 
 t.test('conv2d gradients equal cpu on random shapes (strides 1/2, same/valid, batch 1 and odd, channels 1 and >1)', async (t) => {
