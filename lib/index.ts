@@ -50,9 +50,9 @@ export type { PretrainedInfo } from './transfer/index.js';
 export { ensemble, loadEnsemble, bagging, boosting, stacking, topK, saveTrialModel } from './ensemble/index.js';
 export type { Ensemble, EnsembleConfig, EnsembleManifest, Combine, BaggingConfig, BoostingConfig, StackingConfig, FinishedStudy, MemberTraining } from './ensemble/index.js';
 
-// Population-based training
-export { pbt, layersMember, saveOptimizerState, loadOptimizerState, toyMember, toyQ, toySpace } from './pbt/index.js';
-export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, PbtModuleObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtNewBest, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
+// Population-based training: pbt() with members in worker threads and checkpoints in folders (the members and memoryCheckpoints are in lib/core.ts)
+export { pbt, saveOptimizerState, loadOptimizerState, folderCheckpoints } from './pbt/index.js';
+export type { PbtModuleObjective } from './pbt/index.js';
 
 // The live monitor: WebSocket server, dashboard, client
 export { startMonitor } from './monitor/start-monitor.js';
