@@ -25,6 +25,9 @@ export type { WebWorkerObjective, WebWorkerObjectiveConfig } from './web-workers
 export { serveTrials } from './web-workers/serve-trials.js';
 export type { WorkerTrialInput } from './web-workers/trial-input.js';
 
+// A page's runs to a Node monitor (startMonitor with a publishToken), over the page's WebSocket
+export { remoteMonitor } from './monitor/remote-monitor.js';
+
 // The monitor's records (a page can show a study's events itself)
 export type { MonitorSink } from './monitor/start-monitor.js';
 export type { MonitorRecord, MonitorCommand, KnownEvent, AnyEvent, RunEnd } from './monitor/protocol.js';

@@ -59,6 +59,7 @@ export { startMonitor } from './monitor/start-monitor.js';
 export type { Monitor, MonitorConfig, MonitorSink, MonitorControl } from './monitor/start-monitor.js';
 export type { MonitorStats } from './monitor/hub.js';
 export { connectMonitor } from './monitor/connect-monitor.js';
+export { remoteMonitor } from './monitor/remote-monitor-node.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
 export { storageDashboard } from './monitor/storage-dashboard.js';
@@ -67,7 +68,7 @@ export type { StudySummary } from './monitor/study-summary.js';
 export { importanceFeed } from './monitor/importance-feed.js';
 export type { ImportanceFeedOptions, ParamImportance } from './monitor/importance-feed.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
-export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, PublishMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
 export type { RunObjective } from './monitor/objective.js';
 
 // Worker threads: one tfjs per thread, tasks (trials) in parallel
