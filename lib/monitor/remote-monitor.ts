@@ -13,6 +13,7 @@
 import { asyncScheduler, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonEmptyString, positiveInt, positiveNumber, requireObject } from '../validate.js';
+import { monitorSocketUrl } from './events-url.js';
 import { CLOSE_PUBLISH_REFUSED, MAX_PUBLISH_EVENTS, type ServerMessage } from './protocol.js';
 import type { MonitorSink } from './start-monitor.js';
 
@@ -80,15 +81,7 @@ const OPEN = 1;
 
 /** The WebSocket URL a publisher opens: the monitor's `/events`, with `?publish=<token>`. */
 export function publishUrl(url: string, token: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw configError(where, 'url', 'must be a URL like ws://127.0.0.1:8080/ or http://127.0.0.1:8080/', url);
-  }
-  if (u.protocol === 'http:' || u.protocol === 'https:') u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';
-  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw configError(where, 'url', 'must be a ws(s) or http(s) URL', url);
-  if (u.pathname === '/' || u.pathname === '') u.pathname = '/events';
+  const u = monitorSocketUrl(where, url);
   u.searchParams.set('publish', token);
   return u.href;
 }

@@ -6,19 +6,15 @@
 // same page on an origin the monitor does not list is refused at the handshake. The test waits on the
 // records and the page's state, never on time. Skipped without Chromium.
 import t from 'tap';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { openPage, skipWithoutChromium } from '../monitor/chromium.js';
 import { rawClient } from '../monitor/helpers.js';
-import { startPageServer } from './page-server.js';
+import { buildBrowser, startPageServer } from './page-server.js';
 
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const skip = skipWithoutChromium;
-const root = new URL('../../', import.meta.url).pathname;
-if (!skip) await promisify(execFile)(process.execPath, [join(root, 'scripts/build-browser.mjs')]); // dist/browser/
+if (!skip) await buildBrowser();
 
 const SCRIPT = `
 import { lastValueFrom } from 'rxjs';

@@ -2,12 +2,19 @@
 // at /rxtrain/, and one module script of the test's in a page whose import map points `rxtrain`,
 // rxjs and tfjs there, as docs/browser.md's "From a plain page" does. Its state is window.rxtrainTest
 // (`done`, or `error`: an uncaught error or rejection), which the test waits on.
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
+import { promisify } from 'node:util';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dist = join(root, 'dist/browser');
+
+/** Build dist/browser/ (scripts/build-browser.mjs), as the tests that serve it do first. */
+export async function buildBrowser(): Promise<void> {
+  await promisify(execFile)(process.execPath, [join(root, 'scripts/build-browser.mjs')]);
+}
 
 const IMPORT_MAP = {
   imports: {

@@ -4,22 +4,18 @@
 // other (exploit) and change their hyperparameters (explore), and tf.memory() in the page is back to
 // its count before the runs. The test waits on the page's state, never on time. Skipped without Chromium.
 import t from 'tap';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import { useBackend } from '../../lib/backend/use-backend.js';
 import { pbt } from '../../lib/pbt/pbt.js';
 import { toyMember, toySpace } from '../../lib/pbt/toy.js';
 import type { PbtCompleted } from '../../lib/pbt/types.js';
 import { openPage, skipWithoutChromium } from '../monitor/chromium.js';
-import { startPageServer } from './page-server.js';
+import { buildBrowser, startPageServer } from './page-server.js';
 
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const skip = skipWithoutChromium;
-const root = new URL('../../', import.meta.url).pathname;
-if (!skip) await promisify(execFile)(process.execPath, [join(root, 'scripts/build-browser.mjs')]); // dist/browser/
+if (!skip) await buildBrowser();
 
 const SCRIPT = `
 import * as tf from '@tensorflow/tfjs-core';
