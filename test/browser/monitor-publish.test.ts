@@ -2,7 +2,7 @@
 // WebSocket"): a page served from another origin trains a tiny model with
 // monitorTap(remoteMonitor(url, { token })) over the browser's own WebSocket, and a startMonitor in
 // this process, started with a publishToken and the page's origin in allowedOrigins, gets every event
-// of the run; its readers (here a raw client, as the dashboard) see them as a run of their own. The
+// of the run; its readers (a raw client, and the dashboard in a second page) see it as a run of its own. The
 // same page on an origin the monitor does not list is refused at the handshake. The test waits on the
 // records and the page's state, never on time. Skipped without Chromium.
 import t from 'tap';
@@ -12,6 +12,7 @@ import { rawClient } from '../monitor/helpers.js';
 import { buildBrowser, startPageServer } from './page-server.js';
 
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const skip = skipWithoutChromium;
 if (!skip) await buildBrowser();
@@ -60,6 +61,13 @@ t.test("a page's monitorTap(remoteMonitor(...)) reaches a Node monitor that list
   t.same(errors, []);
   t.match(s.statuses.map((x: { state: string }) => x.state), ['connecting', 'open']);
   t.match(s.stats, { sent: types.length, dropped: 0, queued: 0 }, 'the page sent every event, dropped none');
+
+  // The monitor's dashboard shows the page's run as a run of its own.
+  const dashboard = await openPage(t);
+  await dashboard.goto(monitor.url);
+  await dashboard.waitForSelector('tr[data-key="page-run"]', { timeout: 120_000 });
+  await dashboard.waitForFunction(() => document.querySelector('tr[data-key="page-run"] td:nth-child(3)')?.textContent === '3', undefined, { timeout: 120_000 });
+  t.pass("the dashboard lists the page's run, at epoch 3");
 });
 
 t.test('the same page on an origin the monitor does not list is refused at the handshake', { skip }, async (t) => {
