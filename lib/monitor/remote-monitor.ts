@@ -164,6 +164,12 @@ export function remoteMonitor(url: string, config: RemoteMonitorConfig): RemoteM
     if (flushing === undefined && !ended) flushing = timer(flushMs, scheduler).subscribe(flush);
   };
 
+  /** Nothing more will be sent: what waits is dropped (and counted). */
+  const discard = (): void => {
+    dropped += queue.length;
+    queue.length = 0;
+  };
+
   const stop = (): void => {
     ended = true;
     flushing?.unsubscribe();
@@ -197,6 +203,7 @@ export function remoteMonitor(url: string, config: RemoteMonitorConfig): RemoteM
         closeWhenOpen?.();
       } else if (m.type === 'finished') {
         stop();
+        discard();
         onStatus({ state: 'finished' });
       } else if (m.type === 'error') {
         onStatus({ state: 'error', code: m.code, message: m.message });
@@ -209,6 +216,7 @@ export function remoteMonitor(url: string, config: RemoteMonitorConfig): RemoteM
       onClosed?.();
       if (ev.code === CLOSE_PUBLISH_REFUSED) {
         stop();
+        discard();
         onStatus({ state: 'refused', code: ev.code, reason: ev.reason });
         return;
       }
@@ -252,6 +260,7 @@ export function remoteMonitor(url: string, config: RemoteMonitorConfig): RemoteM
         const finish = (): void => {
           flush();
           stop();
+          discard(); // what the socket did not take now never goes
           const socket = ws;
           if (!socket || socket.readyState > OPEN) return resolve();
           onClosed = resolve;
