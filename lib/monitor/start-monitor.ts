@@ -141,12 +141,8 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   // Validated here (a bad option fails startMonitor before it listens), computed off the producer's call (./importance-feeds.ts).
   const importances = importanceFeedsOption(where, c.importance, (run, event) => hub.publish(run, event));
   const registry = runRegistry();
-  const publish = <E extends { readonly type: string }>(run: string, event: E): void => {
-    registry.see(run, event);
-    hub.publish(run, event);
-    importances?.see(run, event);
-  };
-  const hub = createHub({ token, publishToken, published: publish, readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
+  // A publisher's events go where the handle's own go (the run registry, the importance feeds).
+  const hub = createHub({ token, publishToken, published: (run, event) => monitor.publish(run, event), readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
   const server = await serveDashboard({ port, host, maxClients, maxMessageBytes, requestTimeoutMs, allowedOrigins, assets: loadDashboard(), hubFor: () => hub });
 
   // Pause state lives in the handle, derived from the commands, so that an operator subscribing later
@@ -178,7 +174,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   let runs = 0;
   let closing: Promise<void> | undefined;
 
-  return {
+  const monitor: Monitor = {
     url: server.url,
     wsUrl: server.wsUrl,
     port: server.port,
@@ -206,7 +202,11 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
           if (held) ack(false);
         };
       }),
-    publish,
+    publish: (run, event) => {
+      registry.see(run, event);
+      hub.publish(run, event);
+      importances?.see(run, event);
+    },
     newRun: () => `run-${++runs}`,
     stats: hub.stats,
     close(): Promise<void> {
@@ -219,4 +219,5 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
       return closing;
     },
   };
+  return monitor;
 }
