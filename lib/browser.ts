@@ -2,8 +2,8 @@
  * `rxtrain` in a browser (the `browser` export condition; built into dist/browser/ by
  * scripts/build-browser.mjs): the Node-free core (lib/core.ts), the browser's `useBackend` (webgpu,
  * webgl, wasm, cpu) and a study storage in IndexedDB. Not here, because they need Node: SQLite and
- * PostgreSQL storage, worker threads, remote workers, the WebSocket monitor, file loaders and the
- * bundled data read from disk, PBT (its members checkpoint to files), ensembles (saved to folders).
+ * PostgreSQL storage, worker threads, remote workers, the WebSocket server, file loaders and the
+ * bundled data read from disk, ensembles (saved to folders).
  * test/architecture/browser-core.test.ts checks that nothing here reaches a Node module.
  */
 export * from './core.js';
@@ -11,6 +11,9 @@ export * from './core.js';
 // Backend: the browser's choices
 export { useBackend, browserBackendNames } from './backend/use-browser-backend.js';
 export type { BrowserBackendName, BrowserBackendInfo, UseBrowserBackendOptions } from './backend/use-browser-backend.js';
+
+// Population-based training in the page, its checkpoints in memory
+export { pbt } from './pbt/pbt-browser.js';
 
 // A study that survives a reload
 export { indexedDbStorage } from './storage/indexeddb-storage.js';
@@ -21,6 +24,9 @@ export { webWorkerObjective } from './web-workers/web-worker-objective.js';
 export type { WebWorkerObjective, WebWorkerObjectiveConfig, WorkerHold } from './web-workers/web-worker-objective.js';
 export { serveTrials } from './web-workers/serve-trials.js';
 export type { WorkerTrialInput, WorkerTrialControl } from './web-workers/trial-input.js';
+
+// A page's runs to a Node monitor (startMonitor with a publishToken), over the page's WebSocket
+export { remoteMonitor } from './monitor/remote-monitor.js';
 
 // The monitor's records (a page can show a study's events itself)
 export type { MonitorSink } from './monitor/start-monitor.js';

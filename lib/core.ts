@@ -73,6 +73,12 @@ export type { EvolveConfig, EvolveAttrs, Population, Member, MemberEvent, Member
 export { freeze, unfreeze, layersOf, replaceHead, discriminativeLr, DiscriminativeOptimizer, checkFits, classCount, keepClasses } from './transfer/browser.js';
 export type { Layer, LayerSelector, ReplaceHeadOptions, DiscriminativeLrConfig, LrGroup } from './transfer/browser.js';
 
+// Sending a run's events to a monitor in another process (remoteMonitor itself is each platform's: its WebSocket)
+export type { RemoteMonitor, RemoteMonitorConfig, RemoteMonitorStats, RemoteMonitorStatus, SocketLike } from './monitor/remote-monitor.js';
+
+// Population-based training: its members, checkpoints in memory, its events (pbt() is each platform's)
+export * from './pbt/shared.js';
+
 // Cross-validation
 export { crossValidate } from './cross-validation/cross-validate.js';
 export type { CrossValidationEvent, FoldResult, CrossValidationSummary, FoldMetrics, FoldOutcome, FoldTraining } from './cross-validation/cross-validate.js';

@@ -50,15 +50,16 @@ export type { PretrainedInfo } from './transfer/index.js';
 export { ensemble, loadEnsemble, bagging, boosting, stacking, topK, saveTrialModel } from './ensemble/index.js';
 export type { Ensemble, EnsembleConfig, EnsembleManifest, Combine, BaggingConfig, BoostingConfig, StackingConfig, FinishedStudy, MemberTraining } from './ensemble/index.js';
 
-// Population-based training
-export { pbt, layersMember, saveOptimizerState, loadOptimizerState, toyMember, toyQ, toySpace } from './pbt/index.js';
-export type { PbtConfig, PbtMember, PbtMemberInput, PbtObjective, PbtModuleObjective, MemberEpochEnd, ExploreConfig, ParamSchedule, PbtEvent, PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtNewBest, PbtExploit, PbtExplore, PbtCompleted, LayersMemberConfig, ToyMemberConfig, ToyParams } from './pbt/index.js';
+// Population-based training: pbt() with members in worker threads and checkpoints in folders (the members and memoryCheckpoints are in lib/core.ts)
+export { pbt, saveOptimizerState, loadOptimizerState, folderCheckpoints } from './pbt/index.js';
+export type { PbtModuleObjective } from './pbt/index.js';
 
 // The live monitor: WebSocket server, dashboard, client
 export { startMonitor } from './monitor/start-monitor.js';
 export type { Monitor, MonitorConfig, MonitorSink, MonitorControl } from './monitor/start-monitor.js';
 export type { MonitorStats } from './monitor/hub.js';
 export { connectMonitor } from './monitor/connect-monitor.js';
+export { remoteMonitor } from './monitor/remote-monitor-node.js';
 export type { ConnectMonitorConfig, ConnectionStatus } from './monitor/connect-monitor.js';
 export { sendCommand } from './monitor/send-command.js';
 export { storageDashboard } from './monitor/storage-dashboard.js';
@@ -67,7 +68,7 @@ export type { StudySummary } from './monitor/study-summary.js';
 export { importanceFeed } from './monitor/importance-feed.js';
 export type { ImportanceFeedOptions, ParamImportance } from './monitor/importance-feed.js';
 export { MONITOR_PROTOCOL } from './monitor/protocol.js';
-export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
+export type { MonitorRecord, MonitorCommand, ServerMessage, ClientMessage, PublishMessage, KnownEvent, AnyEvent, RunEnd, MonitorControlEvent, StopRequested, RefusalCode, GenerationStarted, GenerationMember, HoldEvent, MonitorSource } from './monitor/protocol.js';
 export type { RunObjective } from './monitor/objective.js';
 
 // Worker threads: one tfjs per thread, tasks (trials) in parallel

@@ -9,6 +9,7 @@
 import { concat, defer, finalize, ignoreElements, map, switchMap, filter, type Observable } from 'rxjs';
 import { isEvent } from '../events.js';
 import { loadFunction } from '../thread/load-module.js';
+import { folderMemberCheckpoints } from '../pbt/folder-checkpoints.js';
 import { configError } from '../errors.js';
 import type { Params } from '../search/types.js';
 import type { PbtMember, PbtObjective } from '../pbt/types.js';
@@ -38,7 +39,7 @@ export function runSegment<P extends Params>(factory: PbtObjective<P>, params: P
   let member: PbtMember<P> | undefined;
   return defer(async () => {
     member = await factory({ member: segment.member, params, seed: segment.seed });
-    if (segment.load !== undefined) await member.load(segment.load);
+    if (segment.load !== undefined) await member.load(segment.load, folderMemberCheckpoints);
     await member.setParams(params);
     return member;
   }).pipe(
@@ -48,7 +49,7 @@ export function runSegment<P extends Params>(factory: PbtObjective<P>, params: P
         filter(isEvent('epochEnd')),
         map((e) => ({ type: 'epochEnd', epoch: ++epoch, metrics: e.metrics })),
       );
-      return concat(epochs, defer(() => m.save(segment.save)).pipe(ignoreElements()));
+      return concat(epochs, defer(() => m.save(segment.save, folderMemberCheckpoints)).pipe(ignoreElements()));
     }),
     finalize(() => member?.dispose()),
   );

@@ -6,7 +6,8 @@
  * client with more than {@link MAX_UNREAD_REPLIES} such replies (it sends and does not read) is dropped
  * as a slow consumer; and a client refused more than {@link REFUSAL_BURST} times in a burst (about once
  * a second after that) is closed with {@link CLOSE_POLICY}. Either way the server stops reading it at
- * once.
+ * once. A publisher (it sends events, unanswered) may publish {@link PUBLISH_BURST} events in a burst
+ * and {@link PUBLISH_PER_SECOND} a second after that; beyond, it is closed with {@link CLOSE_POLICY}.
  */
 import type { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
@@ -20,11 +21,22 @@ export const MAX_UNREAD_REPLIES = 64;
 /** Refusals a client may get in a burst; after that about {@link REFUSALS_PER_SECOND}. */
 export const REFUSAL_BURST = 20;
 const REFUSALS_PER_SECOND = 1;
+/**
+ * Events a publisher may send in a burst, then per second: a page's training (a step event per batch,
+ * an epoch's end, a study's trials) stays far below; a loop that floods the monitor does not.
+ */
+export const PUBLISH_BURST = 10_000;
+export const PUBLISH_PER_SECOND = 2_000;
 
 export interface HubClient {
   readonly ws: WebSocket;
   /** It may give commands (it gave the token). */
   control: boolean;
+  /** It publishes events (it connected with the publish token); it is sent none. */
+  readonly publish: boolean;
+  /** Events it may still publish before it is closed, and when that was last counted (clock ms). */
+  publishAllowance: number;
+  publishAt: number;
   /** It is sent records (it was let in, and has not gone). */
   live: boolean;
   /** Cut off by the server: what it still sends is not read. */
@@ -63,8 +75,9 @@ export class ClientSet {
   }
 
   /** A client that just connected, not live yet, at `cursor`. */
-  add(ws: WebSocket, control: boolean, cursor: number): HubClient {
-    const c: HubClient = { ws, control, live: false, gone: false, unread: 0, allowance: REFUSAL_BURST, allowanceAt: this.clock.now(), cursor, credit: 0 };
+  add(ws: WebSocket, control: boolean, cursor: number, publish = false): HubClient {
+    const now = this.clock.now();
+    const c: HubClient = { ws, control, publish, publishAllowance: PUBLISH_BURST, publishAt: now, live: false, gone: false, unread: 0, allowance: REFUSAL_BURST, allowanceAt: now, cursor, credit: 0 };
     this.clients.set(ws, c);
     return c;
   }
@@ -111,6 +124,20 @@ export class ClientSet {
     if (c.allowance < 1) return this.drop(c, CLOSE_POLICY, `too many refused messages (over ${REFUSAL_BURST} in a burst)`);
     c.allowance--;
     this.reply(c, { type: 'error', code, message });
+  }
+
+  /** Whether publisher `c` may publish `n` more events now; if not, it is closed. */
+  spend(c: HubClient, n: number): boolean {
+    const now = this.clock.now();
+    const refill = ((now - c.publishAt) * PUBLISH_PER_SECOND) / 1000;
+    c.publishAllowance = Math.min(PUBLISH_BURST, c.publishAllowance + (Number.isFinite(refill) && refill > 0 ? refill : 0));
+    c.publishAt = now;
+    if (c.publishAllowance < n) {
+      this.drop(c, CLOSE_POLICY, `publishing too fast (over ${PUBLISH_BURST} events in a burst, ${PUBLISH_PER_SECOND}/s after)`);
+      return false;
+    }
+    c.publishAllowance -= n;
+    return true;
   }
 
   /** Something was handed to `c`'s socket: count what it holds. */

@@ -8,6 +8,7 @@ import { Observable, asyncScheduler, timer, type SchedulerLike, type Subscriptio
 import { WebSocket } from 'ws';
 import { RxtrainError, configError } from '../errors.js';
 import { knownFields, nonEmptyString, nonNegativeInt, positiveNumber, requireObject } from '../validate.js';
+import { monitorSocketUrl } from './events-url.js';
 import type { KnownEvent, MonitorRecord, ServerMessage } from './protocol.js';
 
 export interface ConnectMonitorConfig {
@@ -43,16 +44,7 @@ const where = 'connectMonitor()';
 
 /** The WebSocket URL of a monitor, from its dashboard URL (`http://h:p/`) or its WebSocket URL. */
 export function eventsUrl(url: string): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw configError(where, 'url', 'must be a URL like http://127.0.0.1:8080/ or ws://127.0.0.1:8080/events', url);
-  }
-  if (u.protocol === 'http:' || u.protocol === 'https:') u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';
-  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw configError(where, 'url', 'must be an http(s) or ws(s) URL', url);
-  if (u.pathname === '/' || u.pathname === '') u.pathname = '/events';
-  return u;
+  return monitorSocketUrl(where, url);
 }
 
 /**

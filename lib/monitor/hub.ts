@@ -18,7 +18,7 @@ import type { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
 import { admitMessage, type CommandCheck } from './admit-message.js';
 import { ClientSet, type HubClient } from './client-set.js';
-import { CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, type MonitorCommand, type MonitorSource, type ServerMessage } from './protocol.js';
+import { CLOSE_PUBLISH_REFUSED, CLOSE_SHUTDOWN, CLOSE_SLOW_CONSUMER, MONITOR_PROTOCOL, type AnyEvent, type MonitorCommand, type MonitorSource, type ServerMessage } from './protocol.js';
 import { PublishBuffer } from './publish-buffer.js';
 import { RecordLog } from './record-log.js';
 import { queryParam, sameToken } from './security.js';
@@ -30,6 +30,13 @@ export interface HubOptions {
   readonly readNeedsToken: boolean;
   /** The token that grants reading, when it is not the control token (a read-only hub has only this one). */
   readonly readToken?: string;
+  /**
+   * The token a connection presents as `?publish=` to publish events (a page's `remoteMonitor`);
+   * none: no connection may publish.
+   */
+  readonly publishToken?: string;
+  /** Where a publisher's events go (the monitor's own `publish`, so its run registry sees them); default: this hub's `publish`. */
+  readonly published?: (run: string, event: AnyEvent) => void;
   /** Why this hub takes no commands, said to a client that sends one (default: it was started without a token). */
   readonly readOnlyReason?: string;
   /** Where the events come from, told to each client in its `hello` (absent: a program publishes them). */
@@ -189,7 +196,39 @@ export function createHub(o: HubOptions): Hub {
     scheduleFlush(true);
   };
 
-  return {
+  /**
+   * A connection that asked to publish (`?publish=<token>`): closed at once with a reason that says why
+   * if the token is wrong or the monitor takes no published events; else told `hello` (publish: true),
+   * sent no records, and each of its `publish` frames is published event by event, within its rate.
+   */
+  const attachPublisher = (ws: WebSocket, given: string): void => {
+    const why = o.publishToken === undefined ? 'this monitor takes no published events (start it with a publishToken)' : sameToken(given, o.publishToken) ? undefined : 'wrong publish token';
+    if (why !== undefined) {
+      clients.refused++;
+      ws.close(CLOSE_PUBLISH_REFUSED, why);
+      setTimeout(() => ws.terminate(), 1000).unref();
+      return;
+    }
+    const c = clients.add(ws, false, log.nextSeq, true);
+    const publish = o.published ?? ((run: string, event: AnyEvent) => hub.publish(run, event));
+    ws.on('message', (data, isBinary) => {
+      received++;
+      if (c.gone) return;
+      const admitted = admitMessage(data, isBinary, c, o.token, o.check, o.readOnlyReason);
+      if (admitted.kind === 'refuse') return clients.refuse(c, admitted.code, admitted.message);
+      if (admitted.kind !== 'publish') return; // admitMessage refuses all else from a publisher
+      const { run, events } = admitted.message;
+      if (!clients.spend(c, events.length)) return;
+      for (const event of events) publish(run, event);
+    });
+    ws.on('close', () => clients.forget(c));
+    ws.on('error', () => {
+      clients.refused++;
+    });
+    clients.reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: false, controlAvailable: o.token !== undefined, history: 0, publish: true, ...source });
+  };
+
+  const hub: Hub = {
     instance,
     commands: commands.asObservable(),
 
@@ -203,6 +242,8 @@ export function createHub(o: HubOptions): Hub {
     },
 
     attach(ws: WebSocket, req: IncomingMessage): void {
+      const publishGiven = queryParam(req, 'publish');
+      if (publishGiven !== undefined) return attachPublisher(ws, publishGiven);
       const given = queryParam(req, 'token');
       const tokenOk = o.token !== undefined && given !== undefined && sameToken(given, o.token);
       const readOk = tokenOk || (o.readToken !== undefined && given !== undefined && sameToken(given, o.readToken));
@@ -212,8 +253,9 @@ export function createHub(o: HubOptions): Hub {
       ws.on('message', (data, isBinary) => {
         received++;
         if (c.gone) return;
-        const admitted = admitMessage(data, isBinary, c.control, o.token, o.check, o.readOnlyReason);
+        const admitted = admitMessage(data, isBinary, c, o.token, o.check, o.readOnlyReason);
         if (admitted.kind === 'refuse') return clients.refuse(c, admitted.code, admitted.message);
+        if (admitted.kind === 'publish') return;
         if (admitted.kind === 'auth') {
           c.control = true;
           if (c.live) clients.reply(c, { type: 'hello', protocol: MONITOR_PROTOCOL, instance, control: true, controlAvailable: true, history: 0, ...source });
@@ -259,4 +301,5 @@ export function createHub(o: HubOptions): Hub {
       commands.complete();
     },
   };
+  return hub;
 }

@@ -3,9 +3,11 @@
  *
  * Server → client: `hello` once, then `events` frames (each carries one or more {@link MonitorRecord}s,
  * history first, then live), and `error` / `ack` replies to the client's own messages.
- * Client → server: `auth` (a token) and the control commands of {@link MonitorCommand}. Everything the
- * client sends is validated here; whatever does not fit is refused with an `error` reply, and the
- * connection stays open.
+ * Client → server: `auth` (a token) and the control commands of {@link MonitorCommand}; and, from a
+ * publisher (a connection opened with `?publish=<publishToken>`, e.g. `remoteMonitor` in a page),
+ * `publish` frames of events for the monitor to show as if they came from its own `monitorTap`.
+ * Everything the client sends is validated here; whatever does not fit is refused with an `error`
+ * reply, and the connection stays open.
  */
 import type { TrainEvent } from '../events.js';
 import type { MemberOrigin } from '../evolve/types.js';
@@ -119,7 +121,20 @@ export type MonitorCommand =
 export type CommandType = MonitorCommand['type'];
 export const COMMAND_TYPES: readonly CommandType[] = ['stop', 'pause', 'resume', 'setLearningRate'];
 
-export type ClientMessage = { readonly type: 'auth'; readonly token: string } | MonitorCommand;
+/**
+ * Events of one run from a publisher, in order: the monitor publishes each as its own `monitorTap`
+ * would. At most {@link MAX_PUBLISH_EVENTS} events a frame, each a JSON object with a string `type`.
+ */
+export interface PublishMessage {
+  readonly type: 'publish';
+  readonly run: string;
+  readonly events: readonly AnyEvent[];
+}
+
+/** Events one `publish` frame may carry. */
+export const MAX_PUBLISH_EVENTS = 1000;
+
+export type ClientMessage = { readonly type: 'auth'; readonly token: string } | MonitorCommand | PublishMessage;
 
 /**
  * A dashboard served from a study's storage (`rxtrain dashboard`): its events are the stored trials,
@@ -150,6 +165,8 @@ export type ServerMessage<E extends { readonly type: string } = AnyEvent> =
       readonly history: number;
       /** Where the events come from, when not from a program's `monitorTap` (see {@link MonitorSource}). */
       readonly source?: MonitorSource;
+      /** This connection publishes (it presented the publish token): it is sent no records. */
+      readonly publish?: boolean;
     }
   | { readonly type: 'events'; readonly records: readonly MonitorRecord<E>[] }
   | { readonly type: 'ack'; readonly command: MonitorCommand }
@@ -169,8 +186,10 @@ export type RefusalCode = 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'UNAUTHO
 /** WebSocket close codes the server uses (4000–4999 are for applications). */
 export const CLOSE_SLOW_CONSUMER = 4008;
 export const CLOSE_SHUTDOWN = 1001;
-/** The WebSocket protocol's "policy violation": a client that keeps sending what is refused. */
+/** The WebSocket protocol's "policy violation": a client that keeps sending what is refused, or publishes too fast. */
 export const CLOSE_POLICY = 1008;
+/** A connection that asked to publish without the right publish token (or to a monitor that takes none). */
+export const CLOSE_PUBLISH_REFUSED = 4003;
 
 export type Parsed = { readonly ok: true; readonly message: ClientMessage } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
 
@@ -225,8 +244,23 @@ export function parseClientMessage(text: string): Parsed {
       if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) return refuse('BAD_MESSAGE', "setLearningRate: field 'lr' must be a finite number > 0");
       return accept({ type, run, ...(trial === undefined ? {} : { trial }), lr });
     }
+    case 'publish': {
+      const bad = extra(['type', 'run', 'events']);
+      if (bad) return bad;
+      if (!isRun(run)) return badRun();
+      const events = m.events;
+      if (!Array.isArray(events) || events.length === 0 || events.length > MAX_PUBLISH_EVENTS) return refuse('BAD_MESSAGE', `publish: field 'events' must be an array of 1 to ${MAX_PUBLISH_EVENTS} events`);
+      for (let i = 0; i < events.length; i++) {
+        const e: unknown = events[i];
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) return refuse('BAD_MESSAGE', `publish: events[${i}] must be an object`);
+        const { type: t, source } = e as Record<string, unknown>;
+        if (typeof t !== 'string' || t.length === 0 || t.length > 100) return refuse('BAD_MESSAGE', `publish: events[${i}].type must be a non-empty string of at most 100 characters`);
+        if (source === 'monitor') return refuse('BAD_MESSAGE', `publish: events[${i}] says source 'monitor': only the monitor publishes those`);
+      }
+      return accept({ type, run, events: events as AnyEvent[] });
+    }
     default:
-      return refuse('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))} (known: auth, ${COMMAND_TYPES.join(', ')})`);
+      return refuse('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))} (known: auth, publish, ${COMMAND_TYPES.join(', ')})`);
   }
 }
 

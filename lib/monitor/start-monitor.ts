@@ -24,6 +24,13 @@ export interface MonitorConfig {
   readonly host?: string;
   /** Secret that grants control (and, off loopback, reading). Without it, no commands are accepted. */
   readonly token?: string;
+  /**
+   * Secret that lets a connection publish events (`?publish=<publishToken>`): a page's
+   * `monitorTap(remoteMonitor(url, { token: publishToken }))` sends its run here, and the dashboard
+   * shows it as a run of this process. Separate from `token` (which commands) and must differ from it.
+   * Without it, no connection may publish. A page on another origin also needs `allowedOrigins`.
+   */
+  readonly publishToken?: string;
   /** Records kept for clients that connect late. Default 10,000. */
   readonly history?: number;
   /** Bytes a client may have waiting before it is dropped as too slow. Default 4 MiB. */
@@ -92,7 +99,7 @@ export interface Monitor extends MonitorSink, MonitorControl {
 }
 
 const where = 'startMonitor()';
-const fields = ['port', 'host', 'token', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock', 'importance'];
+const fields = ['port', 'host', 'token', 'publishToken', 'history', 'maxClientQueue', 'maxMessageBytes', 'maxClients', 'requestTimeoutMs', 'allowedOrigins', 'flushMs', 'clock', 'importance'];
 export { EVENTS_PATH } from './dashboard-server.js';
 
 /**
@@ -118,6 +125,8 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   if (port > 65535) throw configError(where, 'port', 'must be at most 65535', port);
   const host = c.host === undefined ? '127.0.0.1' : nonEmptyString(where, 'host', c.host);
   const token = c.token === undefined ? undefined : nonEmptyString(where, 'token', c.token);
+  const publishToken = c.publishToken === undefined ? undefined : nonEmptyString(where, 'publishToken', c.publishToken);
+  if (publishToken !== undefined && publishToken === token) throw configError(where, 'publishToken', 'must differ from token: who may publish events may not command the runs');
   const history = c.history === undefined ? 10_000 : nonNegativeInt(where, 'history', c.history);
   const maxClientQueue = c.maxClientQueue === undefined ? 4 * 1024 * 1024 : positiveInt(where, 'maxClientQueue', c.maxClientQueue);
   const maxMessageBytes = c.maxMessageBytes === undefined ? 1024 * 1024 : positiveInt(where, 'maxMessageBytes', c.maxMessageBytes);
@@ -133,7 +142,8 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   // Validated here (a bad option fails startMonitor before it listens), computed off the producer's call (./importance-feeds.ts).
   const importances = importanceFeedsOption(where, c.importance, (run, event) => hub.publish(run, event));
   const registry = runRegistry();
-  const hub = createHub({ token, readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
+  // A publisher's events go where the handle's own go (the run registry, the importance feeds).
+  const hub = createHub({ token, publishToken, published: (run, event) => monitor.publish(run, event), readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
   const server = await serveDashboard({ port, host, maxClients, maxMessageBytes, requestTimeoutMs, allowedOrigins, assets: loadDashboard(), hubFor: () => hub });
 
   // Pause state lives in the handle, derived from the commands, so that an operator subscribing later
@@ -165,7 +175,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   let runs = 0;
   let closing: Promise<void> | undefined;
 
-  return {
+  const monitor: Monitor = {
     url: server.url,
     wsUrl: server.wsUrl,
     port: server.port,
@@ -196,4 +206,5 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
       return closing;
     },
   };
+  return monitor;
 }

@@ -1,13 +1,10 @@
 /** Validation of {@link PbtConfig}: every error names the field. */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { backendNames, type BackendName } from '../backend/use-backend.js';
+import type { BackendName } from '../backend/use-backend.js';
 import { configError } from '../errors.js';
 import type { WorkerPool } from '../parallel/worker-pool.js';
-import { moduleUrl } from '../thread/load-module.js';
 import type { Direction, Params } from '../search/types.js';
 import { finiteNumber, knownFields, nonEmptyString, numberInRange, oneOf, positiveInt, positiveNumber, requireObject } from '../validate.js';
+import type { PbtCheckpoints } from './member-checkpoints.js';
 import type { ExploreConfig, PbtConfig, PbtModuleObjective, PbtObjective } from './types.js';
 
 export interface ResolvedPbtConfig<P extends Params> {
@@ -20,10 +17,18 @@ export interface ResolvedPbtConfig<P extends Params> {
   readonly explore: ExploreConfig<P> | undefined;
   readonly seed: number;
   readonly checkpointDir: string | undefined;
+  /** The checkpoints passed in (instead of a folder). */
+  readonly checkpoints: PbtCheckpoints | undefined;
   readonly concurrency: number;
   readonly initial: readonly P[] | undefined;
   /** With a module objective: the worker threads and their backend. */
-  readonly workers: { readonly count: number; readonly backend: BackendName | 'auto'; readonly pool?: WorkerPool } | undefined;
+  readonly workers: ResolvedWorkers | undefined;
+}
+
+export interface ResolvedWorkers {
+  readonly count: number;
+  readonly backend: BackendName | 'auto';
+  readonly pool?: WorkerPool;
 }
 
 /** The objective: a function called in this thread, or a module loaded in each worker. */
@@ -32,23 +37,24 @@ export type ResolvedObjective<P extends Params> =
   | { readonly kind: 'module'; readonly module: string; readonly exportName: string };
 
 const WHERE = 'pbt()';
-const FIELDS = ['populationSize', 'epochs', 'readyEvery', 'metric', 'direction', 'exploit', 'explore', 'seed', 'checkpointDir', 'concurrency', 'initial', 'workers', 'backend'];
+const FIELDS = ['populationSize', 'epochs', 'readyEvery', 'metric', 'direction', 'exploit', 'explore', 'seed', 'checkpointDir', 'checkpoints', 'concurrency', 'initial', 'workers', 'backend'];
+const CHECKPOINT_METHODS = ['save', 'load', 'checkpoint', 'readState', 'writeState', 'remove', 'removeOthers', 'clear'] as const;
 
-export function resolveObjective<P extends Params>(objective: PbtObjective<P> | PbtModuleObjective): ResolvedObjective<P> {
+/**
+ * The objective as a function; a module (for worker threads) goes to `resolveModule`, which a platform
+ * without worker threads does not have.
+ */
+export function resolveObjective<P extends Params>(
+  objective: PbtObjective<P> | PbtModuleObjective,
+  resolveModule?: (o: Record<string, unknown>) => ResolvedObjective<P>,
+): ResolvedObjective<P> {
   if (typeof objective === 'function') return { kind: 'function', make: objective };
   const o: unknown = objective;
-  if (!isRecord(o)) {
-    throw configError(WHERE, 'objective', 'must be a function that makes a member, or { module, export? } naming one for worker threads', objective);
+  if (!isRecord(o) || resolveModule === undefined) {
+    const what = resolveModule ? 'must be a function that makes a member, or { module, export? } naming one for worker threads' : 'must be a function that makes a member (a module for worker threads needs Node)';
+    throw configError(WHERE, 'objective', what, objective);
   }
-  knownFields(WHERE, o, ['module', 'export']);
-  const spec = o.module instanceof URL ? o.module.href : nonEmptyString(WHERE, 'objective.module', o.module);
-  const exportName = o.export === undefined ? 'default' : nonEmptyString(WHERE, 'objective.export', o.export);
-  const module = moduleUrl(spec);
-  if (module.startsWith('file:')) {
-    const path = fileURLToPath(module);
-    if (!existsSync(path)) throw configError(WHERE, 'objective.module', `names no file (${path})`, o.module);
-  }
-  return { kind: 'module', module, exportName };
+  return resolveModule(o);
 }
 
 /** Whether `x` is an object whose fields can be read (and checked) one by one. */
@@ -56,8 +62,15 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object';
 }
 
-/** `objectiveKind`: members in worker threads need the objective as a module. */
-export function resolvePbtConfig<P extends Params>(config: PbtConfig<P>, objectiveKind: 'function' | 'module' = 'function'): ResolvedPbtConfig<P> {
+/**
+ * `objectiveKind`: members in worker threads need the objective as a module, and `resolveWorkers`
+ * (the platform's) reads `workers` and `backend` for them.
+ */
+export function resolvePbtConfig<P extends Params>(
+  config: PbtConfig<P>,
+  objectiveKind: 'function' | 'module' = 'function',
+  resolveWorkers?: (c: Record<string, unknown>, populationSize: number) => ResolvedWorkers,
+): ResolvedPbtConfig<P> {
   const c = requireObject(WHERE, config);
   knownFields(WHERE, c, FIELDS);
   const populationSize = positiveInt(WHERE, 'populationSize', c.populationSize);
@@ -89,28 +102,29 @@ export function resolvePbtConfig<P extends Params>(config: PbtConfig<P>, objecti
   }
   const seed = c.seed === undefined ? 0 : finiteNumber(WHERE, 'seed', c.seed);
   const checkpointDir = c.checkpointDir === undefined ? undefined : nonEmptyString(WHERE, 'checkpointDir', c.checkpointDir);
+  const checkpoints = c.checkpoints === undefined ? undefined : resolveCheckpoints(c.checkpoints, checkpointDir, objectiveKind);
   const concurrency = c.concurrency === undefined ? populationSize : positiveInt(WHERE, 'concurrency', c.concurrency);
   let initial: readonly P[] | undefined;
   if (c.initial !== undefined) {
     if (!Array.isArray(c.initial) || c.initial.length !== populationSize) throw configError(WHERE, 'initial', `must be an array of populationSize (${populationSize}) parameter objects`, c.initial);
     initial = c.initial as P[];
   }
-  let workers: ResolvedPbtConfig<P>['workers'];
+  let workers: ResolvedWorkers | undefined;
   if (objectiveKind === 'function') {
     for (const field of ['workers', 'backend'] as const) {
       if (c[field] !== undefined) throw configError(WHERE, field, 'needs the objective as a module ({ module, export? }): a function cannot be sent to a worker thread', c[field]);
     }
   } else {
-    const backend = c.backend === undefined ? 'auto' : oneOf(WHERE, 'backend', c.backend, ['auto', ...backendNames] as const);
-    const w = c.workers;
-    if (w !== null && typeof w === 'object') {
-      const pool = w as WorkerPool;
-      if (typeof pool.run !== 'function' || typeof pool.size !== 'number') throw configError(WHERE, 'workers', 'must be a number of threads or a workerPool()', w);
-      if (c.backend !== undefined) throw configError(WHERE, 'backend', 'cannot be set with a workerPool() as workers: the pool has its backend', c.backend);
-      workers = { count: pool.size, backend, pool };
-    } else {
-      workers = { count: w === undefined ? Math.min(populationSize, availableParallelism()) : positiveInt(WHERE, 'workers', w), backend };
-    }
+    if (resolveWorkers === undefined) throw configError(WHERE, 'objective', 'as a module needs worker threads (Node)');
+    workers = resolveWorkers(c, populationSize);
   }
-  return { populationSize, epochs, readyEvery, metric, direction, quantile, explore, seed, checkpointDir, concurrency, initial, workers };
+  return { populationSize, epochs, readyEvery, metric, direction, quantile, explore, seed, checkpointDir, checkpoints, concurrency, initial, workers };
+}
+
+function resolveCheckpoints(x: unknown, checkpointDir: string | undefined, objectiveKind: 'function' | 'module'): PbtCheckpoints {
+  if (checkpointDir !== undefined) throw configError(WHERE, 'checkpoints', 'cannot be set with checkpointDir (a folder is checkpoints of its own): pass one of them', x);
+  if (objectiveKind === 'module') throw configError(WHERE, 'checkpoints', 'cannot be set with a module objective: members in worker threads save into folders (use checkpointDir)', x);
+  const missing = isRecord(x) ? CHECKPOINT_METHODS.filter((m) => typeof x[m] !== 'function') : CHECKPOINT_METHODS;
+  if (missing.length > 0) throw configError(WHERE, 'checkpoints', `must be PbtCheckpoints (memoryCheckpoints(), folderCheckpoints(dir)); missing: ${missing.join(', ')}`, x);
+  return x as PbtCheckpoints;
 }

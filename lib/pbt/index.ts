@@ -1,11 +1,6 @@
-/** Population-based training: the public surface of lib/pbt. */
+/** Population-based training in Node: the public surface of lib/pbt (lib/pbt/shared.ts, and what needs Node). */
+export * from './shared.js';
 export { pbt } from './pbt.js';
-export { layersMember } from './layers-member.js';
-export type { LayersMemberConfig } from './layers-member.js';
+export { folderCheckpoints } from './folder-checkpoints.js';
 export { saveOptimizerState, loadOptimizerState } from './optimizer-state.js';
-export { toyMember, toyQ, toySpace } from './toy.js';
-export type { ToyMemberConfig, ToyParams } from './toy.js';
-export type {
-  PbtConfig, PbtMember, PbtMemberInput, PbtModuleObjective, MemberEpochEnd, PbtObjective, ExploreConfig, ParamSchedule, PbtEvent,
-  PbtStarted, PbtEpochEnd, PbtMemberFailed, PbtReady, PbtNewBest, PbtExploit, PbtExplore, PbtCompleted,
-} from './types.js';
+export type { PbtModuleObjective } from './types.js';

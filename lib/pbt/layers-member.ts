@@ -1,7 +1,8 @@
 /**
- * A PBT member for a tfjs-layers model: trains with `train()`, and checkpoints the weights with
- * `saveModel` and the optimizer's state beside them, so a member that copies another continues with the
- * same weights AND the same Adam moments (or momentum, ...).
+ * A PBT member for a tfjs-layers model: trains with `train()`, and checkpoints the weights and the
+ * optimizer's state together through the run's checkpoints (a folder: `saveModel`'s files and the
+ * optimizer's beside them; or memory), so a member that copies another continues with the same weights
+ * AND the same Adam moments (or momentum, ...).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -10,7 +11,6 @@ import type { BatchSource } from '../data/batches.js';
 import type { EvaluationSource } from '../evaluate.js';
 import type { Loss } from '../losses.js';
 import type { MetricKind } from '../metrics/metric-names.js';
-import { loadModel, saveModel } from '../io/save-load.js';
 import { setLearningRate } from '../optimizers.js';
 import { hashSeed } from '../random.js';
 import type { Params } from '../search/types.js';
@@ -19,7 +19,7 @@ import { configError } from '../errors.js';
 import { isTfDataset, toArrayDataset } from '../data/batches.js';
 import { checkModelData } from '../check-model-data.js';
 import { validateLoss } from '../losses.js';
-import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
+import { needCheckpoints } from './need-checkpoints.js';
 import type { PbtMember } from './types.js';
 
 export interface LayersMemberConfig<P extends Params = Params> {
@@ -77,19 +77,8 @@ export function layersMember<P extends Params = Params>(config: LayersMemberConf
     setParams(params) {
       apply(params, { model, optimizer: opt });
     },
-    async save(dir) {
-      await saveModel(model, dir);
-      await saveOptimizerState(opt, dir);
-    },
-    async load(dir) {
-      const loaded = await loadModel(dir);
-      try {
-        model.setWeights(loaded.getWeights());
-      } finally {
-        loaded.dispose();
-      }
-      await loadOptimizerState(opt, dir);
-    },
+    save: (checkpoint, checkpoints) => needCheckpoints(where, checkpoints).save(checkpoint, { model, optimizer: opt }),
+    load: (checkpoint, checkpoints) => needCheckpoints(where, checkpoints).load(checkpoint, { model, optimizer: opt }),
     dispose() {
       model.dispose();
       opt.dispose();

@@ -6,6 +6,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import { loadFunction } from '../thread/load-module.js';
 import { toWire } from '../thread/wire-error.js';
+import { folderMemberCheckpoints } from './folder-checkpoints.js';
 import type { FromHost, HostInput, ToHost } from './host-protocol.js';
 import type { PbtMember, PbtObjective } from './types.js';
 
@@ -47,9 +48,9 @@ export default function memberHost(input: HostInput): Observable<never> {
         case 'setParams':
           return answer(m.id, () => get(m.member).setParams(m.params));
         case 'save':
-          return answer(m.id, () => get(m.member).save(m.dir));
+          return answer(m.id, () => get(m.member).save(m.dir, folderMemberCheckpoints));
         case 'load':
-          return answer(m.id, () => get(m.member).load(m.dir));
+          return answer(m.id, () => get(m.member).load(m.dir, folderMemberCheckpoints));
         case 'dispose':
           return answer(m.id, () => {
             members.get(m.member)?.dispose();

@@ -12,6 +12,7 @@ import { createRandom, hashSeed, type Random } from '../random.js';
 import type { Params } from '../search/types.js';
 import type { SearchSpace } from '../search/space.js';
 import type { CheckpointStore } from './checkpoints.js';
+import type { MemberCheckpoints } from './member-checkpoints.js';
 import type { ResolvedPbtConfig } from './config.js';
 import { explore } from './explore.js';
 import type { Holdings } from './holdings.js';
@@ -23,6 +24,8 @@ export interface ReadyStepContext<P extends Params> {
   readonly space: SearchSpace<P>;
   readonly config: Pick<ResolvedPbtConfig<P>, 'seed' | 'quantile' | 'explore'>;
   readonly store: CheckpointStore;
+  /** What members load the donors' checkpoints through. */
+  readonly checkpoints: MemberCheckpoints;
   /** Runs a member's call (the run lets go of its members only once the call has settled). */
   readonly work: Holdings['work'];
 }
@@ -63,7 +66,7 @@ function exploit<P extends Params>(
   const path = donor.checkpoint!;
   const load = defer(() => {
     ctx.store.retain(path); // held by the copy, then by this member's state
-    return ctx.work(() => s.member.load(path));
+    return ctx.work(() => s.member.load(path, ctx.checkpoints));
   });
   const copied = defer(() => of<PbtExploit>({ type: 'exploit', member: s.index, donor: donor.index, epoch, value: ranking.value(s), donorValue: ranking.value(donor), checkpoint: path }));
   const adopt = defer(() => {

@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../backend/gradients.js';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import { space, uniform } from '../search/space.js';
+import { needCheckpoints } from './need-checkpoints.js';
 import type { MemberEpochEnd, PbtMember } from './types.js';
 
 /** The toy's hyperparameters: the surrogate's weights h0, h1 in [0, 1]. */
@@ -31,7 +30,7 @@ export interface ToyMemberConfig {
 
 /**
  * A toy member: θ as a tf variable, one SGD step on −Q̂ per "epoch"; its `epochEnd` metrics are
- * `Q` (the true objective), `theta0` and `theta1`. Its checkpoint is θ as JSON (SGD has no state).
+ * `Q` (the true objective), `theta0` and `theta1`. Its checkpoint is θ (SGD has no state).
  */
 export function toyMember(config: ToyMemberConfig = {}): PbtMember<ToyParams> {
   const initial = tf.tensor1d([...(config.theta ?? [0.9, 0.9])]);
@@ -61,14 +60,8 @@ export function toyMember(config: ToyMemberConfig = {}): PbtMember<ToyParams> {
     setParams(params) {
       h = { ...params };
     },
-    async save(dir) {
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'theta.json'), JSON.stringify(read()));
-    },
-    async load(dir) {
-      const values = JSON.parse(await readFile(join(dir, 'theta.json'), 'utf8')) as number[];
-      tf.tidy(() => theta.assign(tf.tensor1d(values)));
-    },
+    save: (checkpoint, checkpoints) => needCheckpoints('toyMember()', checkpoints).save(checkpoint, { variables: { theta } }),
+    load: (checkpoint, checkpoints) => needCheckpoints('toyMember()', checkpoints).load(checkpoint, { variables: { theta } }),
     dispose() {
       theta.dispose();
       opt.dispose();

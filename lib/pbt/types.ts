@@ -7,6 +7,7 @@ import type { BackendName } from '../backend/use-backend.js';
 import type { WorkerPool } from '../parallel/worker-pool.js';
 import type { Random } from '../random.js';
 import type { Direction, Params } from '../search/types.js';
+import type { MemberCheckpoints, PbtCheckpoints } from './member-checkpoints.js';
 
 /** What a member's training emits; pbt reads the `epochEnd`s and ignores the rest. */
 export interface MemberEpochEnd {
@@ -26,10 +27,14 @@ export interface PbtMember<P extends Params = Params> {
   train(from: number, epochs: number): Observable<{ readonly type: string }>;
   /** Use these hyperparameters from now on (e.g. `setLearningRate` on the live optimizer). */
   setParams(params: P): void | Promise<void>;
-  /** Write everything training continues from (weights AND optimizer state) into the folder `dir`. */
-  save(dir: string): Promise<void>;
-  /** Replace the live state by what `save` wrote in `dir`. */
-  load(dir: string): Promise<void>;
+  /**
+   * Write everything training continues from (weights AND optimizer state) as `checkpoint`, through
+   * `checkpoints` (the run's: a folder per checkpoint in Node, memory in a page). A member that writes
+   * files itself may use `checkpoint` as its folder, and then needs the folder checkpoints.
+   */
+  save(checkpoint: string, checkpoints: MemberCheckpoints): Promise<void>;
+  /** Replace the live state by what `save` wrote as `checkpoint`. */
+  load(checkpoint: string, checkpoints: MemberCheckpoints): Promise<void>;
   /** Free the member's tensors. */
   dispose(): void;
 }
@@ -83,9 +88,15 @@ export interface PbtConfig<P extends Params = Params> {
   readonly seed?: number;
   /**
    * Where checkpoints and the run's state (`pbt.json`) are kept; a run started on a folder that holds
-   * a state resumes from it. Default: a temporary folder, removed at the end.
+   * a state resumes from it (Node only). Default: a temporary folder (in a browser: memory), cleared at the end.
    */
   readonly checkpointDir?: string;
+  /**
+   * Where checkpoints and the run's state are kept, passed in: `memoryCheckpoints()` (the default in a
+   * browser, where there is no folder; a run on the same one resumes), `folderCheckpoints(dir)` (what
+   * `checkpointDir` is), or your own. Not with `checkpointDir`, nor with members in worker threads.
+   */
+  readonly checkpoints?: PbtCheckpoints;
   /** Members training at once (default: all). */
   readonly concurrency?: number;
   /**

@@ -18,6 +18,7 @@ import { workerPool, type WorkerPool } from '../parallel/worker-pool.js';
 import type { Params } from '../search/types.js';
 import { fromWire } from '../thread/wire-error.js';
 import type { FromHost, HostInput, ToHost } from './host-protocol.js';
+import { LostTraining } from './lost-training.js';
 import type { PbtMember, PbtMemberInput, PbtObjective } from './types.js';
 
 export interface WorkerMembersConfig {
@@ -64,18 +65,6 @@ interface Remote {
 }
 
 const hostModule = entryUrl('member-host', import.meta.url).href;
-
-/**
- * What a worker member's `save` rejects with when the member's worker died after it trained: the save
- * worked, but what it saved is the member's last checkpoint, the training since then is lost. The
- * message (and `cause`) is the worker's death.
- */
-export class LostTraining extends Error {
-  override readonly name = 'LostTraining';
-  constructor(readonly death: Error) {
-    super(death.message, { cause: death });
-  }
-}
 
 export function workerMembers<P extends Params>(c: WorkerMembersConfig): WorkerMembers<P> {
   const own = c.pool === undefined;

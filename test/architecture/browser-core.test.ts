@@ -112,6 +112,11 @@ t.test('the browser entries load no Node module', async (t) => {
   t.same(broken, [], 'every import is a relative file or a browser package; Node globals only behind typeof');
   t.ok(files.has('lib/train.ts') && files.has('lib/study/study.ts') && files.has('lib/evolve/evolve.ts') && files.has('operators/train-step.ts'), 'train(), study, evolve and the operators are in');
   t.ok(files.size > 100, `${files.size} files`);
+  // PBT is in (issue 21): its run and its checkpoints in memory, not its folders on disk nor its worker threads.
+  t.ok(files.has('lib/pbt/run-pbt.ts') && files.has('lib/pbt/pbt-browser.ts') && files.has('lib/pbt/memory-checkpoints.ts'), 'pbt() and memoryCheckpoints are in');
+  for (const nodeOnly of ['lib/pbt/pbt.ts', 'lib/pbt/folder-checkpoints.ts', 'lib/pbt/state-file.ts', 'lib/pbt/optimizer-state.ts', 'lib/pbt/weight-files.ts', 'lib/pbt/worker-members.ts']) {
+    t.notOk(files.has(nodeOnly), `${nodeOnly} (node:fs, worker_threads) is not reached${files.has(nodeOnly) ? `: ${files.get(nodeOnly)!.join(' → ')}` : ''}`);
+  }
   for (const [file, substitute] of Object.entries(SUBSTITUTES)) {
     t.ok(files.has(substitute) && !files.has(file), `a browser gets ${substitute} for ${file} (package.json's browser map)`);
   }

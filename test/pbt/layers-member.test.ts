@@ -55,12 +55,12 @@ t.test('PBT on a layers model copies weights AND optimizer state at the exploit 
     const inner = layersMember<{ lr: number }>({ model, optimizer: opt, data, validation, batchSize: 32, seed });
     return {
       ...inner,
-      async save(dir) {
-        await inner.save(dir);
+      async save(dir, checkpoints) {
+        await inner.save(dir, checkpoints);
         saved.set(dir, { weights: model.getWeights().map((w) => Array.from(w.dataSync())), opt: await values(opt) });
       },
-      async load(dir) {
-        await inner.load(dir);
+      async load(dir, checkpoints) {
+        await inner.load(dir, checkpoints);
         loaded.push({ member, path: dir, weights: model.getWeights().map((w) => Array.from(w.dataSync())), opt: await values(opt) });
       },
     };

@@ -26,8 +26,8 @@ const tempDir = (t: { teardown(f: () => void): void }) => {
 function watched(log: Array<{ member: number; op: string; path: string; existed: boolean }>, member: number, inner: PbtMember<ToyParams> = toyMember()): PbtMember<ToyParams> {
   return {
     ...inner,
-    async save(dir) { await inner.save(dir); log.push({ member, op: 'save', path: dir, existed: existsSync(dir) }); },
-    async load(dir) { log.push({ member, op: 'load', path: dir, existed: existsSync(join(dir, 'theta.json')) }); await inner.load(dir); },
+    async save(dir, checkpoints) { await inner.save(dir, checkpoints); log.push({ member, op: 'save', path: dir, existed: existsSync(dir) }); },
+    async load(dir, checkpoints) { log.push({ member, op: 'load', path: dir, existed: existsSync(join(dir, 'variables.json')) }); await inner.load(dir, checkpoints); },
   };
 }
 
@@ -112,8 +112,8 @@ function traced(log: string[], member: number, onDispose: () => void): PbtMember
       );
     },
     setParams(p) { log.push(`setParams ${member}`); inner.setParams(p); },
-    async save(dir) { await inner.save(dir); log.push(`save ${member}`); },
-    async load(dir) { log.push(`load ${member}`); await inner.load(dir); },
+    async save(dir, checkpoints) { await inner.save(dir, checkpoints); log.push(`save ${member}`); },
+    async load(dir, checkpoints) { log.push(`load ${member}`); await inner.load(dir, checkpoints); },
     dispose() { log.push(`dispose ${member}`); inner.dispose(); onDispose(); },
   };
 }
@@ -169,12 +169,12 @@ t.test('unsubscribing during a save lets the save finish, then disposes the memb
     let saves = 0;
     return {
       ...inner,
-      async save(dir) {
+      async save(dir, checkpoints) {
         if (member === 0 && ++saves === 2) {
           saving.resolve(dir);
           await gate.promise;
         }
-        await inner.save(dir);
+        await inner.save(dir, checkpoints);
       },
     };
   };
