@@ -61,9 +61,15 @@ const packageFiles: Record<string, string> = {
 };
 
 /** Where a dependency's file is: found from its package.json, as Node resolves a dependency. */
-export function packageFile(spec: string): string {
+function packageFile(spec: string): string {
   const name = spec.slice(0, spec.indexOf('/'));
   return join(dirname(createRequire(import.meta.url).resolve(`${name}/package.json`)), spec.slice(name.length + 1));
+}
+
+/** The file of a dependency served at URL `path` (/uplot.js, /uplot.css), or undefined. */
+export function dependencyFile(path: string): string | undefined {
+  const spec = Object.hasOwn(packageFiles, path) ? packageFiles[path] : undefined;
+  return spec === undefined ? undefined : packageFile(spec);
 }
 
 const types: Record<string, string> = {
@@ -83,7 +89,7 @@ function dashboardDir(): string {
 export function loadDashboard(): ReadonlyMap<string, Asset> {
   const dir = dashboardDir();
   const out = new Map<string, Asset>();
-  const all = [...Object.entries(files).map(([path, file]) => [path, join(dir, file)]), ...Object.entries(packageFiles).map(([path, spec]) => [path, packageFile(spec)])];
+  const all = [...Object.entries(files).map(([path, file]) => [path, join(dir, file)]), ...Object.keys(packageFiles).map((path) => [path, dependencyFile(path)])];
   for (const [path, file] of all) {
     const ext = file!.slice(file!.lastIndexOf('.') + 1);
     out.set(path!, { body: readFileSync(file!), contentType: types[ext] ?? 'application/octet-stream' });
