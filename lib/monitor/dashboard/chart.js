@@ -22,7 +22,8 @@ const X_LABEL = {
   relative: (v) => durationLabel(v),
 };
 
-const AXIS = { stroke: '#6b7483', font: '11px system-ui, sans-serif', labelFont: '600 11px system-ui, sans-serif', grid: { stroke: '#e3e6eb', width: 1 }, ticks: { show: false } };
+/** The axes' look (grey, no tick marks), shared with ./history.js. */
+export const AXIS = { stroke: '#6b7483', font: '11px system-ui, sans-serif', labelFont: '600 11px system-ui, sans-serif', grid: { stroke: '#e3e6eb', width: 1 }, ticks: { show: false } };
 
 /**
  * Fit a scale to the data with a little head-room, kept (returned as `s`) while the data stay inside it
