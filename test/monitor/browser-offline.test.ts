@@ -40,8 +40,6 @@ t.test('offline: the page and its chart library come from the monitor alone', { 
     for (let e = 1; e <= 20; e++) monitor.publish('offline', { type: 'epochEnd', trial, epoch: e, metrics: { loss: 1 / e + trial / 10 }, value: 1 / e + trial / 10 });
   }
   await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n && window.__rxtrain.curves.points === 60 && window.__rxtrain.axes.ticks !== null, monitor.stats().published, { timeout: 120_000 });
-  // Drawn at the next animation frame after the data arrived; one more frame and it is on the canvas.
-  await page.evaluate(() => new Promise((resolve) => window.requestAnimationFrame(() => window.requestAnimationFrame(resolve))));
 
   t.ok(await page.locator('#chart .uplot').count() === 1, 'uPlot built the chart');
   const inked = await colouredPixels(page, 'curves-canvas');

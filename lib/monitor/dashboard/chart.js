@@ -153,19 +153,22 @@ export function createChart(container, onResize = () => {}) {
       scale = bounds ? fitScale(scale, bounds, log) : null;
       lines = [...fixed, ...live];
       keyed = lines.filter((l) => l.key !== undefined);
-      while (u.series.length - 1 < lines.length) u.addSeries(seriesOpts());
-      while (u.series.length - 1 > Math.max(1, lines.length)) u.delSeries(u.series.length - 1);
-      const data = [null];
-      if (!lines.length) data.push([[], []]);
-      lines.forEach((line, i) => {
-        const s = u.series[i + 1];
-        s.width = line.width;
-        s.dash = line.dash ?? undefined;
-        data.push([line.points.map((p) => p[0]), line.points.map((p) => (Number.isFinite(p[1]) ? yOf(p[1]) : null))]);
+      // In one batch: uPlot draws at once (not in a later microtask), so the page's timings include it.
+      u.batch(() => {
+        while (u.series.length - 1 < lines.length) u.addSeries(seriesOpts());
+        while (u.series.length - 1 > Math.max(1, lines.length)) u.delSeries(u.series.length - 1);
+        const data = [null];
+        if (!lines.length) data.push([[], []]);
+        lines.forEach((line, i) => {
+          const s = u.series[i + 1];
+          s.width = line.width;
+          s.dash = line.dash ?? undefined;
+          data.push([line.points.map((p) => p[0]), line.points.map((p) => (Number.isFinite(p[1]) ? yOf(p[1]) : null))]);
+        });
+        u.axes[0].label = titles.x;
+        u.axes[1].label = yTitle();
+        u.setData(data);
       });
-      u.axes[0].label = titles.x;
-      u.axes[1].label = yTitle();
-      u.setData(data);
     },
   };
 }

@@ -52,8 +52,10 @@ export function createHistoryChart(container, onPoint) {
       const best = bestSoFar(trials, o.direction);
       const bestValue = best.length ? best[best.length - 1][1] : undefined;
       const yTitle = `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`;
-      u.axes[1].label = yTitle;
-      u.setData([trials.map((t) => t.trial), trials.map((t) => t.value), best.map((b) => b[1]), trials.map((t) => (t.value === bestValue ? t.value : null))]);
+      u.batch(() => {
+        u.axes[1].label = yTitle;
+        u.setData([trials.map((t) => t.trial), trials.map((t) => t.value), best.map((b) => b[1]), trials.map((t) => (t.value === bestValue ? t.value : null))]);
+      });
       return { points: trials.length, best: bestValue, bestLine: best.map((b) => b[1]), yTitle };
     },
     /** Where a trial's point is, in pixels of the container (for tests and the curious), or null. */
