@@ -41,8 +41,8 @@ t.test('offline: the page and its chart library come from the monitor alone', { 
   }
   await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n && window.__rxtrain.curves.points === 60 && window.__rxtrain.axes.ticks !== null, monitor.stats().published, { timeout: 120_000 });
 
-  t.ok(await page.locator('#chart .uplot').count() === 1, 'uPlot built the chart');
-  const inked = await colouredPixels(page, 'curves-canvas');
+  t.equal(await page.locator('#chart .uplot').count(), 2, 'uPlot built the chart: a layer of finished curves and one of running ones');
+  const inked = await colouredPixels(page, ['curves-canvas', 'curves-live-canvas']);
   t.ok(inked > 1000, `the curves are drawn (${inked} pixels in colour)`);
   for (const path of ['/uplot.js', '/uplot.css']) {
     const h = fromMonitor.get(path);

@@ -67,7 +67,7 @@ const skip = skipWithoutChromium;
     t.ok((await epochOf('adam-lr0.01')) > e1 + 1, 'the epoch column moves');
 
     // Curves are on the chart's canvas (in colour: the grid and labels are grey).
-    const inked = await colouredPixels(page, 'curves-canvas');
+    const inked = await colouredPixels(page, ['curves-canvas', 'curves-live-canvas']);
     t.ok(inked > 1000, `the chart has drawn curves (${inked} pixels in colour)`);
 
     // Let the two short runs finish, for the screenshot; then stop the long one from the page.

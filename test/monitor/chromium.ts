@@ -59,16 +59,18 @@ export function inkedPixels(page: Page, ids: readonly string[]): Promise<number>
 }
 
 /**
- * Pixels in colour on the canvas with this id: the curves (their hues are saturated) and not the
- * chart's grey grid, ticks and titles, so that a chart with axes but no curve counts 0.
+ * Pixels in colour on the canvases with these ids, together: the curves (their hues are saturated) and
+ * not the charts' grey grid, ticks and titles, so that a chart with axes but no curve counts 0.
  */
-export function colouredPixels(page: Page, id: string): Promise<number> {
-  return page.evaluate((canvasId: string): number => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const c = (globalThis as any).document.getElementById(canvasId);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+export function colouredPixels(page: Page, ids: readonly string[]): Promise<number> {
+  return page.evaluate((canvasIds: readonly string[]): number => {
     let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;
+    for (const id of canvasIds) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const c = (globalThis as any).document.getElementById(id);
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;
+    }
     return n;
-  }, id);
+  }, ids);
 }

@@ -3,8 +3,11 @@
 // and every update hands it the new arrays (setData); series come and go with addSeries/delSeries, and
 // their colour, width and dash are read at each draw. Each series has its own x values (uPlot's mode 2),
 // so that curves against wall time need no shared x column. uPlot's linear paths reduce long series to
-// a min/max pair per pixel column. The axes keep this dashboard's round ticks (./ticks.js), titles
-// naming what they hold, and an x range fitted to the data.
+// a min/max pair per pixel column. Two uPlot layers share the scales, one over the other: finished
+// curves below, with the axes (redrawn only when the scale or the set of curves changes), running and
+// selected ones above, at every update: with 1,000 finished trials, an update redraws the few that run.
+// The axes keep this dashboard's round ticks (./ticks.js), titles naming what they hold, and an x range
+// fitted to the data.
 import uPlot from './uplot.js';
 import { nearest } from './curves-model.js';
 import { durationLabel, tickLabel, ticksFor, timeTicks } from './ticks.js';
@@ -48,50 +51,31 @@ function fitScale(s, bounds, log) {
 export function createChart(container, onResize = () => {}) {
   let scale = null; // { x0, x1, y0, y1, log }
   let titles = { x: 'epoch', y: '', kind: 'epoch' };
-  let lines = []; // the lines of the last draw, in uPlot's series order (series i + 1 is lines[i])
   let keyed = []; // for the pointer: the lines with a key
-  let u = null;
-  /** What the axes last showed (for tests and the curious). */
-  const drawn = { ticks: null };
+  let dirty = true; // the layer of finished curves must be drawn again
+  /** What the axes last showed, and how often each layer was drawn (for tests and the curious). */
+  const drawn = { ticks: null, fixedDraws: 0, liveDraws: 0 };
   let shownTicks = { x: [], y: [] };
 
   const size = () => ({ width: Math.max(1, container.clientWidth), height: Math.max(1, container.clientHeight) });
   const yTitle = () => titles.y + (scale?.log ? ' (log)' : '');
   const xTicks = (lo, hi) => (titles.kind === 'epoch' ? ticksFor(lo, hi, false, 6).filter((v) => Number.isInteger(v)) : timeTicks(lo, hi, 6));
-
-  const seriesOpts = () => ({
-    paths: uPlot.paths.linear(),
-    stroke: (_, i) => lines[i - 1]?.color ?? 'transparent',
-    // A single point has no line: a dot shows it.
-    points: { show: (_, i) => lines[i - 1]?.points.length === 1, size: 4, fill: (_, i) => lines[i - 1]?.color ?? 'transparent' },
-  });
-
-  /** The ✕ at the end of a pruned, failed or stopped run's line. */
-  const drawMarks = (chart) => {
-    const ctx = chart.ctx, r = 4 * uPlot.pxRatio;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(chart.bbox.left - r * 2, chart.bbox.top - r * 2, chart.bbox.width + r * 4, chart.bbox.height + r * 4);
-    ctx.clip();
-    for (const line of lines) {
-      if (!line.mark || !line.points.length) continue;
-      const p = line.points[line.points.length - 1];
-      const px = chart.valToPos(p[0], 'x', true), py = chart.valToPos(yOf(p[1]), 'y', true);
-      ctx.lineWidth = 2 * uPlot.pxRatio; ctx.strokeStyle = line.markColor || line.color; ctx.setLineDash([]);
-      ctx.beginPath(); ctx.moveTo(px - r, py - r); ctx.lineTo(px + r, py + r); ctx.moveTo(px + r, py - r); ctx.lineTo(px - r, py + r); ctx.stroke();
-    }
-    ctx.restore();
-    if (!scale) {
-      ctx.fillStyle = '#6b7483'; ctx.font = `${13 * uPlot.pxRatio}px system-ui, sans-serif`;
-      ctx.fillText('waiting for the first epoch…', chart.bbox.left + 10 * uPlot.pxRatio, chart.bbox.top + 30 * uPlot.pxRatio);
-    }
-    drawn.ticks = scale ? { x: shownTicks.x, y: shownTicks.y, xTitle: titles.x, yTitle: yTitle() } : null;
-  };
   const yOf = (v) => (scale?.log ? Math.max(v, 1e-12) : v);
 
-  const build = (log) => {
-    u?.destroy();
-    const opts = {
+  /**
+   * A layer: a uPlot chart over the whole container drawing `layer.lines`. Both layers lay out the same
+   * axes (so their plot areas match); the lower one draws them, the upper one's are transparent.
+   */
+  function layer(log, below, id) {
+    const l = { lines: [], u: null };
+    const seriesOpts = () => ({
+      paths: uPlot.paths.linear(),
+      stroke: (_, i) => l.lines[i - 1]?.color ?? 'transparent',
+      // A single point has no line: a dot shows it.
+      points: { show: (_, i) => l.lines[i - 1]?.points.length === 1, size: 4, fill: (_, i) => l.lines[i - 1]?.color ?? 'transparent' },
+    });
+    const look = below ? AXIS : { ...AXIS, stroke: 'transparent', grid: { show: false } };
+    l.u = new uPlot({
       mode: 2,
       ...size(),
       pxAlign: 0,
@@ -102,58 +86,18 @@ export function createChart(container, onResize = () => {}) {
         y: { distr: log ? 3 : 1, log: 10, range: () => (scale ? [scale.y0, scale.y1] : log ? [1, 10] : [0, 1]) },
       },
       axes: [
-        { ...AXIS, label: titles.x, labelSize: 18, size: 26, splits: (_, __, lo, hi) => (scale ? xTicks(lo, hi) : []), values: (_, vs) => (shownTicks.x = vs.map(X_LABEL[titles.kind] ?? X_LABEL.epoch)) },
-        { ...AXIS, label: yTitle(), labelSize: 18, size: 46, gap: 4, splits: (_, __, lo, hi) => (scale ? ticksFor(lo, hi, log, 5) : []), values: (_, vs) => (shownTicks.y = vs.map(tickLabel)) },
+        { ...look, label: titles.x, labelSize: 18, size: 26, splits: (_, __, lo, hi) => (scale ? xTicks(lo, hi) : []), values: (_, vs) => { const v = vs.map(X_LABEL[titles.kind] ?? X_LABEL.epoch); if (below) shownTicks.x = v; return v; } },
+        { ...look, label: yTitle(), labelSize: 18, size: 46, gap: 4, splits: (_, __, lo, hi) => (scale ? ticksFor(lo, hi, log, 5) : []), values: (_, vs) => { const v = vs.map(tickLabel); if (below) shownTicks.y = v; return v; } },
       ],
       // uPlot's mode 2 wants a series from the start: an empty one until there are lines.
       series: [{}, seriesOpts()],
-      hooks: { draw: [drawMarks] },
-    };
-    u = new uPlot(opts, [null, [[], []]], container);
-    u.ctx.canvas.id = 'curves-canvas';
-  };
-  build(false);
-  new ResizeObserver(() => { u.setSize(size()); onResize(); }).observe(container);
-
-  /** The plot area's offset inside the container, in CSS pixels. */
-  const offset = () => {
-    const a = u.over.getBoundingClientRect(), b = container.getBoundingClientRect();
-    return { x: a.left - b.left, y: a.top - b.top };
-  };
-
-  return {
-    drawn,
-    /** uPlot redraws everything at each update: nothing is kept to invalidate. */
-    invalidate() {},
-    /** Axis titles: x (and its kind: epoch, wall, relative) and y, the metric. */
-    titles(x, kind, y) { titles = { x, kind, y }; },
-    /** Where point (x, y) is drawn, in pixels of the container, or null before the first draw. */
-    toPixel(x, y) {
-      if (!scale) return null;
-      const o = offset();
-      return { px: o.x + u.valToPos(x, 'x'), py: o.y + u.valToPos(yOf(y), 'y') };
-    },
-    /** The drawn point nearest pixel (mx, my) of the container, or null: { key, index, x, y, px, py }. */
-    pick(mx, my) {
-      if (!scale) return null;
-      const o = offset();
-      const X = (x) => o.x + u.valToPos(x, 'x'), Y = (y) => o.y + u.valToPos(yOf(y), 'y');
-      const p = nearest(keyed, X, Y, mx, my);
-      return p && { ...p, px: X(p.x), py: Y(p.y) };
-    },
-    /** Forget the scale (another metric was chosen): the next draw fits the data afresh. */
-    reset() { scale = null; },
-    /**
-     * lines: { fixed: Line[] (finished), live: Line[] (drawn over them) }, bounds of all points, log:
-     * boolean. A Line is { key?, points: [x, y][], color, width, dash?, mark? }; lines with a key can be
-     * pointed at (pick). bounds: { x0, x1, y0, y1, growing } (growing: some line is still running).
-     */
-    draw({ fixed, live, bounds, log }) {
-      if ((u.scales.y.distr === 3) !== log) build(log);
-      scale = bounds ? fitScale(scale, bounds, log) : null;
-      lines = [...fixed, ...live];
-      keyed = lines.filter((l) => l.key !== undefined);
-      // In one batch: uPlot draws at once (not in a later microtask), so the page's timings include it.
+      hooks: { draw: [(chart) => drawMarks(chart, l.lines, below)] },
+    }, [null, [[], []]], container);
+    l.u.ctx.canvas.id = id;
+    /** Hand uPlot the lines, in one batch: it draws at once (not in a later microtask), so the page's timings include it. */
+    l.set = (lines) => {
+      l.lines = lines;
+      const u = l.u;
       u.batch(() => {
         while (u.series.length - 1 < lines.length) u.addSeries(seriesOpts());
         while (u.series.length - 1 > Math.max(1, lines.length)) u.delSeries(u.series.length - 1);
@@ -169,6 +113,86 @@ export function createChart(container, onResize = () => {}) {
         u.axes[1].label = yTitle();
         u.setData(data);
       });
+    };
+    return l;
+  }
+
+  /** The ✕ at the end of a pruned, failed or stopped run's line; below, the axes' state for tests. */
+  function drawMarks(chart, lines, below) {
+    const ctx = chart.ctx, r = 4 * uPlot.pxRatio;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(chart.bbox.left - r * 2, chart.bbox.top - r * 2, chart.bbox.width + r * 4, chart.bbox.height + r * 4);
+    ctx.clip();
+    for (const line of lines) {
+      if (!line.mark || !line.points.length) continue;
+      const p = line.points[line.points.length - 1];
+      const px = chart.valToPos(p[0], 'x', true), py = chart.valToPos(yOf(p[1]), 'y', true);
+      ctx.lineWidth = 2 * uPlot.pxRatio; ctx.strokeStyle = line.markColor || line.color; ctx.setLineDash([]);
+      ctx.beginPath(); ctx.moveTo(px - r, py - r); ctx.lineTo(px + r, py + r); ctx.moveTo(px + r, py - r); ctx.lineTo(px - r, py + r); ctx.stroke();
+    }
+    ctx.restore();
+    if (!below) return;
+    if (!scale) {
+      ctx.fillStyle = '#6b7483'; ctx.font = `${13 * uPlot.pxRatio}px system-ui, sans-serif`;
+      ctx.fillText('waiting for the first epoch…', chart.bbox.left + 10 * uPlot.pxRatio, chart.bbox.top + 30 * uPlot.pxRatio);
+    }
+    drawn.ticks = scale ? { x: shownTicks.x, y: shownTicks.y, xTitle: titles.x, yTitle: yTitle() } : null;
+  }
+
+  let fixed = null, live = null;
+  const build = (log) => {
+    fixed?.u.destroy(); live?.u.destroy();
+    fixed = layer(log, true, 'curves-canvas');
+    live = layer(log, false, 'curves-live-canvas');
+    dirty = true;
+  };
+  build(false);
+  new ResizeObserver(() => { fixed.u.setSize(size()); live.u.setSize(size()); dirty = true; onResize(); }).observe(container);
+
+  /** The plot area's offset inside the container, in CSS pixels. */
+  const offset = () => {
+    const a = live.u.over.getBoundingClientRect(), b = container.getBoundingClientRect();
+    return { x: a.left - b.left, y: a.top - b.top };
+  };
+  const X = (o) => (x) => o.x + live.u.valToPos(x, 'x'), Y = (o) => (y) => o.y + live.u.valToPos(yOf(y), 'y');
+
+  return {
+    drawn,
+    /** The set of finished curves changed: the lower layer is drawn again at the next draw. */
+    invalidate() { dirty = true; },
+    /** Axis titles: x (and its kind: epoch, wall, relative) and y, the metric. */
+    titles(x, kind, y) {
+      if (titles.x !== x || titles.kind !== kind || titles.y !== y) { titles = { x, kind, y }; dirty = true; }
+    },
+    /** Where point (x, y) is drawn, in pixels of the container, or null before the first draw. */
+    toPixel(x, y) {
+      if (!scale) return null;
+      const o = offset();
+      return { px: X(o)(x), py: Y(o)(y) };
+    },
+    /** The drawn point nearest pixel (mx, my) of the container, or null: { key, index, x, y, px, py }. */
+    pick(mx, my) {
+      if (!scale) return null;
+      const o = offset();
+      const p = nearest(keyed, X(o), Y(o), mx, my);
+      return p && { ...p, px: X(o)(p.x), py: Y(o)(p.y) };
+    },
+    /** Forget the scale (another metric was chosen): the next draw fits the data afresh. */
+    reset() { scale = null; dirty = true; },
+    /**
+     * lines: { fixed: Line[] (finished; drawn on the lower layer), live: Line[] }, bounds of all points,
+     * log: boolean. A Line is { key?, points: [x, y][], color, width, dash?, mark? }; lines with a key
+     * can be pointed at (pick). bounds: { x0, x1, y0, y1, growing } (growing: some line is still running).
+     */
+    draw({ fixed: done, live: running, bounds, log }) {
+      if ((fixed.u.scales.y.distr === 3) !== log) build(log);
+      const fitted = bounds ? fitScale(scale, bounds, log) : null;
+      if (fitted !== scale) { scale = fitted; dirty = true; }
+      keyed = [...done, ...running].filter((l) => l.key !== undefined);
+      if (dirty) { fixed.set(done); dirty = false; drawn.fixedDraws++; }
+      live.set(running);
+      drawn.liveDraws++;
     },
   };
 }
