@@ -1,7 +1,7 @@
 // The trials views of a study run: history (./history.js, a uPlot chart), slice (./slice.js) and
-// contour (./contour.js), both SVG, over the run's finished trials and its objective. Their tabs show once a run has a
-// finished trial; each view's bar picks the run (and the contour's two parameters), and its read-out
-// says what the pointer is on (trial, value, parameters).
+// contour (./contour.js), both SVG, over the run's finished trials and its objective. Their tabs show
+// once a run has a finished trial; each view's bar picks the run (and the contour's two parameters),
+// and its read-out says what the pointer is on (trial, value, parameters).
 import { drawContour } from './contour.js';
 import { createHistoryChart } from './history.js';
 import { drawSlice } from './slice.js';
