@@ -5,7 +5,7 @@
 // DOM, which the monitor's CSP allows, not through inline style attributes).
 import t from 'tap';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
-import { colouredPixels, openPage, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openPage, skipWithoutChromium } from './chromium.js';
 
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -42,7 +42,7 @@ t.test('offline: the page and its chart library come from the monitor alone', { 
   await page.waitForFunction((n: number) => window.__rxtrain?.stats().records >= n && window.__rxtrain.curves.points === 60 && window.__rxtrain.axes.ticks !== null, monitor.stats().published, { timeout: 120_000 });
 
   t.equal(await page.locator('#chart .uplot').count(), 2, 'uPlot built the chart: a layer of finished curves and one of running ones');
-  const inked = await colouredPixels(page, ['curves-canvas', 'curves-live-canvas']);
+  const inked = await inkedPixels(page, ['curves-canvas', 'curves-live-canvas'], { colouredOnly: true });
   t.ok(inked > 1000, `the curves are drawn (${inked} pixels in colour)`);
   for (const path of ['/uplot.js', '/uplot.css']) {
     const h = fromMonitor.get(path);

@@ -8,7 +8,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { choice, int, logUniform, randomSampler, space, study } from '../../lib/index.js';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
-import { colouredPixels, openDashboard, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openDashboard, screenshotPath, skipWithoutChromium } from './chromium.js';
 
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,7 +40,7 @@ t.test('history, slice and contour of a study', { skip: skipWithoutChromium }, a
   t.equal(drawn.best, best, 'the best so far ends at the best trial, by maximize');
   t.ok(drawn.bestLine.every((v: number, i: number) => i === 0 || v >= drawn.bestLine[i - 1]), 'the best-so-far line only rises (maximize)');
   t.equal(drawn.yTitle, 'accuracy ↑', 'the y axis names the metric and its direction');
-  t.ok((await colouredPixels(page, ['history-canvas'])) > 500, 'points and line are on the canvas');
+  t.ok((await inkedPixels(page, ['history-canvas'], { colouredOnly: true })) > 500, 'points and line are on the canvas');
   // Hover near the first trial's point: the read-out names it.
   const first = completed[0]!;
   const at = await page.evaluate((k: number) => window.__rxtrain.trials.history.pixel(k), first.number);

@@ -1,7 +1,7 @@
 // The dashboard in real Chromium: live curves and table while three runs train on the digits, a click
 // on "stop" ends one run's stream with a `stopped` event. Skipped where /usr/bin/chromium is missing.
 import t from 'tap';
-import { colouredPixels, openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, tap, toArray } from 'rxjs';
@@ -67,7 +67,7 @@ const skip = skipWithoutChromium;
     t.ok((await epochOf('adam-lr0.01')) > e1 + 1, 'the epoch column moves');
 
     // Curves are on the chart's canvas (in colour: the grid and labels are grey).
-    const inked = await colouredPixels(page, ['curves-canvas', 'curves-live-canvas']);
+    const inked = await inkedPixels(page, ['curves-canvas', 'curves-live-canvas'], { colouredOnly: true });
     t.ok(inked > 1000, `the chart has drawn curves (${inked} pixels in colour)`);
 
     // Let the two short runs finish, for the screenshot; then stop the long one from the page.
