@@ -1,5 +1,5 @@
 // Types of the dashboard's chart (lib/monitor/dashboard/chart.js), which the demo server serves as
-// /chart.js: the page draws its curves with the monitor's own component.
+// /chart.js: the page draws its curves with the monitor's own component (uPlot, served as /uplot.js).
 export interface Line {
   readonly points: ReadonlyArray<readonly [number, number]>;
   readonly color: string;
@@ -12,5 +12,6 @@ export interface Chart {
   /** `bounds`: the data's extent; `growing` while curves still grow (the x axis keeps room for them). */
   draw(lines: { fixed: readonly Line[]; live: readonly Line[]; bounds: { x0: number; x1: number; y0: number; y1: number; growing?: boolean } | null; log: boolean }): void;
 }
-export function createChart(container: HTMLElement, staticCanvas: HTMLCanvasElement, liveCanvas: HTMLCanvasElement): Chart;
+/** The chart fills `container` (sized by the page) and follows its size. */
+export function createChart(container: HTMLElement, onResize?: () => void): Chart;
 export function color(index: number, alpha?: number): string;

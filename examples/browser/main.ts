@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const finishedBefore = s.trials().filter((t) => t.state === 'completed' || t.state === 'pruned').length;
   if (demo.atOpen.length > 0) say(`resumed: ${demo.atOpen.length} trials in IndexedDB, ${finishedBefore} finished`);
 
-  const chart = createChart(document.getElementById('chart')!, document.getElementById('static') as HTMLCanvasElement, document.getElementById('live') as HTMLCanvasElement);
+  const chart = createChart(document.getElementById('chart')!);
   const curves = new Map<number, Array<[number, number]>>();
   const rows = new Map<number, HTMLTableRowElement>();
   const row = (trial: number): HTMLTableRowElement => {

@@ -3,7 +3,8 @@
  * cross-origin isolated (COOP + COEP), so that wasm's threaded SIMD build can run a training step on
  * every core. It serves the page, main.ts compiled to JS as it is asked for (esbuild's transform, no
  * bundling: the page imports `rxtrain` through its import map), the browser build (dist/browser/,
- * made by `node scripts/build-browser.mjs`), the bundled digits and the dashboard's chart.
+ * made by `node scripts/build-browser.mjs`), the bundled digits and the dashboard's chart (with uPlot,
+ * which it draws with, from uPlot's own package: /uplot.js, /uplot.css).
  *
  *   npm run demo            # then open the printed URL
  *   PORT=8080 npm run demo
@@ -14,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
+import { dependencyFile } from '../../lib/monitor/dashboard-assets.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -82,6 +84,8 @@ async function bundle(file: string): Promise<string> {
  * modules it imports (./ticks.js, ...) the dashboard's; paths that leave their mount are refused.
  */
 function resolveFile(path: string): string | undefined {
+  const dependency = dependencyFile(path);
+  if (dependency !== undefined) return dependency;
   for (const [prefix, folder] of MOUNTS) {
     if (!path.startsWith(prefix)) continue;
     let rest = path.slice(prefix.length);

@@ -1,11 +1,13 @@
 /**
  * The dashboard's files, read once when a monitor starts. They ship as plain files in the package
  * (`lib/monitor/dashboard/`): no CDN, no build step. From a build in `dist/`, the source folder is
- * found beside it.
+ * found beside it. The charting library, uPlot, is served from its own package's files (resolved as
+ * a dependency, so the page works offline): /uplot.js its ES module, /uplot.css its style sheet.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface Asset {
   readonly body: Buffer;
@@ -54,6 +56,24 @@ const files: Record<string, string> = {
   '/table-window.js': 'table-window.js',
 };
 
+/** Files of dependencies by URL path: the package's own file, as installed beside rxtrain. */
+const packageFiles: Record<string, string> = {
+  '/uplot.js': 'uplot/dist/uPlot.esm.js',
+  '/uplot.css': 'uplot/dist/uPlot.min.css',
+};
+
+/** Where a dependency's file is: found from its package.json, as Node resolves a dependency. */
+function packageFile(spec: string): string {
+  const name = spec.slice(0, spec.indexOf('/'));
+  return join(dirname(createRequire(import.meta.url).resolve(`${name}/package.json`)), spec.slice(name.length + 1));
+}
+
+/** The file of a dependency served at URL `path` (/uplot.js, /uplot.css), or undefined. */
+export function dependencyFile(path: string): string | undefined {
+  const spec = Object.hasOwn(packageFiles, path) ? packageFiles[path] : undefined;
+  return spec === undefined ? undefined : packageFile(spec);
+}
+
 const types: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -71,9 +91,10 @@ function dashboardDir(): string {
 export function loadDashboard(): ReadonlyMap<string, Asset> {
   const dir = dashboardDir();
   const out = new Map<string, Asset>();
-  for (const [path, file] of Object.entries(files)) {
-    const ext = file.slice(file.lastIndexOf('.') + 1);
-    out.set(path, { body: readFileSync(join(dir, file)), contentType: types[ext] ?? 'application/octet-stream' });
+  const all = [...Object.entries(files).map(([path, file]) => [path, join(dir, file)]), ...Object.keys(packageFiles).map((path) => [path, dependencyFile(path)])];
+  for (const [path, file] of all) {
+    const ext = file!.slice(file!.lastIndexOf('.') + 1);
+    out.set(path!, { body: readFileSync(file!), contentType: types[ext] ?? 'application/octet-stream' });
   }
   return out;
 }

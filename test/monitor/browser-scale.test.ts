@@ -40,6 +40,7 @@ t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
   t.comment(`${total} records (${TRIALS} trials × ≤${EPOCHS} epochs) loaded and drawn in ${loadMs} ms; slowest full redraw ${full.toFixed(1)} ms`);
 
   // Live: the running trials get an epoch every 50 ms; measure the redraws meanwhile.
+  const fixedBefore = await page.evaluate(() => window.__rxtrain.axes.fixedDraws as number);
   const drawsBefore = await page.evaluate(() => {
     window.__rxtrain.timings.maxChartMs = 0;
     window.__rxtrain.timings.maxTableMs = 0;
@@ -51,6 +52,7 @@ t.test('1,000 trials × 100 epochs stay responsive', { skip }, async (t) => {
   }
   await page.waitForFunction((n: number) => window.__rxtrain.stats().records >= n, monitor.stats().published, { timeout: 120_000 });
   const timings = await page.evaluate(() => window.__rxtrain.timings as { maxChartMs: number; maxTableMs: number; draws: number });
+  t.equal(await page.evaluate(() => window.__rxtrain.axes.fixedDraws), fixedBefore, 'the finished curves were not drawn again: each update redrew the running ones only');
   t.comment(`while 10 trials run: slowest chart redraw ${timings.maxChartMs.toFixed(1)} ms, slowest table update ${timings.maxTableMs.toFixed(1)} ms`);
   t.ok(timings.draws > drawsBefore, 'the chart redrew while trials ran');
   // Smoothed (TensorBoard's EMA over every curve, a raw trace behind each): still fast while live.

@@ -1,5 +1,5 @@
-// A study's trials views on the dashboard in real Chromium (issue 17): history (a point per finished
-// trial and the best-so-far line), slice (a plot per parameter, log axis for the log-uniform one,
+// A study's trials views on the dashboard in real Chromium (issue 17): history (a uPlot chart: a point
+// per finished trial and the best-so-far line), slice (a plot per parameter, log axis for the log-uniform one,
 // categories as bands) and contour (two parameters, a point per trial over coloured cells), each with
 // a read-out on hover. Saves docs/img/monitor-history.png, monitor-slice.png, monitor-contour.png
 // (RXTRAIN_SCREENSHOTS=1). Skipped where Chromium is missing.
@@ -8,7 +8,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { choice, int, logUniform, randomSampler, space, study } from '../../lib/index.js';
 import { startMonitor } from '../../lib/monitor/start-monitor.js';
 import { monitorTap } from '../../operators/monitor-tap.js';
-import { openDashboard, screenshotPath, skipWithoutChromium } from './chromium.js';
+import { inkedPixels, openDashboard, screenshotPath, skipWithoutChromium } from './chromium.js';
 
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,12 +34,18 @@ t.test('history, slice and contour of a study', { skip: skipWithoutChromium }, a
   await page.waitForSelector('#tab-history:not([hidden])', { timeout: 120_000 });
   await page.click('#tab-history');
   await page.waitForFunction((k: number) => window.__rxtrain.trials.history.points === k, n, { timeout: 120_000 });
-  t.equal(await page.locator('#history .points circle.pt').count(), n, 'history: a point per finished trial');
-  t.equal(await page.evaluate(() => window.__rxtrain.trials.history.best), best, 'the best so far ends at the best trial, by maximize');
-  t.match(await page.getAttribute('#history path.best-line', 'd'), /^M[\d.,]+(H[\d.]+V[\d.]+)*H[\d.]+$/, 'the best-so-far line is a step line');
-  t.match(await page.textContent('#history .y-title'), /accuracy ↑/, 'the y axis names the metric and its direction');
+  const history = () => page.evaluate(() => { const h = window.__rxtrain.trials.history; return { points: h.points, best: h.best, bestLine: h.bestLine, yTitle: h.yTitle }; });
+  const drawn = await history();
+  t.equal(drawn.bestLine.length, n, 'history: a point per finished trial, and the best so far at each');
+  t.equal(drawn.best, best, 'the best so far ends at the best trial, by maximize');
+  t.ok(drawn.bestLine.every((v: number, i: number) => i === 0 || v >= drawn.bestLine[i - 1]), 'the best-so-far line only rises (maximize)');
+  t.equal(drawn.yTitle, 'accuracy ↑', 'the y axis names the metric and its direction');
+  t.ok((await inkedPixels(page, ['history-canvas'], { colouredOnly: true })) > 500, 'points and line are on the canvas');
+  // Hover near the first trial's point: the read-out names it.
   const first = completed[0]!;
-  await page.hover(`#history .points circle.pt[data-trial="${first.number}"]`);
+  const at = await page.evaluate((k: number) => window.__rxtrain.trials.history.pixel(k), first.number);
+  const box = (await page.locator('#history .history-chart').boundingBox())!;
+  await page.mouse.move(box.x + at.px, box.y + at.py);
   await page.waitForFunction((k: number) => document.getElementById('history-readout').textContent.startsWith(`trial ${k} `), first.number, { timeout: 30_000 });
   t.match(await page.textContent('#history-readout'), /· accuracy=[\d.]+ · lr=[\d.e-]+ units=\d+ optimizer=\w+/, 'hover reads out the trial, value and parameters');
   await page.screenshot({ path: screenshotPath('monitor-history.png') });

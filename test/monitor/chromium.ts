@@ -44,16 +44,20 @@ export async function openDashboard(t: { teardown(fn: () => unknown): void }, ur
   return { page, pageErrors };
 }
 
-/** Pixels drawn (not transparent) on the page's canvases with these ids, together. */
-export function inkedPixels(page: Page, ids: readonly string[]): Promise<number> {
-  return page.evaluate((canvasIds: readonly string[]): number => {
+/**
+ * Pixels drawn (not transparent) on the page's canvases with these ids, together. `colouredOnly`: only
+ * pixels in colour, the curves (their hues are saturated), not the charts' grey grid, ticks and titles,
+ * so that a chart with axes but no curve counts 0.
+ */
+export function inkedPixels(page: Page, ids: readonly string[], { colouredOnly = false } = {}): Promise<number> {
+  return page.evaluate(([canvasIds, coloured]: readonly [readonly string[], boolean]): number => {
     let n = 0;
     for (const id of canvasIds) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const c = (globalThis as any).document.getElementById(id);
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (!coloured || Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60)) n++;
     }
     return n;
-  }, ids);
+  }, [ids, colouredOnly] as const);
 }

@@ -112,8 +112,8 @@ function results() {
 function send(cmd) { if (ws && ws.readyState === WebSocket.OPEN && control) ws.send(JSON.stringify(cmd)); }
 
 // ---- view ----------------------------------------------------------------------------------------
-// A resize clears the canvases (the bar above can wrap when the run legend grows): draw again.
-const chart = createChart($('chart'), $('layer-static'), $('layer-live'), () => m.version++);
+// A resize (the bar above can wrap when the run legend grows): draw again.
+const chart = createChart($('chart'), () => m.version++);
 let selectedMetric = null;
 let metricChosen = false; // by the user: then new metrics do not take over the chart
 let selectedKey = null;

@@ -1,37 +1,69 @@
 // The history view: a study's finished trials, objective against trial number, and the best value so
-// far as a step line (the best by the run's direction). Pointing at a point reads out the trial.
+// far as a step line (the best by the run's direction), drawn by uPlot (./uplot.js). Each trial is a
+// point (a points-only series); the best trial is ringed. Pointing near a trial reads it out.
+import uPlot from './uplot.js';
+import { AXIS } from './chart.js';
 import { bestSoFar } from './trials-model.js';
-import { drawAxes, scaleOf } from './plot.js';
-import { svgEl, svgText, svgTitle } from './svg.js';
+import { tickLabel, ticksFor } from './ticks.js';
 
-const PAD = { l: 64, r: 20, t: 22, b: 40 };
+const LEGEND_PX = 28; // uPlot's legend line under the plot
 
-/** Draw `ctx` ({ trials, objective, describe }) into `svg` (w × h). Returns { points, best }. */
-export function drawHistory(svg, ctx, w, h) {
-  const { trials, objective: o, describe } = ctx;
-  const best = bestSoFar(trials, o.direction);
-  const sx = scaleOf(trials.map((t) => t.trial), PAD.l, w - PAD.r);
-  const sy = scaleOf(trials.map((t) => t.value), h - PAD.b, PAD.t, { log: ctx.log });
-  drawAxes(svg, sx, sy, PAD, w, h, 'trial', `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`);
-  // A step line: the best holds until a trial beats it.
-  let d = '';
-  best.forEach(([trial, v], i) => {
-    const x = sx.at(trial).toFixed(1), y = sy.at(v).toFixed(1);
-    d += i === 0 ? `M${x},${y}` : `H${x}V${y}`;
-  });
-  if (best.length) d += `H${(w - PAD.r).toFixed(1)}`;
-  svgEl('path', { class: 'best-line', d }, svg);
-  const g = svgEl('g', { class: 'points' }, svg);
-  const bestValue = best.length ? best[best.length - 1][1] : undefined;
-  for (const t of trials) {
-    const c = svgEl('circle', { class: t.value === bestValue ? 'pt best' : 'pt', cx: sx.at(t.trial).toFixed(1), cy: sy.at(t.value).toFixed(1), r: 3.5, 'data-trial': t.trial }, g);
-    svgTitle(c, describe(t));
-  }
-  const lg = svgEl('g', { class: 'legend' }, svg);
-  const x = Math.max(PAD.l, w - PAD.r - 280);
-  svgEl('circle', { class: 'pt', cx: x + 5, cy: 10, r: 3.5 }, lg);
-  svgText(lg, x + 14, 14, o.metric, { class: 'legend-text' });
-  svgEl('path', { class: 'best-line', d: `M${x + 110},10h18` }, lg);
-  svgText(lg, x + 134, 14, `best so far (${o.direction})`, { class: 'legend-text' });
-  return { points: trials.length, best: bestValue };
+/** onPoint(trial): the pointer is nearest this trial ({ trial, value, params }). */
+export function createHistoryChart(container, onPoint) {
+  let trials = [];
+  let note = null; // a placeholder on an empty chart
+  const size = () => ({ width: Math.max(1, container.clientWidth), height: Math.max(1, container.clientHeight - LEGEND_PX) });
+  const dot = (fill, stroke, size) => ({ show: true, size, width: 1, fill, stroke });
+  const u = new uPlot({
+    ...size(),
+    legend: { live: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 10, fill: 'transparent', stroke: '#dc2626', width: 2 } },
+    scales: { x: { time: false } },
+    axes: [
+      { ...AXIS, label: 'trial', labelSize: 18, size: 26, splits: (_, __, lo, hi) => ticksFor(lo, hi, false, 8).filter(Number.isInteger), values: (_, vs) => vs.map(tickLabel) },
+      { ...AXIS, label: '', labelSize: 18, size: 50, gap: 4, splits: (_, __, lo, hi) => ticksFor(lo, hi, false, 5), values: (_, vs) => vs.map(tickLabel) },
+    ],
+    series: [
+      {},
+      { label: 'objective', stroke: 'hsl(215, 30%, 30%)', width: 0, paths: () => null, points: dot('hsla(215, 60%, 55%, .8)', 'hsl(215, 30%, 30%)', 7) },
+      { label: 'best so far', stroke: '#dc2626', width: 1.8, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+      { label: 'best trial', stroke: '#111', width: 0, paths: () => null, points: dot('hsl(275, 60%, 58%)', '#111', 9) },
+    ],
+    hooks: {
+      setCursor: [(chart) => { const i = chart.cursor.idx; if (i !== null && i !== undefined && trials[i]) onPoint(trials[i]); }],
+      draw: [(chart) => {
+        if (!note) return;
+        chart.ctx.fillStyle = '#6b7483'; chart.ctx.font = `${13 * uPlot.pxRatio}px system-ui, sans-serif`;
+        chart.ctx.fillText(note, chart.bbox.left + 10 * uPlot.pxRatio, chart.bbox.top + 30 * uPlot.pxRatio);
+      }],
+    },
+  }, [[], [], [], []], container);
+  u.ctx.canvas.id = 'history-canvas';
+  new ResizeObserver(() => u.setSize(size())).observe(container);
+
+  return {
+    /**
+     * Draw ({ trials, objective }), or an empty chart saying `placeholder`. Returns { points, best,
+     * bestLine (the best so far at each trial), yTitle }.
+     */
+    draw({ trials: list, objective: o }, placeholder = null) {
+      note = placeholder;
+      trials = [...list].sort((a, b) => a.trial - b.trial);
+      const best = bestSoFar(trials, o.direction);
+      const bestValue = best.length ? best[best.length - 1][1] : undefined;
+      const yTitle = `${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}`;
+      u.batch(() => {
+        u.axes[1].label = yTitle;
+        u.setData([trials.map((t) => t.trial), trials.map((t) => t.value), best.map((b) => b[1]), trials.map((t) => (t.value === bestValue ? t.value : null))]);
+      });
+      return { points: trials.length, best: bestValue, bestLine: best.map((b) => b[1]), yTitle };
+    },
+    /** Where a trial's point is, in pixels of the container (for tests and the curious), or null. */
+    pixel(trial) {
+      const t = trials.find((x) => x.trial === trial);
+      if (!t) return null;
+      const a = u.over.getBoundingClientRect(), b = container.getBoundingClientRect();
+      return { px: a.left - b.left + u.valToPos(t.trial, 'x'), py: a.top - b.top + u.valToPos(t.value, 'y') };
+    },
+  };
 }

@@ -1,9 +1,9 @@
-// The trials views of a study run: history (./history.js), slice (./slice.js) and contour
-// (./contour.js), over the run's finished trials and its objective. Their tabs show once a run has a
-// finished trial; each view's bar picks the run (and the contour's two parameters), and its read-out
-// says what the pointer is on (trial, value, parameters).
+// The trials views of a study run: history (./history.js, a uPlot chart), slice (./slice.js) and
+// contour (./contour.js), both SVG, over the run's finished trials and its objective. Their tabs show
+// once a run has a finished trial; each view's bar picks the run (and the contour's two parameters),
+// and its read-out says what the pointer is on (trial, value, parameters).
 import { drawContour } from './contour.js';
-import { drawHistory } from './history.js';
+import { createHistoryChart } from './history.js';
 import { drawSlice } from './slice.js';
 import { finishedTrials, paramKinds } from './trials-model.js';
 import { fmtNum, fmtParams, svgEl, svgText } from './svg.js';
@@ -23,8 +23,10 @@ export function createTrialsViews(m, $, rows) {
     const extra = name === 'contour'
       ? { x: bar.pick('x', 'contour-x', (v) => { chosen.x = v; redraw(); }), y: bar.pick('y', 'contour-y', (v) => { chosen.y = v; redraw(); }) }
       : {};
-    const svg = svgEl('svg', { class: `view-svg trials-svg ${name}-svg` }, div);
-    views[name] = { div, bar, run, svg, ...extra, key: null, result: null, byTrial: new Map() };
+    const svg = name === 'history' ? div.appendChild(document.createElement('div')) : svgEl('svg', { class: `view-svg trials-svg ${name}-svg` }, div);
+    if (name === 'history') svg.className = 'history-chart';
+    const chart = name === 'history' ? createHistoryChart(svg, (t) => { bar.readout.textContent = views.history.describe(t); }) : null;
+    views[name] = { div, bar, run, svg, chart, ...extra, key: null, result: null, byTrial: new Map() };
     // A new size redraws (the drawing is keyed by it), also when no event arrives.
     new ResizeObserver(() => { if (!div.hidden) redraw(); }).observe(svg);
     svg.addEventListener('mouseover', (e) => {
@@ -63,14 +65,15 @@ export function createTrialsViews(m, $, rows) {
     v.key = key;
     v.byTrial = new Map(trials.map((t) => [t.trial, t]));
     v.describe = (t) => `trial ${t.trial} · ${o.metric}=${fmtNum(t.value)} · ${fmtParams(t.params)}`;
-    v.svg.replaceChildren();
     const ctx = { trials, objective: o, describe: v.describe };
+    const placeholder = run === null ? 'no study trials yet' : `no finished trial of ${run} yet`;
+    if (!v.chart) v.svg.replaceChildren();
     let result;
-    if (trials.length === 0) {
-      svgText(v.svg, 64, 40, run === null ? 'no study trials yet' : `no finished trial of ${run} yet`, { class: 'placeholder' });
+    if (v.chart) result = { run, ...v.chart.draw(ctx, trials.length ? null : placeholder), pixel: v.chart.pixel };
+    else if (trials.length === 0) {
+      svgText(v.svg, 64, 40, placeholder, { class: 'placeholder' });
       result = { run, points: 0 };
-    } else if (name === 'history') result = { run, ...drawHistory(v.svg, ctx, w, h) };
-    else if (name === 'slice') result = { run, ...drawSlice(v.svg, ctx, w, h) };
+    } else if (name === 'slice') result = { run, ...drawSlice(v.svg, ctx, w, h) };
     else if (!px || !py) {
       svgText(v.svg, 64, 40, 'the contour needs two parameters', { class: 'placeholder' });
       result = { run, points: 0, cells: 0 };
