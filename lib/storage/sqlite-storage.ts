@@ -226,15 +226,15 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       });
     },
 
-    reportIntermediate(name: string, n: number, step: number, value: number): FrozenTrial {
+    reportIntermediate(name: string, n: number, step: number, value: number, _metrics?: Readonly<Record<string, number>>, now?: number): FrozenTrial {
       return tx.write(() => {
         const id = studyId(name);
         const row = Number.isInteger(n) ? q.trial.get(id, n) : undefined;
         if (!row) throw missingTrial(KIND, name, n);
         checkRunning(KIND, name, n, tx.kept(id, n)?.state ?? row.state, 'report to');
         const existing = Number.isInteger(step) ? q.step.get(id, n, step)?.value : undefined;
-        if (checkReport(KIND, name, n, step, value, existing)) {
-          q.insertStep.run(id, n, step, value);
+        if (checkReport(KIND, name, n, step, value, existing, now)) {
+          q.insertStep.run(id, n, step, value, now ?? null);
           touch(q, id, n);
         }
         return trialFromRow(row, q.steps.all(id, n));
