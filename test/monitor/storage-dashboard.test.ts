@@ -128,6 +128,32 @@ t.test('SQLite: a study another process is running, followed live', async (t) =>
   await followLive(t, join(t.testdir({}), 'live.db'));
 });
 
+t.test("SQLite: a worker SIGKILLed mid-trial: the dashboard shows its trial failed 'interrupted', not running forever", async (t) => {
+  const db = join(t.testdir({}), 'killed.db');
+  const p = studyProcess(t, db, 'killed', 2, 3, 'wait');
+  await p.waitFor(/^waiting 0 0$/);
+  p.send('go');
+  await p.waitFor(/^waiting 0 1$/);
+  // The dashboard is the only other process with the file open: nobody else would notice the death.
+  const d = await dashboardCommand(db, { study: 'killed', pollMs: 20 });
+  t.teardown(() => d.close());
+  const c = await rawClient(wsOf(d.studyUrl('killed')));
+  t.teardown(() => c.ws.close());
+  await seen(c, 'epochEnd', 0, 0);
+  t.notOk(has(c.records, 'trialFailed', 0), 'running while its worker lives');
+  p.child.kill('SIGKILL');
+  t.match(await p.exited, { signal: 'SIGKILL' });
+  await seen(c, 'trialFailed', 0);
+  const failed = c.records.find((r) => r.event.type === 'trialFailed')!.event;
+  t.match(failed, { trial: 0, error: /^interrupted/ }, 'failed as interrupted (PostgreSQL says interrupted: no heartbeat ...)');
+  const model = createModel({ onMetrics: () => undefined });
+  for (const r of c.records) model.apply(r);
+  t.equal((model.series.get('killed#0') as { state: string }).state, 'failed', "the page's model shows it failed");
+  const stored = sqliteStorage(db);
+  t.match(stored.getTrial('killed', 0), { state: 'failed', error: 'interrupted' }, 'and so does the file');
+  stored.close();
+});
+
 t.test('PostgreSQL: a study another process is running, followed live (LISTEN/NOTIFY)', { skip: pgSkip }, async (t) => {
   t.teardown(dropSchemas);
   await followLive(t, PG_URL, freshSchema());
