@@ -92,6 +92,7 @@ export function importanceFeed(options: ImportanceFeedOptions = {}): OperatorFun
   return (source) =>
     new Observable<ParamImportance>((subscriber) => {
       const trials: FrozenTrial[] = [];
+      const seenTrials = new Set<number>();
       let directions: readonly Direction[] = [];
       let metrics: readonly (string | undefined)[] = [];
       let counted = 0;
@@ -132,6 +133,10 @@ export function importanceFeed(options: ImportanceFeedOptions = {}): OperatorFun
           } else if (e.type === 'trialCompleted' && typeof e.trial === 'number' && e.params !== null && typeof e.params === 'object') {
             const values = Array.isArray(e.values) ? (e.values as number[]) : undefined;
             if (values === undefined && typeof e.value !== 'number') return;
+            // A trial counts once: an evolve() elite's member stream replays its trialCompleted in each
+            // generation it survives, and counting it again would weigh its parameters twice.
+            if (seenTrials.has(e.trial)) return;
+            seenTrials.add(e.trial);
             trials.push({ number: e.trial, state: 'completed', params: e.params as Params, ...(values !== undefined ? { values } : { value: e.value as number }), intermediate: [] });
             const due = Math.max(counted === 0 ? minTrials : counted + 5, Math.ceil(counted * (1 + growth)));
             if (trials.length >= due) compute();

@@ -36,6 +36,13 @@ t.test('a single-objective study, past fanovaUpTo: mean decrease in impurity', a
   t.equal(out[0]!.objectives[0]!.importance[0]![0], 'x');
 });
 
+t.test("a trial's completion seen again (an evolve() elite, replayed each generation) counts once", async (t) => {
+  const once = events(10);
+  const again = once.filter((e) => e.type === 'trialCompleted' && e.trial < 4);
+  const out = await lastValueFrom(from([...once, ...again, { type: 'studyCompleted', reason: 'trials', completed: 10, pruned: 0, failed: 0, durationMs: 1 }]).pipe(importanceFeed({ minTrials: 10 }), toArray()));
+  t.same(out.map((e) => e.trials), [10], 'ten trials, computed once: the repeats add none');
+});
+
 t.test('nothing while importance cannot be computed', async (t) => {
   const flat = Array.from({ length: 10 }, (_, trial) => ({ type: 'trialCompleted', trial, value: 1, params: { x: trial }, durationMs: 1 }));
   t.same(await lastValueFrom(from(flat).pipe(importanceFeed({ minTrials: 2 }), toArray())), []);
