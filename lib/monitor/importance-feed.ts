@@ -64,8 +64,8 @@ const WHERE = 'importanceFeed()';
  * Parameter importance, recomputed as a study's trials complete.
  *
  * Intuition: a study's events go in; now and then, when enough new trials completed since the last
- * time (and once more when the study completes), out comes the importance of each parameter to each
- * objective, computed by {@link importance} over every completed trial seen so far.
+ * time (and once more when the study completes, or its events end without saying so), out comes the
+ * importance of each parameter to each objective, computed by {@link importance} over every completed trial seen so far.
  *
  * The computation runs synchronously in `next` of the event that triggers it: for the live monitor
  * the caller delivers events asynchronously (see `startMonitor`), so that it never runs inside a
@@ -145,7 +145,11 @@ export function importanceFeed(options: ImportanceFeedOptions = {}): OperatorFun
           }
         },
         error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+        // The run ended without a studyCompleted (an evolve() run has none): its last trials count too.
+        complete: () => {
+          if (trials.length >= Math.min(minTrials, 2) && trials.length > counted) compute();
+          subscriber.complete();
+        },
       });
     });
 }
