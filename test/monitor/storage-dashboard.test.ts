@@ -141,9 +141,11 @@ t.test("SQLite: a worker SIGKILLed mid-trial: the dashboard shows its trial fail
   t.teardown(() => c.ws.close());
   await seen(c, 'epochEnd', 0, 0);
   t.notOk(has(c.records, 'trialFailed', 0), 'running while its worker lives');
+  const killedAt = Date.now();
   p.child.kill('SIGKILL');
   t.match(await p.exited, { signal: 'SIGKILL' });
   await seen(c, 'trialFailed', 0);
+  t.comment(`shown failed ${Date.now() - killedAt} ms after the kill (heartbeatMs 5000, pollMs 20)`);
   const failed = c.records.find((r) => r.event.type === 'trialFailed')!.event;
   t.match(failed, { trial: 0, error: /^interrupted/ }, 'failed as interrupted (PostgreSQL says interrupted: no heartbeat ...)');
   const model = createModel({ onMetrics: () => undefined });
