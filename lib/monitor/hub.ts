@@ -76,8 +76,12 @@ export interface Hub {
   readonly instance: string;
   /** Commands from clients with control, each valid, accepted by `check` and acknowledged; completes on `close()`. */
   readonly commands: Observable<MonitorCommand>;
-  /** Send `event` of run `run` to every client (and the history). Never waits, never throws. */
-  publish<E extends { readonly type: string }>(run: string, event: E): void;
+  /**
+   * Send `event` of run `run` to every client (and the history). Never waits, never throws. Its
+   * record's `time` is the clock's now, or `time` when given (an event read back from a storage, at
+   * the time it was stored; NaN: not known, sent as null).
+   */
+  publish<E extends { readonly type: string }>(run: string, event: E, time?: number): void;
   /**
    * Serve a WebSocket that just connected with request `req`: its `token`, `instance` and `since`
    * query parameters say whether it may command, and from where it is sent records.
@@ -232,11 +236,11 @@ export function createHub(o: HubOptions): Hub {
     instance,
     commands: commands.asObservable(),
 
-    publish<E extends { readonly type: string }>(run: string, event: E): void {
+    publish<E extends { readonly type: string }>(run: string, event: E, time?: number): void {
       if (closed) return;
       // Its seq is given when it enters the log: records enter in publish order, one apart, from 1.
       seq++;
-      buffer.add(run, o.clock.now(), event);
+      buffer.add(run, time ?? o.clock.now(), event);
       if (buffer.size >= CHUNK) absorb();
       scheduleFlush(fresh > BURST);
     },

@@ -64,8 +64,8 @@ const WHERE = 'importanceFeed()';
  * Parameter importance, recomputed as a study's trials complete.
  *
  * Intuition: a study's events go in; now and then, when enough new trials completed since the last
- * time (and once more when the study completes), out comes the importance of each parameter to each
- * objective, computed by {@link importance} over every completed trial seen so far.
+ * time (and once more when the study completes, or its events end without saying so), out comes the
+ * importance of each parameter to each objective, computed by {@link importance} over every completed trial seen so far.
  *
  * The computation runs synchronously in `next` of the event that triggers it: for the live monitor
  * the caller delivers events asynchronously (see `startMonitor`), so that it never runs inside a
@@ -92,6 +92,7 @@ export function importanceFeed(options: ImportanceFeedOptions = {}): OperatorFun
   return (source) =>
     new Observable<ParamImportance>((subscriber) => {
       const trials: FrozenTrial[] = [];
+      const seenTrials = new Set<number>();
       let directions: readonly Direction[] = [];
       let metrics: readonly (string | undefined)[] = [];
       let counted = 0;
@@ -132,6 +133,10 @@ export function importanceFeed(options: ImportanceFeedOptions = {}): OperatorFun
           } else if (e.type === 'trialCompleted' && typeof e.trial === 'number' && e.params !== null && typeof e.params === 'object') {
             const values = Array.isArray(e.values) ? (e.values as number[]) : undefined;
             if (values === undefined && typeof e.value !== 'number') return;
+            // A trial counts once: an evolve() elite's member stream replays its trialCompleted in each
+            // generation it survives, and counting it again would weigh its parameters twice.
+            if (seenTrials.has(e.trial)) return;
+            seenTrials.add(e.trial);
             trials.push({ number: e.trial, state: 'completed', params: e.params as Params, ...(values !== undefined ? { values } : { value: e.value as number }), intermediate: [] });
             const due = Math.max(counted === 0 ? minTrials : counted + 5, Math.ceil(counted * (1 + growth)));
             if (trials.length >= due) compute();
@@ -140,7 +145,11 @@ export function importanceFeed(options: ImportanceFeedOptions = {}): OperatorFun
           }
         },
         error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+        // The run ended without a studyCompleted (an evolve() run has none): its last trials count too.
+        complete: () => {
+          if (trials.length >= Math.min(minTrials, 2) && trials.length > counted) compute();
+          subscriber.complete();
+        },
       });
     });
 }

@@ -104,8 +104,11 @@ export interface MonitorRecord<E extends { readonly type: string } = AnyEvent> {
   readonly seq: number;
   /** The run (or study) the event belongs to, as given to `monitorTap` (or generated: `run-1`, ...). */
   readonly run: string;
-  /** Server clock time (ms) when the event was published. */
-  readonly time: number;
+  /**
+   * Server clock time (ms) when the event was published; for a step read from a storage
+   * (`rxtrain dashboard`), the time the step was stored, or null when the storage does not know it.
+   */
+  readonly time: number | null;
   readonly event: E;
 }
 

@@ -138,7 +138,8 @@ export async function storageDashboard(config: StorageDashboardConfig): Promise<
     });
     const following = followStudy(storage, record, studyChanges(storage, record.name, { pollMs, coalesceMs, scheduler }), (err) => onError(record.name, err)).subscribe({
       next: (e) => {
-        hub.publish(record.name, e);
+        // A step goes out at the time it was stored (the curves' time axes); unknown: null, off those axes.
+        hub.publish(record.name, e, e.type === 'epochEnd' ? (e.time ?? Number.NaN) : undefined);
         importances?.see(record.name, e);
       },
       error: (err: unknown) => onError(record.name, err),

@@ -3,7 +3,8 @@
  * its trials, made from their records, so that the dashboard's views work unchanged on a study read
  * from a storage. Each call of `update` takes the study's trials as they are now and returns only
  * what changed since the last call: a trial seen for the first time (or its parameters set) gives
- * `trialStarted`, each new step an `epochEnd`, its end `trialCompleted` / `trialPruned` /
+ * `trialStarted`, each new step an `epochEnd` (with the step's stored `time`, when the storage has
+ * it), its end `trialCompleted` / `trialPruned` /
  * `trialFailed` (lib/study's `endEvent`), and a completed trial that beats the best so far `newBest`;
  * its attributes, when it has some, `trialAttrs` (again whenever they change).
  * An `evolve()` study's members (`attrs.evolve`) also give each generation's `generationStarted`,
@@ -14,7 +15,7 @@
 import type { Metrics } from '../events.js';
 import type { FrozenTrial, Params } from '../search/types.js';
 import type { StudyRecord } from '../storage/storage.js';
-import { endEvent, type NewBest, type StudyEvent, type TrialStarted } from '../study/index.js';
+import { endEvent, type NewBest, type StudyEvent, type TrialEpochEnd, type TrialStarted } from '../study/index.js';
 import type { GenerationMember, GenerationStarted } from './protocol.js';
 
 /** A stored trial's attributes (`attrs`), when it has some, and again when they change: for the dashboard's detail panel. */
@@ -24,8 +25,13 @@ export interface TrialAttrs {
   readonly attrs: Readonly<Record<string, unknown>>;
 }
 
+/** A stored step: the time it was reported at (ms since 1970, the study's clock), when the storage kept it. */
+export interface StoredEpochEnd extends TrialEpochEnd {
+  readonly time?: number;
+}
+
 /** The events of a stored study. */
-export type StoredStudyEvent = StudyEvent | GenerationStarted | TrialAttrs;
+export type StoredStudyEvent = Exclude<StudyEvent, TrialEpochEnd> | StoredEpochEnd | GenerationStarted | TrialAttrs;
 
 /** The metrics each step of a trial reported, by step (storages that keep them; else none). */
 export type StepMetrics = (trial: number) => ReadonlyMap<number, Readonly<Record<string, number>>>;
@@ -88,8 +94,11 @@ export function storedStudyEvents(study: StudyRecord): { update(trials: readonly
         s.attrs = attrs;
         if (t.intermediate.length > s.steps) {
           const metrics = stepMetrics?.(t.number);
+          const times = new Map<number, number>(t.stepTimes ?? []);
           for (const [step, value] of t.intermediate.slice(s.steps)) {
-            out.push({ type: 'epochEnd', trial: t.number, epoch: step, metrics: (metrics?.get(step) ?? { [study.metric ?? 'value']: value }) as Metrics, value });
+            const time = times.get(step);
+            const epochEnd: StoredEpochEnd = { type: 'epochEnd', trial: t.number, epoch: step, metrics: (metrics?.get(step) ?? { [study.metric ?? 'value']: value }) as Metrics, value, ...(time === undefined ? {} : { time }) };
+            out.push(epochEnd);
           }
           s.steps = t.intermediate.length;
         }

@@ -63,6 +63,12 @@ export interface FrozenTrial {
   readonly constraints?: readonly number[];
   /** Intermediate values reported so far, by step (epoch): `[step, value]` in increasing step order. */
   readonly intermediate: ReadonlyArray<readonly [number, number]>;
+  /**
+   * When each intermediate value was reported: `[step, ms since epoch]` (the study's clock), in
+   * increasing step order, for the steps whose time the storage knows (steps written before storages
+   * kept it, or reported without a time, have none). Absent when no step has a time.
+   */
+  readonly stepTimes?: ReadonlyArray<readonly [number, number]>;
   readonly startedAt?: number;
   readonly finishedAt?: number;
   /** For failed trials: why. */

@@ -120,18 +120,19 @@ export function memoryStorage(): Storage {
       return replace(data, trial, { params });
     },
 
-    reportIntermediate(name: string, n: number, step: number, value: number, metrics?: Readonly<Record<string, number>>): FrozenTrial {
+    reportIntermediate(name: string, n: number, step: number, value: number, metrics?: Readonly<Record<string, number>>, now?: number): FrozenTrial {
       const { data, trial } = trialOf(name, n);
       checkRunning(KIND, name, n, trial.state, 'report to');
       const existing = trial.intermediate.find((p) => p[0] === step);
-      if (!checkReport(KIND, name, n, step, value, existing?.[1])) return trial;
+      if (!checkReport(KIND, name, n, step, value, existing?.[1], now)) return trial;
       if (metrics !== undefined) {
         let list = data.metrics.get(n);
         if (!list) data.metrics.set(n, (list = []));
         list.push([step, Object.freeze({ ...metrics })]);
       }
       const intermediate = [...trial.intermediate, [step, value] as const].sort((a, b) => a[0] - b[0]);
-      return replace(data, trial, { intermediate });
+      const stepTimes = now === undefined ? trial.stepTimes : [...(trial.stepTimes ?? []), [step, now] as const].sort((a, b) => a[0] - b[0]);
+      return replace(data, trial, { intermediate, stepTimes });
     },
 
     finishTrial(name: string, n: number, outcome: TrialOutcome): FrozenTrial {

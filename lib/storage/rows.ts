@@ -43,7 +43,14 @@ export function listColumn(list: readonly unknown[] | undefined): string | null 
   return list === undefined ? null : JSON.stringify(list);
 }
 
-export function trialFromRow(row: TrialRow, steps: ReadonlyArray<{ readonly step: number; readonly value: number }>): FrozenTrial {
+/** A step's row: its time `at` (ms) is NULL in rows written before the schema kept it (SQLite 3, PostgreSQL 4). */
+export interface StepValueRow {
+  readonly step: number;
+  readonly value: number;
+  readonly at?: number | null;
+}
+
+export function trialFromRow(row: TrialRow, steps: ReadonlyArray<StepValueRow>): FrozenTrial {
   return freezeTrial({
     number: row.number,
     state: row.state,
@@ -52,6 +59,7 @@ export function trialFromRow(row: TrialRow, steps: ReadonlyArray<{ readonly step
     values: list<number>(row.value_list),
     constraints: list<number>(row.constraints),
     intermediate: steps.map((s) => [s.step, s.value] as const),
+    stepTimes: steps.flatMap((s) => (s.at === null || s.at === undefined ? [] : [[s.step, s.at] as const])),
     startedAt: row.started_at ?? undefined,
     finishedAt: row.finished_at ?? undefined,
     error: row.error ?? undefined,

@@ -89,9 +89,13 @@ export function checkReport(
   step: number,
   value: number,
   existing: number | undefined,
+  now?: number,
 ): boolean {
   if (!Number.isInteger(step) || step < 0) {
     throw storageError(`${kind} storage: trial ${trial} reported step ${step}: a step is an integer ≥ 0`, { study, trial, step });
+  }
+  if (now !== undefined && !Number.isFinite(now)) {
+    throw storageError(`${kind} storage: trial ${trial} reported step ${step} at time ${now}: a step's time is a finite number of ms`, { study, trial, step, now });
   }
   if (!Number.isFinite(value)) {
     throw new RxtrainError('NON_FINITE', `trial ${trial} reported ${value} at step ${step}: intermediate values must be finite`, {
@@ -180,6 +184,7 @@ export function freezeTrial(fields: {
   values?: readonly number[] | undefined;
   constraints?: readonly number[] | undefined;
   intermediate: ReadonlyArray<readonly [number, number]>;
+  stepTimes?: ReadonlyArray<readonly [number, number]> | undefined;
   startedAt?: number | undefined;
   finishedAt?: number | undefined;
   error?: string | undefined;
@@ -196,6 +201,7 @@ export function freezeTrial(fields: {
   if (fields.value !== undefined) record.value = fields.value;
   if (fields.values !== undefined) record.values = Object.freeze([...fields.values]);
   if (fields.constraints !== undefined) record.constraints = Object.freeze([...fields.constraints]);
+  if (fields.stepTimes !== undefined && fields.stepTimes.length > 0) record.stepTimes = Object.freeze(fields.stepTimes.map((p) => Object.freeze([p[0], p[1]] as const)));
   if (fields.startedAt !== undefined) record.startedAt = fields.startedAt;
   if (fields.finishedAt !== undefined) record.finishedAt = fields.finishedAt;
   if (fields.error !== undefined) record.error = fields.error;

@@ -2,7 +2,7 @@
  * The SQLite storage's rule 8: each running trial records the host name and pid of its process, and a
  * running trial of this host whose pid is not alive is failed `'interrupted'` (with onStale 'retry'
  * its parameters are also queued again). That is checked when a study is opened, and then every
- * `heartbeatMs` for the studies this storage opened, so that a live process sharing the file finds a
+ * `heartbeatMs` for the studies this storage opened or read, so that a live process sharing the file finds a
  * dead peer without reopening. No beat is written: on one machine the operating system knows whether a
  * process lives. (Split from sqlite-storage.ts.)
  */
@@ -33,7 +33,7 @@ export interface SqliteHeartbeatConfig {
 }
 
 export class SqliteHeartbeat {
-  // The studies this storage opened, by id: its heartbeat looks after them.
+  // The studies this storage opened or read, by id: its heartbeat looks after them.
   private readonly opened = new Map<number, string>();
   private readonly timer: NodeJS.Timeout;
 
@@ -49,7 +49,7 @@ export class SqliteHeartbeat {
     this.timer.unref();
   }
 
-  /** Look after study `name` (id `id`) from now on. */
+  /** Look after study `name` (id `id`) from now on (it was opened or read). */
   follow(id: number, name: string): void {
     this.opened.set(id, name);
   }

@@ -5,13 +5,17 @@
  * Version 2 (issue 18): multi-objective studies and constraints. A study's `directions` and `metrics`,
  * a trial's `value_list` and `constraints`, each a JSON list or NULL; a version-1 file gains the columns,
  * NULL in every existing row, which reads as the single-objective study it was.
+ *
+ * Version 3 (issue 17): each intermediate value's time, `intermediate.at` (ms, the study's clock), so
+ * a dashboard reading the file can plot steps against wall time; a version-2 file gains the column,
+ * NULL in every existing row (a step without a known time).
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { storageError } from './rules.js';
 
 /** The schema this code reads and writes. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE studies (
@@ -48,6 +52,7 @@ CREATE TABLE intermediate (
   number      INTEGER NOT NULL,
   step        INTEGER NOT NULL,
   value       REAL NOT NULL,
+  at          REAL,
   PRIMARY KEY (study_id, number, step),
   FOREIGN KEY (study_id, number) REFERENCES trials (study_id, number)
 ) WITHOUT ROWID;
@@ -60,6 +65,17 @@ ALTER TABLE studies ADD COLUMN metrics TEXT;
 ALTER TABLE trials ADD COLUMN value_list TEXT;
 ALTER TABLE trials ADD COLUMN constraints TEXT;
 `;
+
+/** From version 2: each step's time. */
+const MIGRATE_2_TO_3 = `
+ALTER TABLE intermediate ADD COLUMN at REAL;
+`;
+
+/** The migrations, each from the version it names to the next. */
+const MIGRATIONS: ReadonlyArray<readonly [number, string]> = [
+  [1, MIGRATE_1_TO_2],
+  [2, MIGRATE_2_TO_3],
+];
 
 export function migrate(db: Database.Database, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -74,8 +90,8 @@ export function migrate(db: Database.Database, path: string): void {
     // Another process may have created the schema while we waited for the lock: look again.
     const now = db.pragma('user_version', { simple: true }) as number;
     if (now === SQLITE_SCHEMA_VERSION) return;
-    if (now === 1) {
-      db.exec(MIGRATE_1_TO_2);
+    if (MIGRATIONS.some(([from]) => from === now)) {
+      for (const [from, sql] of MIGRATIONS) if (from >= now) db.exec(sql);
       db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
       return;
     }

@@ -15,6 +15,8 @@ export interface StepRow {
   number: number;
   step: number;
   value: number;
+  /** When it was reported (ms); NULL in rows of schema 2 and before. */
+  at: number | null;
 }
 
 type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
@@ -69,9 +71,9 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     runners: db.prepare<[number], Runner>(
       "SELECT number, host, pid FROM trials WHERE study_id = ? AND state = 'running' AND pid IS NOT NULL ORDER BY number",
     ),
-    steps: db.prepare<[number, number], StepRow>('SELECT number, step, value FROM intermediate WHERE study_id = ? AND number = ? ORDER BY step'),
-    step: db.prepare<[number, number, number], StepRow>('SELECT number, step, value FROM intermediate WHERE study_id = ? AND number = ? AND step = ?'),
-    insertStep: db.prepare('INSERT INTO intermediate (study_id, number, step, value) VALUES (?, ?, ?, ?)'),
+    steps: db.prepare<[number, number], StepRow>('SELECT number, step, value, at FROM intermediate WHERE study_id = ? AND number = ? ORDER BY step'),
+    step: db.prepare<[number, number, number], StepRow>('SELECT number, step, value, at FROM intermediate WHERE study_id = ? AND number = ? AND step = ?'),
+    insertStep: db.prepare('INSERT INTO intermediate (study_id, number, step, value, at) VALUES (?, ?, ?, ?, ?)'),
   };
 }
 

@@ -19,8 +19,9 @@
  *   study. Finishing a trial never fails for that reason: the outcome is kept in this process (its
  *   reads show it) and written by the next write that gets the lock, the next heartbeat, or `close()`.
  * - Interrupted trials (rule 8): each running trial records the host name and pid of its process. On
- *   `openStudy`, and then every `heartbeatMs` for the studies this storage opened (so a live process
- *   sharing the file finds a dead peer without reopening), a running trial of this host whose pid is
+ *   `openStudy`, and then every `heartbeatMs` for the studies this storage opened or read (so a live
+ *   process sharing the file finds a dead peer without reopening, and a reader that only follows a
+ *   study, such as `rxtrain dashboard`, sees it fail), a running trial of this host whose pid is
  *   not alive is marked failed `'interrupted'`; with `onStale: 'retry'` its parameters are also queued
  *   again (`attrs.retryOf`, and `attrs.requeuedAs` on the old record), as the PostgreSQL storage does.
  *   No beat is written: on one machine the operating system knows whether a process lives, so there is
@@ -164,6 +165,13 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     return trialFromRow(row, q.steps.all(id, n));
   };
   const heartbeat = new SqliteHeartbeat(db, q, tx, { isAlive, onStale, heartbeatMs, busyTimeoutMs }, loadTrial);
+  // A study read is looked after too, as one opened: a reader that only follows it (`rxtrain
+  // dashboard`) sees a dead runner's trial fail instead of running forever.
+  const read = (name: string): number => {
+    const id = studyId(name);
+    heartbeat.follow(id, name);
+    return id;
+  };
 
   return {
     kind: KIND,
@@ -226,15 +234,15 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       });
     },
 
-    reportIntermediate(name: string, n: number, step: number, value: number): FrozenTrial {
+    reportIntermediate(name: string, n: number, step: number, value: number, _metrics?: Readonly<Record<string, number>>, now?: number): FrozenTrial {
       return tx.write(() => {
         const id = studyId(name);
         const row = Number.isInteger(n) ? q.trial.get(id, n) : undefined;
         if (!row) throw missingTrial(KIND, name, n);
         checkRunning(KIND, name, n, tx.kept(id, n)?.state ?? row.state, 'report to');
         const existing = Number.isInteger(step) ? q.step.get(id, n, step)?.value : undefined;
-        if (checkReport(KIND, name, n, step, value, existing)) {
-          q.insertStep.run(id, n, step, value);
+        if (checkReport(KIND, name, n, step, value, existing, now)) {
+          q.insertStep.run(id, n, step, value, now ?? null);
           touch(q, id, n);
         }
         return trialFromRow(row, q.steps.all(id, n));
@@ -275,14 +283,14 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
 
     getTrial(name: string, n: number): FrozenTrial | undefined {
       return tx.read(() => {
-        const id = studyId(name);
+        const id = read(name);
         return Number.isInteger(n) ? tx.withPending(id, refresh(id)[n]) : undefined;
       });
     },
 
     getTrials(name: string, states?: readonly TrialState[]): readonly FrozenTrial[] {
       return tx.read(() => {
-        const id = studyId(name);
+        const id = read(name);
         const trials = tx.pendingCount === 0 ? refresh(id) : refresh(id).map((t) => tx.withPending(id, t)!);
         return states ? trials.filter((t) => states.includes(t.state)) : [...trials];
       });

@@ -24,6 +24,9 @@
  * 5. **Intermediate values are append-only per step**: a running trial may report each step (an integer
  *    ≥ 0) once, with a finite value. Reporting a step again with the same value is a no-op (so a retried
  *    write is harmless); with another value it throws. Records list them in increasing step order.
+ *    A report may carry the clock's time (`now`, ms); the record keeps it per step in `stepTimes`
+ *    (the first write's time: a retried write does not move it). A step reported without one, or
+ *    read from a file or schema older than the time column, has no entry there.
  * 6. **Parameters** are written once: at creation, or by one `setTrialParams` on a running trial that
  *    has none yet (a study creates the trial first, to learn its number, then samples).
  * 7. **Records are snapshots**: every `FrozenTrial` a storage returns is frozen and never changes
@@ -100,9 +103,10 @@ export interface Storage {
   setTrialParams(study: string, trial: number, params: Params): FrozenTrial;
   /**
    * Record an intermediate value (rule 5). `metrics` (all of the epoch's metrics) is kept by storages
-   * that followers read remotely (`trialMetrics`); others ignore it.
+   * that followers read remotely (`trialMetrics`); others ignore it. `now`, the clock's time, is kept
+   * as the step's time (`stepTimes`).
    */
-  reportIntermediate(study: string, trial: number, step: number, value: number, metrics?: Readonly<Record<string, number>>): FrozenTrial;
+  reportIntermediate(study: string, trial: number, step: number, value: number, metrics?: Readonly<Record<string, number>>, now?: number): FrozenTrial;
   /** Finish a running trial (rules 3 and 4). */
   finishTrial(study: string, trial: number, outcome: TrialOutcome): FrozenTrial;
   /** Merge JSON-serialisable attributes into a trial's `attrs` (allowed in any state). */

@@ -34,7 +34,9 @@ export function addTrials(ctx: AddTrialsContext, trials: readonly FrozenTrial[])
   return trials.map((t) => {
     const now = ctx.clock.now();
     const created = ctx.storage.createTrial(ctx.study, { state: 'running', params: t.params, attrs: { ...(t.attrs ?? {}), addedFrom: t.number }, now });
-    for (const [step, value] of [...t.intermediate].sort((a, b) => a[0] - b[0])) ctx.storage.reportIntermediate(ctx.study, created.number, step, value);
+    // Each step keeps the time it was first reported at, when the source record knows it.
+    const times = new Map<number, number>(t.stepTimes ?? []);
+    for (const [step, value] of [...t.intermediate].sort((a, b) => a[0] - b[0])) ctx.storage.reportIntermediate(ctx.study, created.number, step, value, undefined, times.get(step));
     const end = ctx.clock.now();
     // Its constraints come with it, if it has them: they are part of its result.
     const judged = t.constraints !== undefined ? { constraints: t.constraints } : {};

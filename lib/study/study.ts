@@ -180,7 +180,7 @@ export function study<S extends SearchSpaceLike>(config: StudyConfig<S>): Study<
     for (const t of opened.interrupted.filter((x) => x.attrs?.requeuedAs === undefined)) storage.createTrial(name, { state: 'waiting', params: t.params, attrs: { retryOf: t.number }, now: clock.now() });
   }
 
-  const ctx = { study: name, direction, directions, metric, metrics, seed, storage, pruner };
+  const ctx = { study: name, direction, directions, metric, metrics, seed, storage, pruner, clock };
   const problemsOf = (params: unknown): string[] => {
     const check = (space as { problems?: (p: unknown) => string[] }).problems;
     return typeof check === 'function' ? check.call(space, params) : [];

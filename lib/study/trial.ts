@@ -6,6 +6,7 @@
 import type { Direction, FrozenTrial, Params, Pruner } from '../search/types.js';
 import type { Storage } from '../storage/storage.js';
 import { hashSeed } from '../random.js';
+import type { Clock } from '../clock.js';
 
 /** A running trial. `P` is the type of its parameters, inferred from the study's space. */
 export interface Trial<P extends Params = Params> {
@@ -52,6 +53,8 @@ export interface TrialContext {
   readonly seed: number;
   readonly storage: Storage;
   readonly pruner: Pruner | undefined;
+  /** Stamps each reported step (`stepTimes`). */
+  readonly clock: Clock;
 }
 
 /** A handle plus the controls only the study holds. */
@@ -90,7 +93,7 @@ export function makeTrial<P extends Params>(ctx: TrialContext, record: FrozenTri
     signal: controller.signal,
     report(step: number, value: number, metrics?: Readonly<Record<string, number | undefined>>): void {
       if (written.get(step) === value) return;
-      ctx.storage.reportIntermediate(ctx.study, number, step, value, metrics === undefined ? undefined : finiteOnly(metrics));
+      ctx.storage.reportIntermediate(ctx.study, number, step, value, metrics === undefined ? undefined : finiteOnly(metrics), ctx.clock.now());
       written.set(step, value);
     },
     shouldPrune(): boolean {

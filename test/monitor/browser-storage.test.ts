@@ -1,5 +1,5 @@
 // `rxtrain dashboard` in real Chromium: the study list of a SQLite file, a finished study's trials and
-// curves, no control, and a study that another process is still running gaining a trial without a
+// curves (by wall time too: stored steps carry their time), no control, and a study that another process is still running gaining a trial without a
 // reload. Skipped where /usr/bin/chromium is missing. Saves docs/img/dashboard-studies.png and
 // docs/img/dashboard-storage.png (RXTRAIN_SCREENSHOTS=1).
 import t from 'tap';
@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { inkedPixels, openPage, screenshotPath, skipWithoutChromium } from './chromium.js';
 import { startChild } from '../child-process.js';
 import { dashboardCommand } from '../../lib/monitor/dashboard-command.js';
+import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
+import { readFileSync } from 'node:fs';
 
 // The page's own globals, inside page functions (this project compiles without the DOM types).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,6 +50,19 @@ t.test('the dashboard of a SQLite file: its studies, a finished one, a live one'
   const inked = await inkedPixels(page, ['curves-canvas', 'curves-live-canvas'], { colouredOnly: true });
   t.ok(inked > 1500, `the curves are drawn (${inked} pixels in colour)`);
   await page.screenshot({ path: screenshotPath('dashboard-storage.png') });
+
+  // Wall time from storage: each step reaches the page at the time the file says it was reported, so
+  // the x axis by wall time works, and what is shown downloads with those times.
+  await page.selectOption('#xaxis', 'wall');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  const saved = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { x: string; rows: Array<{ trial: number; epoch: number; time: string | null }> };
+  t.match(saved, { x: 'wall' }, 'downloaded by wall time');
+  const stored = sqliteStorage(db);
+  const stepTimes = stored.getTrials('finished').flatMap((tr) => (tr.stepTimes ?? []).map(([step, time]) => `${tr.number}:${step}:${new Date(time).toISOString()}`));
+  stored.close();
+  t.equal(stepTimes.length, 30, 'the file has a time for each of the 30 steps');
+  t.same(saved.rows.map((r) => `${r.trial}:${r.epoch}:${r.time}`).sort(), stepTimes.sort(), "each point at its step's stored time");
+  await page.selectOption('#xaxis', 'epoch');
 
   await page.goto(d.studyUrl('running'));
   await page.waitForSelector('tr[data-key="running#0"] .state.running', { timeout: 120_000 });

@@ -30,10 +30,24 @@ t.test('recomputed as the trials grow, each objective explained by its own param
 t.test('a single-objective study, past fanovaUpTo: mean decrease in impurity', async (t) => {
   const single = events(12).map((e) => (e.type === 'trialStarted' ? { type: 'trialStarted', trial: 0, params: {}, time: 0, direction: 'minimize', metric: 'f1' } : { ...e, values: undefined }));
   const out = await lastValueFrom(from(single).pipe(importanceFeed({ minTrials: 11, fanovaUpTo: 10 }), toArray()));
-  t.equal(out.length, 1);
+  t.same(out.map((e) => e.trials), [11, 12], 'at minTrials, then the last one when the events end');
   t.equal(out[0]!.evaluator, 'meanDecreaseImpurity');
   t.equal(out[0]!.objectives.length, 1);
   t.equal(out[0]!.objectives[0]!.importance[0]![0], 'x');
+});
+
+t.test("a trial's completion seen again (an evolve() elite, replayed each generation) counts once", async (t) => {
+  const once = events(10);
+  const again = once.filter((e) => e.type === 'trialCompleted' && e.trial < 4);
+  const out = await lastValueFrom(from([...once, ...again, { type: 'studyCompleted', reason: 'trials', completed: 10, pruned: 0, failed: 0, durationMs: 1 }]).pipe(importanceFeed({ minTrials: 10 }), toArray()));
+  t.same(out.map((e) => e.trials), [10], 'ten trials, computed once: the repeats add none');
+});
+
+t.test('events that end without a studyCompleted (an evolve() run) still count their last trials', async (t) => {
+  const out = await lastValueFrom(from(events(12)).pipe(importanceFeed({ minTrials: 8 }), toArray()));
+  t.same(out.map((e) => e.trials), [8, 12], 'at 8, then the last 4 when the events end');
+  const few = await lastValueFrom(from(events(5)).pipe(importanceFeed({ minTrials: 8 }), toArray()));
+  t.same(few.map((e) => e.trials), [5], 'fewer than minTrials: computed once at the end, as at studyCompleted');
 });
 
 t.test('nothing while importance cannot be computed', async (t) => {

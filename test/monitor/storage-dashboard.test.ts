@@ -16,6 +16,10 @@ import pg from 'pg';
 import { PG_URL, dropSchemas, freshSchema, pgSkip } from '../storage/postgres-helpers.js';
 import { postgresStorage } from '../../lib/storage/postgres/postgres-storage.js';
 import { storageDashboard } from '../../lib/monitor/storage-dashboard.js';
+// @ts-expect-error the dashboard is plain browser JavaScript, without types
+import { createModel } from '../../lib/monitor/dashboard/model.js';
+// @ts-expect-error the dashboard is plain browser JavaScript, without types
+import { againstX } from '../../lib/monitor/dashboard/curves-model.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/stored-study-process.ts', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/rxtrain.ts', import.meta.url));
@@ -38,6 +42,7 @@ t.test('rxtrain dashboard on a finished SQLite study: every trial replayed, read
   const db = join(t.testdir({}), 'done.db');
   const p = studyProcess(t, db, 'quadratic', 4, 3, 'auto');
   t.same(await p.exited, { code: 0, signal: null }, p.stderr.join(''));
+  const studyEnded = Date.now();
 
   const cli = startChild(bin, ['dashboard', db], { nodeArgs: ['--conditions=rxtrain-source', '--import=tsx'] });
   t.teardown(() => void cli.child.kill('SIGKILL'));
@@ -58,6 +63,20 @@ t.test('rxtrain dashboard on a finished SQLite study: every trial replayed, read
   t.same(epochs.map((e) => [e.epoch, e.value, e.metrics]), [[0, 2, { loss: 2 }], [1, 1.5, { loss: 1.5 }], [2, 1 + 1 / 3, { loss: 1 + 1 / 3 }]], "each epoch's stored value, under the study's metric");
   t.same(events.filter((e) => e.type === 'trialCompleted').map((e) => e.value), [4 + 1 / 3, 1 + 1 / 3, 1 / 3, 1 + 1 / 3]);
   t.same(events.filter((e) => e.type === 'newBest').map((e) => e.trial), [0, 1, 2], 'newBest on each improvement');
+  // Each step goes out at the time it was stored (the curves' time axes), not when the dashboard read it.
+  const stored = sqliteStorage(db);
+  const stepTimes = stored.getTrials('quadratic').flatMap((tr) => (tr.stepTimes ?? []).map(([step, time]) => [tr.number, step, time]));
+  stored.close();
+  t.equal(stepTimes.length, 12, 'the file has a time for every step');
+  t.same(c.records.filter((r) => r.event.type === 'epochEnd').map((r) => [r.event.trial, r.event.epoch, r.time]), stepTimes, "each step's record time is its stored time");
+  t.ok(stepTimes.every(([, , time]) => time! <= studyEnded), 'stored while the study ran, before the dashboard started');
+  // The page's own model and curve axes: a stored trial's loss curve against wall and relative time.
+  const model = createModel({ onMetrics: () => undefined });
+  for (const r of c.records) model.apply(r);
+  const loss = (model.series.get('quadratic#1') as { metrics: Map<string, unknown[]> }).metrics.get('loss');
+  const times1 = stepTimes.filter(([trial]) => trial === 1).map(([, , time]) => time!);
+  t.same(againstX(loss, 'wall').map((p: number[]) => p[0]), times1, 'wall time x values: the stored times');
+  t.same(againstX(loss, 'relative').map((p: number[]) => p[0]), times1.map((x) => x - times1[0]!), 'relative time from the first step');
 
   c.ws.send(JSON.stringify({ type: 'auth', token: 'x' }));
   const refused = await c.until((m) => m.type === 'error');
@@ -97,11 +116,44 @@ async function followLive(t: Test, location: string, schema?: string): Promise<v
   t.same((await p.exited).code, 0);
   const epochs = c.records.filter((r) => r.event.type === 'epochEnd').map((r) => [r.event.trial, r.event.epoch]);
   t.same(epochs, [[0, 0], [0, 1], [1, 0], [1, 1]], 'each epoch once, in order');
+  const stored = schema ? postgresStorage(location, { schema }) : sqliteStorage(location);
+  const stepTimes = stored.getTrials('live').flatMap((tr) => (tr.stepTimes ?? []).map(([, time]) => time));
+  stored.close();
+  t.same(c.records.filter((r) => r.event.type === 'epochEnd').map((r) => r.time), stepTimes, 'each step at the time it was stored');
+  t.equal(stepTimes.length, 4);
   return;
 }
 
 t.test('SQLite: a study another process is running, followed live', async (t) => {
   await followLive(t, join(t.testdir({}), 'live.db'));
+});
+
+t.test("SQLite: a worker SIGKILLed mid-trial: the dashboard shows its trial failed 'interrupted', not running forever", async (t) => {
+  const db = join(t.testdir({}), 'killed.db');
+  const p = studyProcess(t, db, 'killed', 2, 3, 'wait');
+  await p.waitFor(/^waiting 0 0$/);
+  p.send('go');
+  await p.waitFor(/^waiting 0 1$/);
+  // The dashboard is the only other process with the file open: nobody else would notice the death.
+  const d = await dashboardCommand(db, { study: 'killed', pollMs: 20 });
+  t.teardown(() => d.close());
+  const c = await rawClient(wsOf(d.studyUrl('killed')));
+  t.teardown(() => c.ws.close());
+  await seen(c, 'epochEnd', 0, 0);
+  t.notOk(has(c.records, 'trialFailed', 0), 'running while its worker lives');
+  const killedAt = Date.now();
+  p.child.kill('SIGKILL');
+  t.match(await p.exited, { signal: 'SIGKILL' });
+  await seen(c, 'trialFailed', 0);
+  t.comment(`shown failed ${Date.now() - killedAt} ms after the kill (heartbeatMs 5000, pollMs 20)`);
+  const failed = c.records.find((r) => r.event.type === 'trialFailed')!.event;
+  t.match(failed, { trial: 0, error: /^interrupted/ }, 'failed as interrupted (PostgreSQL says interrupted: no heartbeat ...)');
+  const model = createModel({ onMetrics: () => undefined });
+  for (const r of c.records) model.apply(r);
+  t.equal((model.series.get('killed#0') as { state: string }).state, 'failed', "the page's model shows it failed");
+  const stored = sqliteStorage(db);
+  t.match(stored.getTrial('killed', 0), { state: 'failed', error: 'interrupted' }, 'and so does the file');
+  stored.close();
 });
 
 t.test('PostgreSQL: a study another process is running, followed live (LISTEN/NOTIFY)', { skip: pgSkip }, async (t) => {

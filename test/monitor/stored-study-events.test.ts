@@ -79,3 +79,16 @@ t.test("an evolve study's members give their generation's generationStarted, aga
   const next = events.update([member(0, 0, 0), member(1, 0, 1), member(2, 1, 0, [0, 1])]);
   t.match(next[0], { type: 'generationStarted', generation: 1, members: [{ index: 0, trial: 2, origin: 'offspring', parents: [0, 1] }] });
 });
+
+t.test("each step carries its stored time, where the storage has one (a step of an older file has none)", async (t) => {
+  const events = storedStudyEvents(study);
+  const out = events.update([trial({ number: 0, params: { x: 1 }, intermediate: [[0, 3], [1, 2], [2, 1]], stepTimes: [[1, 1_765_000_000_500], [2, 1_765_000_001_250]] })]);
+  t.same(
+    out.filter((e) => e.type === 'epochEnd'),
+    [
+      { type: 'epochEnd', trial: 0, epoch: 0, metrics: { loss: 3 }, value: 3 },
+      { type: 'epochEnd', trial: 0, epoch: 1, metrics: { loss: 2 }, value: 2, time: 1_765_000_000_500 },
+      { type: 'epochEnd', trial: 0, epoch: 2, metrics: { loss: 1 }, value: 1, time: 1_765_000_001_250 },
+    ],
+  );
+});

@@ -38,3 +38,18 @@ t.test('a journal that cannot be replayed fails with STORAGE, naming the entry',
   const bad = memoryJournal([{ op: 'createTrial', args: ['nope', { state: 'running', now: 0 }] }]);
   t.throws(() => journalStorage(bad, 'indexeddb'), { code: 'STORAGE', message: /indexeddb storage: entry 0 of its journal \(createTrial\) cannot be replayed: .*nope/ });
 });
+
+t.test('a journal written before steps carried a time replays them without one', async (t) => {
+  // The entries an older page wrote: reportIntermediate without its `now` argument.
+  const old = memoryJournal([
+    { op: 'openStudy', args: [{ name: 's', direction: 'minimize' }, 1] },
+    { op: 'createTrial', args: ['s', { state: 'running', now: 2 }] },
+    { op: 'reportIntermediate', args: ['s', 0, 0, 0.9, { loss: 0.9 }] },
+  ]);
+  const s = journalStorage(old, 'test');
+  t.same(s.getTrial('s', 0)?.intermediate, [[0, 0.9]]);
+  t.equal(s.getTrial('s', 0)?.stepTimes, undefined, 'no time');
+  s.reportIntermediate('s', 0, 1, 0.8, undefined, 3);
+  t.same(old.entries.at(-1), { op: 'reportIntermediate', args: ['s', 0, 1, 0.8, undefined, 3] }, 'a new step journals its time');
+  t.same(journalStorage(memoryJournal([...old.entries]), 'test').getTrial('s', 0)?.stepTimes, [[1, 3]], 'and replays it');
+});

@@ -7,6 +7,7 @@ import t from 'tap';
 import pg from 'pg';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { postgresStorage } from '../../lib/storage/postgres/postgres-storage.js';
+import { POSTGRES_SCHEMA_VERSION } from '../../lib/storage/postgres/schema.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { storageContract } from './storage-contract.js';
 import { PG_URL, pgSkip, freshSchema, dropSchemas } from './postgres-helpers.js';
@@ -128,6 +129,7 @@ t.test('a version-2 schema is migrated, its studies read as they were', { skip: 
     await client.query(`SET search_path TO "${schema}"`);
     await client.query('ALTER TABLE rxtrain_studies DROP COLUMN directions, DROP COLUMN metrics');
     await client.query('ALTER TABLE rxtrain_trials DROP COLUMN value_list, DROP COLUMN constraints');
+    await client.query('ALTER TABLE rxtrain_intermediate DROP COLUMN at');
     await client.query(`UPDATE rxtrain_meta SET value = '2' WHERE key = 'schema_version'`);
   } finally {
     await client.end();
@@ -139,4 +141,30 @@ t.test('a version-2 schema is migrated, its studies read as they were', { skip: 
   r.openStudy({ name: 'new', direction: 'minimize', directions: ['minimize', 'maximize'] }, 4);
   r.createTrial('new', { state: 'running', now: 5 });
   t.same(r.finishTrial('new', 0, { state: 'completed', values: [1, 2], constraints: [0], now: 6 }).values, [1, 2]);
+});
+
+t.test('a version-3 schema is migrated, its steps read without a time and new ones get one', { skip: pgSkip }, async (t) => {
+  const schema = freshSchema();
+  const s = postgresStorage(PG_URL, { schema });
+  s.openStudy({ name: 'old', direction: 'minimize', metric: 'loss' }, 1);
+  s.createTrial('old', { state: 'running', params: { x: 1 }, now: 2 });
+  s.reportIntermediate('old', 0, 0, 0.9);
+  s.reportIntermediate('old', 0, 1, 0.8);
+  s.close();
+  // Back to version 3: without the step time version 4 added.
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  t.teardown(() => client.end());
+  await client.query(`SET search_path TO "${schema}"`);
+  await client.query('ALTER TABLE rxtrain_intermediate DROP COLUMN at');
+  await client.query(`UPDATE rxtrain_meta SET value = '3' WHERE key = 'schema_version'`);
+  const r = postgresStorage(PG_URL, { schema });
+  t.teardown(() => r.close());
+  const old = r.getTrial('old', 0)!;
+  t.same(old.intermediate, [[0, 0.9], [1, 0.8]], 'the old steps, as they were');
+  t.equal(old.stepTimes, undefined, 'with no time');
+  t.same(r.reportIntermediate('old', 0, 2, 0.7, undefined, 1234.5).stepTimes, [[2, 1234.5]], 'a new step has its time');
+  t.same(r.getTrial('old', 0)?.stepTimes, [[2, 1234.5]], 'read back from the database');
+  const { rows } = await client.query(`SELECT value FROM rxtrain_meta WHERE key = 'schema_version'`);
+  t.equal(rows[0]?.value, String(POSTGRES_SCHEMA_VERSION));
 });

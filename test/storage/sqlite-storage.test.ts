@@ -93,9 +93,9 @@ t.test('sqlite storage: a version-1 file is migrated, its studies read as they w
   s.finishTrial('old', 0, { state: 'completed', value: 0.5, now: 3 });
   const before = s.getTrials('old');
   s.close();
-  // Back to version 1: without the columns version 2 added.
+  // Back to version 1: without the columns versions 2 and 3 added.
   const db = new Database(path);
-  for (const [table, column] of [['studies', 'directions'], ['studies', 'metrics'], ['trials', 'value_list'], ['trials', 'constraints']]) {
+  for (const [table, column] of [['studies', 'directions'], ['studies', 'metrics'], ['trials', 'value_list'], ['trials', 'constraints'], ['intermediate', 'at']]) {
     db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
   }
   db.pragma('user_version = 1');
@@ -109,5 +109,30 @@ t.test('sqlite storage: a version-1 file is migrated, its studies read as they w
   r.close();
   const raw = new Database(path);
   t.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION);
+  raw.close();
+});
+
+t.test('sqlite storage: a version-2 file is migrated, its steps read without a time and new ones get one', async (t) => {
+  const path = join(dir, 'v2.db');
+  const s = sqliteStorage(path);
+  s.openStudy({ name: 'old', direction: 'minimize', metric: 'loss' }, 1);
+  s.createTrial('old', { state: 'running', params: { x: 1 }, now: 2 });
+  s.reportIntermediate('old', 0, 0, 0.9);
+  s.reportIntermediate('old', 0, 1, 0.8);
+  s.close();
+  // Back to version 2: without the step time version 3 added.
+  const db = new Database(path);
+  db.exec('ALTER TABLE intermediate DROP COLUMN at');
+  db.pragma('user_version = 2');
+  db.close();
+  const r = sqliteStorage(path);
+  const old = r.getTrial('old', 0)!;
+  t.same(old.intermediate, [[0, 0.9], [1, 0.8]], 'the old steps, as they were');
+  t.equal(old.stepTimes, undefined, 'with no time');
+  t.same(r.reportIntermediate('old', 0, 2, 0.7, undefined, 1234.5).stepTimes, [[2, 1234.5]], 'a new step has its time');
+  r.close();
+  const raw = new Database(path);
+  t.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION);
+  t.same(raw.prepare('SELECT step, at FROM intermediate ORDER BY step').all(), [{ step: 0, at: null }, { step: 1, at: null }, { step: 2, at: 1234.5 }], 'NULL in the old rows');
   raw.close();
 });

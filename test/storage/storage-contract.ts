@@ -118,6 +118,26 @@ export function storageContract(t: Test, factory: ContractFactory): void {
     s.close();
   });
 
+  t.test('rule 5: each step keeps the time it was reported at', async (t) => {
+    const s = factory.make();
+    s.openStudy({ name: 'a', direction: 'minimize' }, 0);
+    s.createTrial('a', { state: 'running', now: 0 });
+    t.equal(s.reportIntermediate('a', 0, 1, 0.7, undefined, 1_765_000_000_250.5).stepTimes?.length, 1);
+    s.reportIntermediate('a', 0, 0, 0.9, { loss: 0.9 }, 1_765_000_000_100);
+    s.reportIntermediate('a', 0, 2, 0.5);
+    const r = s.reportIntermediate('a', 0, 3, 0.4, undefined, 1_765_000_000_400);
+    t.same(r.stepTimes, [[0, 1_765_000_000_100], [1, 1_765_000_000_250.5], [3, 1_765_000_000_400]], 'in step order, to the fraction of a ms; a step reported without a time has none');
+    t.same(s.getTrial('a', 0)?.stepTimes, r.stepTimes, 'as read back');
+    t.same(s.reportIntermediate('a', 0, 1, 0.7, undefined, 1_765_000_009_999).stepTimes, r.stepTimes, 'a retried write keeps the first time');
+    t.throws(() => s.reportIntermediate('a', 0, 4, 0.3, undefined, NaN), { code: 'STORAGE', message: /time/ });
+    t.equal(s.getTrial('a', 0)?.intermediate.length, 4, 'a step with a bad time is not written');
+    s.createTrial('a', { state: 'running', now: 0 });
+    s.reportIntermediate('a', 1, 0, 0.9);
+    t.equal(s.getTrial('a', 1)?.stepTimes, undefined, 'no step with a time: no stepTimes');
+    t.same(s.getTrials('a')[0]?.stepTimes, r.stepTimes, 'getTrials carries them too');
+    s.close();
+  });
+
   t.test('rule 6: parameters are written once', async (t) => {
     const s = factory.make();
     s.openStudy({ name: 'a', direction: 'minimize' }, 0);
@@ -231,7 +251,7 @@ export function storageContract(t: Test, factory: ContractFactory): void {
       const s = factory.make();
       s.openStudy({ name: 'a', direction: 'maximize', metric: 'val_accuracy' }, 1);
       s.createTrial('a', { state: 'running', params: { lr: 1e-3, opt: 'sgd' }, now: 2 });
-      s.reportIntermediate('a', 0, 0, 0.25);
+      s.reportIntermediate('a', 0, 0, 0.25, undefined, 2.5);
       s.reportIntermediate('a', 0, 1, 0.1 + 0.2);
       s.finishTrial('a', 0, { state: 'completed', value: 0.1 + 0.2, now: 3 });
       s.createTrial('a', { state: 'waiting', params: { lr: 1 }, attrs: { retryOf: 0 }, now: 4 });
@@ -240,6 +260,7 @@ export function storageContract(t: Test, factory: ContractFactory): void {
       t.same(r.listStudies(), [{ name: 'a', direction: 'maximize', metric: 'val_accuracy', createdAt: 1 }]);
       t.same(r.getTrials('a'), before, 'numbers round-trip exactly');
       t.equal(r.getTrials('a')[0]?.value, 0.1 + 0.2);
+      t.same(r.getTrials('a')[0]?.stepTimes, [[0, 2.5]], 'step times too');
       t.equal(r.createTrial('a', { state: 'running', now: 5 }).number, 2, 'numbering continues');
       r.close();
       s.close();

@@ -31,7 +31,7 @@ function source(storage: Storage = memoryStorage()) {
 }
 
 for (const kind of ['memory', 'sqlite'] as const) {
-  t.test(`${kind}: finished trials are copied with their states, values, intermediate values and attrs`, async (t) => {
+  t.test(`${kind}: finished trials are copied with their states, values, intermediate values (and their times) and attrs`, async (t) => {
     const storage = kind === 'memory' ? memoryStorage() : sqliteStorage(join(t.testdir({}), 'warm.db'));
     t.teardown(() => storage.close());
     const from = source(storage);
@@ -40,8 +40,9 @@ for (const kind of ['memory', 'sqlite'] as const) {
     to.tell(to.ask(), 7);
     const added = to.addTrials(from.trials());
     t.same(added.map((x) => x.number), Array.from({ length: 12 }, (_, i) => i + 1), 'the next numbers of the target study');
-    const strip = (x: FrozenTrial) => [x.state, x.params, x.value, x.intermediate, x.error];
+    const strip = (x: FrozenTrial) => [x.state, x.params, x.value, x.intermediate, x.stepTimes, x.error];
     t.same(added.map(strip), from.trials().map(strip));
+    t.equal(added[0]!.stepTimes?.length, 2, "each step keeps the time it was first reported at, not the target's clock");
     t.same(added.map((x) => x.attrs?.addedFrom), from.trials().map((x) => x.number), 'attrs.addedFrom: the old number');
     t.equal(added[0]!.attrs?.note, 'trial 0', 'other attrs kept');
     t.same(to.trials().map((x) => x.number), Array.from({ length: 13 }, (_, i) => i), 'stored');

@@ -148,8 +148,8 @@ export function postgresStorage(url: string, options: PostgresStorageOptions = {
       return t === undefined ? undefined : thaw(t);
     },
     setTrialParams: (study: string, trial: number, params: Params) => thaw(trialCall('setTrialParams', study, trial, params)),
-    reportIntermediate: (study: string, trial: number, step: number, value: number, metrics?: Readonly<Record<string, number>>) =>
-      thaw(trialCall('reportIntermediate', study, trial, step, value, metrics)),
+    reportIntermediate: (study: string, trial: number, step: number, value: number, metrics?: Readonly<Record<string, number>>, now?: number) =>
+      thaw(trialCall('reportIntermediate', study, trial, step, value, metrics, now)),
     finishTrial(study: string, trial: number, outcome: TrialOutcome): FrozenTrial {
       const key = `${study}:${trial}`;
       const requeue = outcome.state === 'failed' && onStale === 'retry' && broken.delete(key);

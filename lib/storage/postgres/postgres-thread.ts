@@ -111,13 +111,13 @@ const events = serveBlockingCalls(serialised({
     return freezeTrial({ ...trial, params });
   }),
 
-  reportIntermediate: pending.first(async (name: string, n: number, step: number, value: number, metrics?: Record<string, number>): Promise<FrozenTrial> => {
+  reportIntermediate: pending.first(async (name: string, n: number, step: number, value: number, metrics?: Record<string, number>, at?: number): Promise<FrozenTrial> => {
     const c = await connections.calls();
     const id = await trials.studyId(c, name);
     const trial = await trials.load(c, id, name, n);
     checkRunning(KIND, name, n, trial.state, 'report to');
-    if (!checkReport(KIND, name, n, step, value, trial.intermediate.find((p) => p[0] === step)?.[1])) return trial;
-    const { rowCount } = await query(c, REPORT, [id, n, step, value, metrics === undefined ? null : JSON.stringify(metrics), CHANNEL]);
+    if (!checkReport(KIND, name, n, step, value, trial.intermediate.find((p) => p[0] === step)?.[1], at)) return trial;
+    const { rowCount } = await query(c, REPORT, [id, n, step, value, metrics === undefined ? null : JSON.stringify(metrics), at ?? null, CHANNEL]);
     if (rowCount !== 1) {
       // Finished, or the step written, meanwhile: the rules say which (the same value again is fine).
       const now = await trials.load(c, id, name, n);
@@ -125,7 +125,9 @@ const events = serveBlockingCalls(serialised({
       checkReport(KIND, name, n, step, value, now.intermediate.find((p) => p[0] === step)?.[1]);
       return now;
     }
-    return freezeTrial({ ...trial, intermediate: [...trial.intermediate, [step, value] as const].sort((a, b) => a[0] - b[0]) });
+    const byStep = (a: readonly [number, number], b: readonly [number, number]): number => a[0] - b[0];
+    const stepTimes = at === undefined ? trial.stepTimes : [...(trial.stepTimes ?? []), [step, at] as const].sort(byStep);
+    return freezeTrial({ ...trial, intermediate: [...trial.intermediate, [step, value] as const].sort(byStep), stepTimes });
   }),
 
   finishTrial: pending.first(async (name: string, n: number, outcome: TrialOutcome, requeue = false): Promise<FrozenTrial> => {

@@ -11,12 +11,15 @@
  * trial's `value_list` and `constraints`, each a JSON list or NULL (NULL in rows of before, which read as
  * the single-objective studies they were).
  *
+ * Version 4 (issue 17): each intermediate value's time, `rxtrain_intermediate.at` (ms, the study's
+ * clock), so a dashboard can plot steps against wall time; NULL in rows of before (no known time).
+ *
  * {@link migrate} brings a database schema to this version (creating it if missing) or refuses it.
  */
 import type pg from 'pg';
 import { storageError } from '../rules.js';
 
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /** The channel every write notifies, with payload `<study id>:<trial number>`. */
 export const CHANNEL = 'rxtrain_changes';
@@ -67,6 +70,7 @@ CREATE TABLE rxtrain_intermediate (
   step        integer NOT NULL,
   value       double precision NOT NULL,
   metrics     text,
+  at          double precision,
   PRIMARY KEY (study_id, number, step),
   FOREIGN KEY (study_id, number) REFERENCES rxtrain_trials (study_id, number)
 );
@@ -85,6 +89,11 @@ UPDATE rxtrain_trials SET seq = 0;
 const MIGRATE_2_TO_3 = `
 ALTER TABLE rxtrain_studies ADD COLUMN directions text, ADD COLUMN metrics text;
 ALTER TABLE rxtrain_trials ADD COLUMN value_list text, ADD COLUMN constraints text;
+`;
+
+/** From version 3: each step's time. */
+const MIGRATE_3_TO_4 = `
+ALTER TABLE rxtrain_intermediate ADD COLUMN at double precision;
 `;
 
 /** `name` as an SQL identifier (a schema name may hold any character). */
@@ -106,7 +115,7 @@ export async function migrate(client: pg.Client, schema: string): Promise<void> 
     } else {
       const { rows } = await client.query<{ value: string }>(`SELECT value FROM rxtrain_meta WHERE key = 'schema_version'`);
       let version = Number(rows[0]?.value);
-      const steps: ReadonlyArray<readonly [number, string]> = [[1, MIGRATE_1_TO_2], [2, MIGRATE_2_TO_3]];
+      const steps: ReadonlyArray<readonly [number, string]> = [[1, MIGRATE_1_TO_2], [2, MIGRATE_2_TO_3], [3, MIGRATE_3_TO_4]];
       for (const [from, sql] of steps) {
         if (version !== from) continue;
         await client.query(sql);

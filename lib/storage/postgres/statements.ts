@@ -22,9 +22,9 @@ function withChannel(sql: string, last: number): string {
   return sql.replaceAll('$CH', `$${last}`);
 }
 
-/** A trial's row with its steps (as a JSON array of [step, value]). */
+/** A trial's row with its steps (as a JSON array of [step, value, at], `at` null when not known). */
 export const STEPS_OF = (alias: string): string =>
-  `(SELECT coalesce(json_agg(json_build_array(i.step, i.value) ORDER BY i.step), '[]'::json)
+  `(SELECT coalesce(json_agg(json_build_array(i.step, i.value, i.at) ORDER BY i.step), '[]'::json)
     FROM rxtrain_intermediate i WHERE i.study_id = ${alias}.study_id AND i.number = ${alias}.number) AS steps`;
 
 export const TRIAL = `SELECT t.*, ${STEPS_OF('t')} FROM rxtrain_trials t WHERE t.study_id = $1 AND t.number = $2`;
@@ -51,13 +51,13 @@ export const CLAIM = withChannel(
   4,
 );
 
-/** $1 study, $2 number, $3 step, $4 value, $5 metrics: 1 row if the step was written. */
+/** $1 study, $2 number, $3 step, $4 value, $5 metrics, $6 at: 1 row if the step was written. */
 export const REPORT = withChannel(
   `WITH t AS (UPDATE rxtrain_trials SET seq = txid_current() WHERE study_id = $1 AND number = $2 AND state = 'running' RETURNING number),
-   ins AS (INSERT INTO rxtrain_intermediate (study_id, number, step, value, metrics) SELECT $1, number, $3, $4, $5 FROM t
+   ins AS (INSERT INTO rxtrain_intermediate (study_id, number, step, value, metrics, at) SELECT $1, number, $3, $4, $5, $6::double precision FROM t
            ON CONFLICT DO NOTHING RETURNING number)
    SELECT ${notify('SELECT number FROM ins')} AS notified FROM ins`,
-  6,
+  7,
 );
 
 /** $1 study, $2 number, $3 state, $4 value, $5 error, $6 finished_at, $7 value_list, $8 constraints. */

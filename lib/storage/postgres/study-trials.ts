@@ -16,9 +16,9 @@ import { ANY_STALE, FAIL_STALE, FAIL_THESE, FINISH, TRIAL } from './statements.j
 const KIND = 'postgres';
 
 /** A trial's row with its steps (see `STEPS_OF` in statements.ts). */
-export type TrialStepsRow = TrialRow & { steps: Array<[number, number]> };
+export type TrialStepsRow = TrialRow & { steps: Array<[number, number, number | null]> };
 
-export const record = (row: TrialStepsRow): FrozenTrial => trialFromRow(row, row.steps.map(([step, value]) => ({ step, value })));
+export const record = (row: TrialStepsRow): FrozenTrial => trialFromRow(row, row.steps.map(([step, value, at]) => ({ step, value, at })));
 
 export interface StudyTrialsConfig {
   readonly staleAfterMs: number;
