@@ -1,6 +1,8 @@
 /**
  * Follow a trial that another process runs: its epochs and its end, as the study events a local trial
- * would give, read from the storage each time it says the trial changed (LISTEN/NOTIFY for PostgreSQL).
+ * would give, read from the storage each time it says the trial changed (LISTEN/NOTIFY for PostgreSQL),
+ * or that any trial may have changed (a negative number: PostgreSQL's periodic re-check, for a
+ * notification that was missed).
  */
 import { Observable, filter } from 'rxjs';
 import type { Clock } from '../clock.js';
@@ -39,7 +41,7 @@ export function followTrial(
     };
     const sub = storage
       .watch(study)
-      .pipe(filter((n) => n === number))
+      .pipe(filter((n) => n === number || n < 0))
       .subscribe({
         next: () => {
           try {

@@ -118,7 +118,9 @@ export interface Storage {
   trialMetrics?(study: string, trial: number): ReadonlyArray<readonly [number, Readonly<Record<string, number>>]>;
   /**
    * The numbers of the study's trials as they change, whoever changed them (storages that can follow a
-   * study: memory, within its process; postgres, across machines). Remote workers need it.
+   * study: memory, within its process; postgres, across machines). Remote workers need it. A negative
+   * number means "any trial may have changed": postgres sends it every few heartbeats and after it
+   * reconnects, so that a follower that missed a notification reads again.
    */
   watch?(study: string): Observable<number>;
   /** Release the storage's resources. Further calls throw. */
