@@ -2,7 +2,8 @@
  * `rxtrain` in a browser (the `browser` export condition; built into dist/browser/ by
  * scripts/build-browser.mjs): the Node-free core (lib/core.ts), the browser's `useBackend` (webgpu,
  * webgl, wasm, cpu) and a study storage in IndexedDB. Not here, because they need Node: SQLite and
- * PostgreSQL storage, worker threads, remote workers, the WebSocket monitor, file loaders and the
+ * PostgreSQL storage, worker threads, remote workers, the WebSocket monitor (its dashboard is here:
+ * `mountDashboard()` draws it in the page), file loaders and the
  * bundled data read from disk, PBT (its members checkpoint to files), ensembles (saved to folders).
  * test/architecture/browser-core.test.ts checks that nothing here reaches a Node module.
  */
@@ -22,6 +23,10 @@ export type { WebWorkerObjective, WebWorkerObjectiveConfig, WorkerHold } from '.
 export { serveTrials } from './web-workers/serve-trials.js';
 export type { WorkerTrialInput, WorkerTrialControl } from './web-workers/trial-input.js';
 
+// The monitor's dashboard in the page, fed by its own streams (no server)
+export { mountDashboard } from './monitor/mount-dashboard.js';
+export type { MountDashboardOptions, MountedDashboard, DashboardElement } from './monitor/mount-dashboard.js';
+
 // The monitor's records (a page can show a study's events itself)
-export type { MonitorSink } from './monitor/start-monitor.js';
+export type { MonitorSink, MonitorControl } from './monitor/start-monitor.js';
 export type { MonitorRecord, MonitorCommand, KnownEvent, AnyEvent, RunEnd } from './monitor/protocol.js';
