@@ -1,9 +1,10 @@
 // The dashboard mounted in a page (`mountDashboard()`, issue 21) in real Chromium: the example page
 // examples/browser/mounted.html imports the browser build, mounts the dashboard and pipes a small digits
 // search through monitorTap(dash). The dashboard draws it (a table row per trial, the curves, the
-// history view), a stop clicked on the mounted dashboard reaches the trial's controlledBy (no server in
-// between), and no tensor outlives the search, on the cpu and wasm backends. Each step waits on the
-// page's own state (window.rxtrainMounted, window.__rxtrain), never on time. Skipped without Chromium.
+// history view), a stop clicked on the mounted dashboard reaches the trial's controlledBy and pause all
+// its holdWhile (no server in between), and no tensor outlives the search, on the cpu and wasm
+// backends. Each step waits on the page's own state (window.rxtrainMounted, window.__rxtrain), never on
+// time. Skipped without Chromium.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -89,19 +90,32 @@ for (const backend of ['cpu', 'wasm']) {
   });
 }
 
-t.test('a stop clicked on the mounted dashboard stops the trial through controlledBy', { skip }, async (t) => {
+t.test('stop and pause clicked on the mounted dashboard reach controlledBy and holdWhile', { skip }, async (t) => {
   const epochs = 200;
-  const { page, errors } = await open(t, `backend=cpu&trials=1&epochs=${epochs}`);
+  const { page, errors } = await open(t, `backend=cpu&trials=2&epochs=${epochs}`);
+  const epochsOf = async (trial: number): Promise<number> => page.evaluate((n: number) => window.rxtrainMounted.events.filter((e: { type: string; trial?: number }) => e.type === 'epochEnd' && e.trial === n).length, trial);
   // The row's stop button shows while the trial runs (the dashboard can command: no server to ask).
-  await page.waitForSelector('#trials button.stop', { timeout: 120_000 });
-  await page.click('#trials button.stop');
+  await page.waitForSelector('tr[data-key="digits#0"] button.stop', { timeout: 120_000 });
+  // Pause all while trial 0 trains: holdWhile sits on train()'s stream, so the next trial is held
+  // before it begins, and the dashboard shows it paused once its hold is acknowledged (a `held` record).
+  await page.click('#pause-all');
+  await page.click('tr[data-key="digits#0"] button.stop');
+  await page.waitForFunction(() => document.querySelector('tr[data-key="digits#1"] .state')?.textContent === 'paused', undefined, { timeout: 120_000 });
+  t.equal(await epochsOf(1), 0, 'trial 1 is held before its first epoch, and the dashboard says paused');
+  t.match(await page.textContent('#paused-banner'), /pause asked: all runs · 1 held/, 'the banner counts the hold');
+  await page.click('#resume-all');
+  await page.waitForSelector('tr[data-key="digits#1"] button.stop', { timeout: 120_000 });
+  await page.waitForFunction(() => window.rxtrainMounted.events.some((e: { type: string; trial?: number }) => e.type === 'epochEnd' && e.trial === 1), undefined, { timeout: 120_000 });
+  await page.click('tr[data-key="digits#1"] button.stop');
   const m = await finished(page);
   t.equal(m.error, undefined, 'the search ended without an error');
-  const trained = m.events.filter((e) => e.type === 'epochEnd' && e.trial === 0).length;
-  t.ok(trained < epochs, `the trial stopped after ${trained} of ${epochs} epochs`);
-  t.equal(m.events.filter((e) => e.type === 'trialCompleted').length, 1, 'a stopped trial completes with what it had');
-  await page.waitForFunction(() => document.querySelector('#trials tbody .state')?.textContent === 'stopped', undefined, { timeout: 30_000 });
-  t.pass('the dashboard shows the trial as stopped');
-  t.equal(m.tensorsAfter, m.tensorsBefore, 'no tensor outlives the stopped trial');
+  for (const trial of [0, 1]) {
+    const trained = await epochsOf(trial);
+    t.ok(trained > 0 && trained < epochs, `trial ${trial} stopped after ${trained} of ${epochs} epochs`);
+  }
+  t.equal(m.events.filter((e) => e.type === 'trialCompleted').length, 2, 'a stopped trial completes with what it had');
+  await page.waitForFunction(() => [...document.querySelectorAll('#trials tbody .state')].map((b: { textContent: string }) => b.textContent).join() === 'stopped,stopped', undefined, { timeout: 30_000 });
+  t.pass('the dashboard shows both trials as stopped');
+  t.equal(m.tensorsAfter, m.tensorsBefore, 'no tensor outlives the stopped trials');
   t.same(errors, [], 'no page errors');
 });
