@@ -3,8 +3,8 @@
  * scripts/build-browser.mjs): the Node-free core (lib/core.ts), the browser's `useBackend` (webgpu,
  * webgl, wasm, cpu) and a study storage in IndexedDB. Not here, because they need Node: SQLite and
  * PostgreSQL storage, worker threads, remote workers, the WebSocket monitor (its dashboard is here:
- * `mountDashboard()` draws it in the page), file loaders and the
- * bundled data read from disk, PBT (its members checkpoint to files), ensembles (saved to folders).
+ * `mountDashboard()` draws it in the page), file loaders and the bundled data read from disk, PBT (its
+ * members checkpoint to files), ensembles (saved to folders).
  * test/architecture/browser-core.test.ts checks that nothing here reaches a Node module.
  */
 export * from './core.js';

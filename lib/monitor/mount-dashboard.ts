@@ -79,7 +79,10 @@ export function mountDashboard(element: DashboardElement, options: MountDashboar
       commands.next(cmd);
     },
   });
-  if (view === null) throw configError(where, 'element', 'cannot hold a second dashboard: a page holds one (its views find their elements by id); destroy() the first', element);
+  if (view === null) {
+    importances?.close();
+    throw configError(where, 'element', 'cannot hold a second dashboard: a page holds one (its views find their elements by id); destroy() the first', element);
+  }
 
   /** Numbered and copied as the server sends it (JSON), so the views see what a served page sees. */
   function record(run: string, event: { readonly type: string }): void {
