@@ -2,8 +2,10 @@
  * `rxtrain` in a browser (the `browser` export condition; built into dist/browser/ by
  * scripts/build-browser.mjs): the Node-free core (lib/core.ts), the browser's `useBackend` (webgpu,
  * webgl, wasm, cpu) and a study storage in IndexedDB. Not here, because they need Node: SQLite and
- * PostgreSQL storage, worker threads, remote workers, the WebSocket server, file loaders and the
- * bundled data read from disk, ensembles (saved to folders).
+ * PostgreSQL storage, worker threads, remote workers, the WebSocket monitor's server (its dashboard is
+ * here: `mountDashboard()` draws it in the page; `remoteMonitor()` sends a page's runs to one), file
+ * loaders and the bundled data read from disk, ensembles (saved to folders). PBT is here with its
+ * checkpoints in memory (memoryCheckpoints), not in folders.
  * test/architecture/browser-core.test.ts checks that nothing here reaches a Node module.
  */
 export * from './core.js';
@@ -27,7 +29,10 @@ export type { WorkerTrialInput, WorkerTrialControl } from './web-workers/trial-i
 
 // A page's runs to a Node monitor (startMonitor with a publishToken), over the page's WebSocket
 export { remoteMonitor } from './monitor/remote-monitor.js';
+// The monitor's dashboard in the page, fed by its own streams (no server)
+export { mountDashboard } from './monitor/mount-dashboard.js';
+export type { MountDashboardOptions, MountedDashboard, DashboardElement } from './monitor/mount-dashboard.js';
 
 // The monitor's records (a page can show a study's events itself)
-export type { MonitorSink } from './monitor/start-monitor.js';
+export type { MonitorSink, MonitorControl } from './monitor/start-monitor.js';
 export type { MonitorRecord, MonitorCommand, KnownEvent, AnyEvent, RunEnd } from './monitor/protocol.js';

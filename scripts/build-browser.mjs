@@ -8,6 +8,9 @@
  *   instance shared by all), for a plain `<script type="module">` whose import map points the bare
  *   names there (see docs/browser.md), with the wasm backend's .wasm files beside them.
  *
+ * The dashboard's modules (`mountDashboard()`) are bundled with the rest: their markup and CSS as text,
+ * and the third-party files they import (uPlot) from node_modules (./dashboard-bundling.mjs).
+ *
  * The few Node-only files the core reaches (a folder's model files, the native BLAS add-on) are replaced
  * by browser ones through package.json's `browser` map, which esbuild (as every bundler) applies.
  */
@@ -15,6 +18,7 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dashboardBundling } from './dashboard-bundling.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/browser');
@@ -36,6 +40,7 @@ const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es20
 rmSync(out, { recursive: true, force: true });
 await build({
   ...common,
+  ...dashboardBundling,
   entryPoints: { index: 'lib/browser.ts', operators: 'operators/browser.ts' },
   outdir: out,
   packages: 'external',

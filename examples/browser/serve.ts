@@ -4,7 +4,8 @@
  * every core. It serves the page, main.ts compiled to JS as it is asked for (esbuild's transform, no
  * bundling: the page imports `rxtrain` through its import map), the browser build (dist/browser/,
  * made by `node scripts/build-browser.mjs`), the bundled digits and the dashboard's chart (with uPlot,
- * which it draws with, from uPlot's own package: /uplot.js, /uplot.css).
+ * which it draws with, from uPlot's own package: /uplot.js, /uplot.css); mounted.html is the second
+ * page, the whole dashboard mounted in the page (`mountDashboard()`).
  *
  *   npm run demo            # then open the printed URL
  *   PORT=8080 npm run demo
@@ -16,6 +17,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 import { dependencyFile } from '../../lib/monitor/dashboard-assets.js';
+import { dashboardBundling } from '../../scripts/dashboard-bundling.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -75,12 +77,12 @@ export async function startDemoServer(port = 0, isolated = true): Promise<DemoSe
  * One bundle per request (the demo's workers ask once each); package.json's `browser` map applies.
  */
 async function bundle(file: string): Promise<string> {
-  const out = await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['browser', 'rxtrain-source'], write: false, logLevel: 'warning' });
+  const out = await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['browser', 'rxtrain-source'], write: false, logLevel: 'warning', ...dashboardBundling });
   return out.outputFiles[0]!.text;
 }
 
 /**
- * The file a URL path names: main.js is main.ts, *-worker.js a bundle of *-worker.ts; chart.js and the
+ * The file a URL path names: main.js is main.ts (mounted.js mounted.ts: a page's module in TypeScript), *-worker.js a bundle of *-worker.ts; chart.js and the
  * modules it imports (./ticks.js, ...) the dashboard's; paths that leave their mount are refused.
  */
 function resolveFile(path: string): string | undefined {
@@ -89,7 +91,7 @@ function resolveFile(path: string): string | undefined {
   for (const [prefix, folder] of MOUNTS) {
     if (!path.startsWith(prefix)) continue;
     let rest = path.slice(prefix.length);
-    if (folder === 'examples/browser/' && (rest === 'main.js' || rest.endsWith('-worker.js'))) rest = rest.replace(/\.js$/, '.ts');
+    if (folder === 'examples/browser/' && /^[a-z-]+\.js$/.test(rest) && existsSync(join(root, folder, rest.replace(/\.js$/, '.ts')))) rest = rest.replace(/\.js$/, '.ts');
     const dashboardModule = join(root, 'lib/monitor/dashboard', rest);
     if (folder === 'examples/browser/' && /^[a-z-]+\.js$/.test(rest) && !existsSync(join(root, folder, rest.replace(/\.js$/, '.ts'))) && existsSync(dashboardModule)) return dashboardModule;
     const base = join(root, folder);

@@ -18,6 +18,7 @@ const files: Record<string, string> = {
   '/': 'index.html',
   '/index.html': 'index.html',
   '/app.js': 'app.js',
+  '/dashboard-view.js': 'dashboard-view.js',
   '/chart.js': 'chart.js',
   '/parallel.js': 'parallel.js',
   '/parallel-model.js': 'parallel-model.js',

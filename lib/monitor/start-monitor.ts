@@ -3,8 +3,7 @@
  * a WebSocket path. See ./security.ts for who may read and who may command, ./hub.ts for how events
  * reach clients without ever making the producer wait.
  */
-import { BehaviorSubject, Observable, distinctUntilChanged, map } from 'rxjs';
-import { acknowledgedPause } from '../acknowledged-pause.js';
+import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../clock.js';
 import { configError } from '../errors.js';
 import { knownFields, nonEmptyString, nonNegativeInt, positiveInt, requireObject } from '../validate.js';
@@ -13,7 +12,8 @@ import { createHub, type MonitorStats } from './hub.js';
 import { serveDashboard } from './dashboard-server.js';
 import { importanceFeedsOption } from './importance-feeds.js';
 import type { ImportanceFeedOptions } from './importance-feed.js';
-import type { HoldEvent, MonitorCommand, MonitorControlEvent, StopRequested } from './protocol.js';
+import type { MonitorCommand } from './protocol.js';
+import { controlState } from './control-state.js';
 import { runRegistry } from './run-registry.js';
 import { allowedOriginList, isLoopbackHost } from './security.js';
 
@@ -146,32 +146,9 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
   const hub = createHub({ token, publishToken, published: (run, event) => monitor.publish(run, event), readNeedsToken: !isLoopbackHost(host), history, maxClientQueue, clock, flushMs, check: registry.check });
   const server = await serveDashboard({ port, host, maxClients, maxMessageBytes, requestTimeoutMs, allowedOrigins, assets: loadDashboard(), hubFor: () => hub });
 
-  // Pause state lives in the handle, derived from the commands, so that an operator subscribing later
-  // (the next epoch's source, the next trial) sees the state now, not only future changes.
-  const pauses = new BehaviorSubject<{ all: boolean; runs: ReadonlySet<string> }>({ all: false, runs: new Set() });
-  hub.commands.subscribe((cmd) => {
-    if (cmd.type === 'stop') {
-      // Shown by the dashboard even when the stopped stream's own `stopped` event does not reach the
-      // monitor (a study forwards its trials' epochs, not their other events).
-      const event: StopRequested = { type: 'stopRequested', source: 'monitor', ...(cmd.trial === undefined ? {} : { trial: cmd.trial }), ...(cmd.reason === undefined ? {} : { reason: cmd.reason }) };
-      hub.publish(cmd.run, event);
-      return;
-    }
-    if (cmd.type !== 'pause' && cmd.type !== 'resume') return;
-    // Tell every client, so dashboards show it (run '*' is every run).
-    const event: MonitorControlEvent = { type: cmd.type === 'pause' ? 'paused' : 'resumed', source: 'monitor' };
-    hub.publish(cmd.run ?? '*', event);
-    const { all, runs } = pauses.value;
-    const next = new Set(runs);
-    if (cmd.run === undefined) {
-      if (cmd.type === 'resume') next.clear();
-      pauses.next({ all: cmd.type === 'pause', runs: next });
-    } else {
-      if (cmd.type === 'pause') next.add(cmd.run);
-      else next.delete(cmd.run);
-      pauses.next({ all, runs: next });
-    }
-  });
+  // What commands change (pause state, stop and pause records for the views): ./control-state.ts.
+  const control = controlState((run, event) => hub.publish(run, event));
+  hub.commands.subscribe((cmd) => control.see(cmd));
   let runs = 0;
   let closing: Promise<void> | undefined;
 
@@ -181,14 +158,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
     port: server.port,
     host,
     commands: hub.commands,
-    paused: (run?: string, trial?: number) =>
-      acknowledgedPause(
-        pauses.pipe(map((p) => p.all || (run !== undefined && p.runs.has(run))), distinctUntilChanged()),
-        (held) => {
-          const event: HoldEvent = { type: held ? 'held' : 'released', source: 'monitor', ...(trial === undefined ? {} : { trial }) };
-          hub.publish(run ?? '*', event);
-        },
-      ),
+    paused: control.paused,
     publish: (run, event) => {
       registry.see(run, event);
       hub.publish(run, event);
@@ -200,7 +170,7 @@ export async function startMonitor(config: MonitorConfig = {}): Promise<Monitor>
       if (closing === undefined) {
         importances?.close();
         hub.close();
-        pauses.complete();
+        control.complete();
         closing = server.close();
       }
       return closing;

@@ -8,14 +8,15 @@
  * from the entry that reaches it. (Issue 21.)
  */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DASHBOARD_DEPENDENCIES } from '../../scripts/dashboard-bundling.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Packages a page can load (the build bundles them, or an import map points at them). */
-const BROWSER_PACKAGES = /^(rxjs|@tensorflow\/tfjs-(core|layers|data|backend-cpu|backend-wasm|backend-webgl|backend-webgpu))(\/|$)/;
+const BROWSER_PACKAGES = /^(rxjs|uplot|@tensorflow\/tfjs-(core|layers|data|backend-cpu|backend-wasm|backend-webgl|backend-webgpu))(\/|$)/;
 
 /**
  * The Node-only files the core reaches, and what a browser build gets instead: package.json's `browser`
@@ -47,7 +48,15 @@ function edgesOf(file: string, text: string): Edge[] {
       out.push({ spec, dynamic });
       continue;
     }
-    const to = relative(root, resolve(root, dirname(file), spec)).split('\\').join('/').replace(/\.js$/, '.ts');
+    const js = relative(root, resolve(root, dirname(file), spec)).split('\\').join('/');
+    // The dashboard's third-party files (./uplot.js): the build takes them from their package.
+    const dependency = dirname(js) === 'lib/monitor/dashboard' ? DASHBOARD_DEPENDENCIES[js.slice(js.lastIndexOf('/') + 1)] : undefined;
+    if (dependency !== undefined && !existsSync(resolve(root, js))) {
+      out.push({ spec: dependency, dynamic });
+      continue;
+    }
+    // A plain JS module (the dashboard's) is itself; any other `.js` is the TypeScript file tsc compiles to it.
+    const to = /\.js$/.test(js) && existsSync(resolve(root, js)) ? js : js.replace(/\.js$/, '.ts');
     out.push({ spec, dynamic, to });
   }
   return out;
@@ -81,6 +90,7 @@ function walk(entries: readonly string[]): Walk {
       const to = SUBSTITUTES[e.to] ?? e.to;
       queue.push([to, [...path, to]]);
     }
+    if (!/\.[jt]s$/.test(file)) continue; // the dashboard's markup and CSS, bundled as text
     const body = code(text);
     for (const g of NODE_GLOBALS) {
       const use = new RegExp(`(?<![.\\w$])${g}\\b(?!\\s*:)`);
@@ -92,12 +102,20 @@ function walk(entries: readonly string[]): Walk {
 
 t.test('the walk finds what it should', async (t) => {
   t.same(
-    edgesOf('lib/x/a.ts', ["import { a } from './a.js';", "import type { B } from '../b.js';", "import { readFileSync } from 'node:fs';", "const m = await import('./m.js');"].join('\n')),
+    edgesOf('lib/x/a.ts', ["import { a } from './a.js';", "import type { B } from '../b.js';", "import { existsSync, readFileSync } from 'node:fs';", "const m = await import('./m.js');"].join('\n')),
     [
       { spec: './a.js', dynamic: false, to: 'lib/x/a.ts' },
       { spec: 'node:fs', dynamic: false },
       { spec: './m.js', dynamic: true, to: 'lib/x/m.ts' },
     ],
+  );
+  t.same(
+    edgesOf('lib/monitor/dashboard/mount.js', "import uplotCss from './uplot.css';\nimport { createModel } from './model.js';"),
+    [
+      { spec: 'uplot/dist/uPlot.min.css', dynamic: false },
+      { spec: './model.js', dynamic: false, to: 'lib/monitor/dashboard/model.js' },
+    ],
+    "the dashboard's plain JS modules are themselves, its uPlot files come from uPlot's package",
   );
   t.equal(code("const a = 'process.env'; // process.exit()\n/* Buffer */ b()"), "const a = ''; \n b()");
   // The Node entry reaches Node modules: the check sees them.
@@ -117,6 +135,7 @@ t.test('the browser entries load no Node module', async (t) => {
   for (const nodeOnly of ['lib/pbt/pbt.ts', 'lib/pbt/folder-checkpoints.ts', 'lib/pbt/state-file.ts', 'lib/pbt/optimizer-state.ts', 'lib/pbt/weight-files.ts', 'lib/pbt/worker-members.ts']) {
     t.notOk(files.has(nodeOnly), `${nodeOnly} (node:fs, worker_threads) is not reached${files.has(nodeOnly) ? `: ${files.get(nodeOnly)!.join(' → ')}` : ''}`);
   }
+  t.ok(['lib/monitor/mount-dashboard.ts', 'lib/monitor/dashboard/mount.js', 'lib/monitor/dashboard/dashboard-view.js', 'lib/monitor/dashboard/index.html', 'lib/monitor/dashboard/style.css'].every((f) => files.has(f)), 'mountDashboard() and the dashboard it draws (its modules, markup and CSS) are in');
   for (const [file, substitute] of Object.entries(SUBSTITUTES)) {
     t.ok(files.has(substitute) && !files.has(file), `a browser gets ${substitute} for ${file} (package.json's browser map)`);
   }

@@ -15,7 +15,7 @@ t.test('esbuild bundles a page that imports rxtrain from the browser build, with
   // Inside the package, so that 'rxtrain' resolves to this checkout (a package may import itself by name).
   const dir = mkdtempSync(join(root, 'test', '.bundle-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'app.js'), "import { train, study, useBackend, indexedDbStorage, webWorkerObjective } from 'rxtrain';\nimport { prune, epochs } from 'rxtrain/operators';\nconsole.log(train, study, useBackend, indexedDbStorage, webWorkerObjective, prune, epochs);\n");
+  writeFileSync(join(dir, 'app.js'), "import { train, study, useBackend, indexedDbStorage, webWorkerObjective, mountDashboard } from 'rxtrain';\nimport { prune, epochs, monitorTap } from 'rxtrain/operators';\nconsole.log(train, study, useBackend, indexedDbStorage, webWorkerObjective, mountDashboard, prune, epochs, monitorTap);\n");
   const out = await build({ entryPoints: [join(dir, 'app.js')], bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent', absWorkingDir: root });
   const inputs = Object.keys(out.metafile.inputs);
   t.ok(inputs.some((f) => f.startsWith('dist/browser/')), 'rxtrain came from dist/browser/');
