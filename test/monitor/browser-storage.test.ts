@@ -12,6 +12,7 @@ import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { readFileSync } from 'node:fs';
 
 // The page's own globals, inside page functions (this project compiles without the DOM types).
+declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const fixture = fileURLToPath(new URL('./fixtures/stored-study-process.ts', import.meta.url));
@@ -54,6 +55,8 @@ t.test('the dashboard of a SQLite file: its studies, a finished one, a live one'
   // Wall time from storage: each step reaches the page at the time the file says it was reported, so
   // the x axis by wall time works, and what is shown downloads with those times.
   await page.selectOption('#xaxis', 'wall');
+  // The download saves what is drawn: wait for the drawing by wall time (the next animation frame).
+  await page.waitForFunction(() => window.__rxtrain.curves.x === 'wall', undefined, { timeout: 120_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
   const saved = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { x: string; rows: Array<{ trial: number; epoch: number; time: string | null }> };
   t.match(saved, { x: 'wall' }, 'downloaded by wall time');
