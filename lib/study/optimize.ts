@@ -161,6 +161,7 @@ function trialLoop(
     let again = false;
     let idle = false;
     let waiting: Subscription | undefined;
+    let idleSince: number | undefined; // when this run last had nothing to run, for idleMs
     let retry: Subscription | undefined;
 
     try {
@@ -206,6 +207,7 @@ function trialLoop(
       const t = source.next(onEnded);
       if (t === undefined) return false;
       if (t.counts !== false) started++;
+      idleSince = undefined;
       subscriber.next({ type: 'trialStarted', trial: t.number, params: t.params, time: clock.now(), ...results.objective });
       let ended = false;
       const sub = t.events.subscribe({
@@ -258,7 +260,11 @@ function trialLoop(
         if (waiting === undefined) {
           const wake = source.wake.pipe(map(() => 'wake' as const));
           const mayIdle = running.size === 0 && source.idleMs !== undefined && !(source.busyElsewhere?.() ?? false);
-          const giveUp = mayIdle ? [timer(source.idleMs!).pipe(map(() => 'idle' as const))] : [];
+          // Idle since nothing ran here or elsewhere: news that brought nothing to start (a storage's
+          // periodic "look again", another study's write) does not put the deadline off.
+          if (!mayIdle) idleSince = undefined;
+          else idleSince ??= clock.now();
+          const giveUp = mayIdle ? [timer(Math.max(0, source.idleMs! - (clock.now() - idleSince!))).pipe(map(() => 'idle' as const))] : [];
           waiting = merge(wake, ...giveUp)
             .pipe(take(1))
             .subscribe((why) => {

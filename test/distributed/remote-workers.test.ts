@@ -4,7 +4,7 @@
  * processes on PostgreSQL (test/distributed/postgres-workers.test.ts).
  */
 import t from 'tap';
-import { lastValueFrom, of, toArray, concat, delay, map, type Observable } from 'rxjs';
+import { lastValueFrom, of, toArray, concat, delay, interval, map, type Observable } from 'rxjs';
 import { memoryStorage } from '../../lib/storage/memory-storage.js';
 import { sqliteStorage } from '../../lib/storage/sqlite-storage.js';
 import { study } from '../../lib/study/study.js';
@@ -129,4 +129,16 @@ t.test('a study whose remote trials all fail stops: the driver after maxConsecut
   if (worker.error() !== undefined) t.match(worker.error(), { message: /its last \d trials failed/ });
   t.ok(s.trials().length <= 4, `${s.trials().length} trials ran`);
   t.equal(s.trials(['completed']).length, 0);
+});
+
+t.test('idleMs counts from when the worker had nothing to run: news that brings no trial does not put it off', async (t) => {
+  const inner = memoryStorage();
+  study({ name: 'quiet', direction: 'minimize', storage: inner, space: space({ x: uniform(0, 1) }), sampler: randomSampler({ seed: 1 }) });
+  // PostgreSQL says "look again" every few heartbeats; here a change of no trial comes every 5 ms, far
+  // more often than the 100 ms idle time: the worker must still end, as idle, with nothing run.
+  let news = 0;
+  const storage = { ...inner, watch: () => interval(5).pipe(map(() => (news++, -1))) };
+  const events = await lastValueFrom(runWorker({ storage, study: 'quiet', objective: () => of(), idleMs: 100 }).pipe(toArray()));
+  t.match(events.at(-1), { type: 'studyCompleted', reason: 'idle', completed: 0 });
+  t.ok(news > 1, `woken ${news} times meanwhile, and idle all the same`);
 });
