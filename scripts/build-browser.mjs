@@ -15,13 +15,17 @@
  * by browser ones through package.json's `browser` map, which esbuild (as every bundler) applies.
  */
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dashboardBundling } from './dashboard-bundling.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/browser');
+// Built in a folder of its own, then moved into dist/browser file by file (a rename replaces a file
+// at once): a page served from dist/browser while this runs (the browser tests build it, several at a
+// time) never reads a half-written file or finds the folder gone, as it did when this emptied it first.
+const staging = join(root, `dist/browser.build-${process.pid}`);
 
 /** What the vendor folder holds: import-map name → the module it is built from. */
 export const VENDOR = {
@@ -37,22 +41,36 @@ export const VENDOR = {
 
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', splitting: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 
-rmSync(out, { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 await build({
   ...common,
   ...dashboardBundling,
   entryPoints: { index: 'lib/browser.ts', operators: 'operators/browser.ts' },
-  outdir: out,
+  outdir: staging,
   packages: 'external',
   chunkNames: 'chunks/[name]-[hash]',
 });
 await build({
   ...common,
   entryPoints: VENDOR,
-  outdir: join(out, 'vendor'),
+  outdir: join(staging, 'vendor'),
   chunkNames: 'chunks/[name]-[hash]',
   minify: true,
 });
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-mkdirSync(join(out, 'vendor'), { recursive: true });
-for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, 'vendor', f));
+mkdirSync(join(staging, 'vendor'), { recursive: true });
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(staging, 'vendor', f));
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir, prefix = '') {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : [join(prefix, e.name)]));
+}
+const built = filesUnder(staging);
+for (const f of built) {
+  mkdirSync(dirname(join(out, f)), { recursive: true });
+  renameSync(join(staging, f), join(out, f));
+}
+// What an earlier build left that this one did not make (chunks of changed sources) goes.
+const keep = new Set(built);
+for (const f of filesUnder(out)) if (!keep.has(f)) rmSync(join(out, f), { force: true });
+rmSync(staging, { recursive: true, force: true });

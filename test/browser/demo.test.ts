@@ -143,7 +143,7 @@ t.test("trials run in two Web Workers, two at a time, and the page's pruner stil
   t.equal(d.error, undefined);
   t.same(errors, []);
   t.same([...new Set(d.workers)].sort(), ['rxtrain-worker-0', 'rxtrain-worker-1'], `each trial's worker: ${d.workers.join(', ')}`);
-  t.equal(ended(d).length, 4, 'four trials finished');
+  t.equal(ended(d).length, 4, `four trials finished; the study's trial events: ${d.events.filter((e) => e.type.startsWith('trial')).map((e) => `${e.type} ${e.trial}${'error' in e ? ` (${String((e as { error?: unknown }).error)})` : ''}`).join(', ')}`);
   const order = d.events.filter((e) => ['trialStarted', 'trialCompleted', 'trialPruned'].includes(e.type));
   const firstEnd = order.findIndex((e) => e.type !== 'trialStarted');
   t.ok(order.slice(0, firstEnd).length >= 2, 'a second trial started before the first ended');
