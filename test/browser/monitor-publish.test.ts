@@ -59,7 +59,12 @@ t.test("a page's monitorTap(remoteMonitor(...)) reaches a Node monitor that list
   const s = await page.evaluate(() => JSON.parse(JSON.stringify(window.rxtrainTest)));
   t.equal(s.error, undefined, 'no error in the page');
   t.same(errors, []);
-  t.match(s.statuses.map((x: { state: string }) => x.state), ['connecting', 'open']);
+  // 'open' is said when the monitor's hello arrives; a page that trains this fast may have sent every
+  // event on the open socket and closed it before then. What must not appear: a refusal, an error, a
+  // lost connection.
+  const states: string[] = s.statuses.map((x: { state: string }) => x.state);
+  t.equal(states[0], 'connecting');
+  t.ok(states.every((x) => x === 'connecting' || x === 'open' || x === 'finished'), `no refusal, error or lost connection: ${states.join(', ')}`);
   t.match(s.stats, { sent: types.length, dropped: 0, queued: 0 }, 'the page sent every event, dropped none');
 
   // The monitor's dashboard shows the page's run as a run of its own.
