@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBlas } from './blas-active.js';
+import { heapBuffer, heapOffset } from '../kernels/wasm-ops.js';
 
 /** What AdamOptimizer.applyGradients takes (tfjs-core does not export the NamedTensor type). */
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
@@ -62,9 +63,9 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
     const scalar = (t: tf.Tensor) => backend.typedArrayFromHeap(t)[0]!;
     // As tfjs: sub(1, accBeta), and the numbers made float32 scalars (1 − β computed in double first).
     const scalars = [f(this.beta1), f(1 - this.beta1), f(this.beta2), f(1 - this.beta2), f(1 - scalar(self.accBeta1)), f(1 - scalar(self.accBeta2)), f(this.epsilon), f(-this.learningRate)] as const;
-    const offset = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+    const offset = (t: tf.Tensor) => heapOffset(backend, t);
     for (const [value, m, v, gradient] of work) {
-      const heap = backend.typedArrayFromHeap(value).buffer as ArrayBuffer;
+      const heap = heapBuffer(backend, value);
       blas.adam(heap, offset(value), offset(m), offset(v), offset(gradient), value.size, ...scalars);
     }
     tf.tidy(() => {

@@ -13,11 +13,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBlas } from './blas-active.js';
+import { heapBuffer, heapOffset } from '../kernels/wasm-ops.js';
 import type { BlasAddon, ConvGeometryArgs } from './blas-addon.js';
 
 type Conv2DAttrs = tf.Conv2DAttrs;
-
-const offsetOf = (backend: BackendWasm, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
 
 interface Geometry {
   readonly info: tf.backend_util.Conv2DInfo;
@@ -51,8 +50,8 @@ function usable(attrs: { dataFormat?: string }, ...ts: tf.TensorInfo[]): BlasAdd
 /** The patches of x as a [rows, K] heap tensor (the caller releases it). */
 function patches(blas: BlasAddon, backend: BackendWasm, x: tf.TensorInfo, g: Geometry): tf.TensorInfo {
   const cols = backend.makeOutput([g.rows, g.k], 'float32');
-  const heap = backend.typedArrayFromHeap(cols).buffer as ArrayBuffer;
-  blas.im2col(heap, offsetOf(backend, x), ...geometryArgs(g, offsetOf(backend, cols)));
+  const heap = heapBuffer(backend, cols);
+  blas.im2col(heap, heapOffset(backend, x), ...geometryArgs(g, heapOffset(backend, cols)));
   return cols;
 }
 
@@ -63,7 +62,7 @@ function patches(blas: BlasAddon, backend: BackendWasm, x: tf.TensorInfo, g: Geo
 function onPatches(blas: BlasAddon, backend: BackendWasm, x: tf.TensorInfo, g: Geometry, out: tf.TensorInfo, product: (heap: ArrayBuffer, colsOffset: number) => void): tf.TensorInfo {
   const cols = g.pointwise ? x : patches(blas, backend, x, g);
   try {
-    product(backend.typedArrayFromHeap(out).buffer as ArrayBuffer, offsetOf(backend, cols));
+    product(heapBuffer(backend, out), heapOffset(backend, cols));
   } finally {
     if (cols !== x) backend.disposeData(cols.dataId);
   }
@@ -77,7 +76,7 @@ export function blasConv2D(backend: BackendWasm, x: tf.TensorInfo, filter: tf.Te
   const co = g.info.outChannels;
   const out = backend.makeOutput([g.info.batchSize, g.info.outHeight, g.info.outWidth, co], 'float32');
   return onPatches(blas, backend, x, g, out, (heap, cols) =>
-    blas.sgemm(heap, false, false, g.rows, co, g.k, cols, offsetOf(backend, filter), offsetOf(backend, out), 1, 0, 0, 0));
+    blas.sgemm(heap, false, false, g.rows, co, g.k, cols, heapOffset(backend, filter), heapOffset(backend, out), 1, 0, 0, 0));
 }
 
 export function blasConv2DBackpropFilter(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBackpropFilterAttrs): tf.TensorInfo | undefined {
@@ -87,7 +86,7 @@ export function blasConv2DBackpropFilter(backend: BackendWasm, x: tf.TensorInfo,
   const co = g.info.outChannels;
   const out = backend.makeOutput([...attrs.filterShape], 'float32');
   return onPatches(blas, backend, x, g, out, (heap, cols) =>
-    blas.sgemm(heap, true, false, g.k, co, g.rows, cols, offsetOf(backend, dy), offsetOf(backend, out), 1, 0, 0, 0));
+    blas.sgemm(heap, true, false, g.k, co, g.rows, cols, heapOffset(backend, dy), heapOffset(backend, out), 1, 0, 0, 0));
 }
 
 export function blasConv2DBackpropInput(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DBackpropInputAttrs): tf.TensorInfo | undefined {
@@ -97,15 +96,15 @@ export function blasConv2DBackpropInput(backend: BackendWasm, dy: tf.TensorInfo,
   const co = g.info.outChannels;
   const dx = backend.makeOutput([...attrs.inputShape], 'float32');
   if (g.pointwise) {
-    const heap = backend.typedArrayFromHeap(dx).buffer as ArrayBuffer;
-    blas.sgemm(heap, false, true, g.rows, g.k, co, offsetOf(backend, dy), offsetOf(backend, filter), offsetOf(backend, dx), 1, 0, 0, 0);
+    const heap = heapBuffer(backend, dx);
+    blas.sgemm(heap, false, true, g.rows, g.k, co, heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, dx), 1, 0, 0, 0);
     return dx;
   }
   const dcols = backend.makeOutput([g.rows, g.k], 'float32');
   try {
-    const heap = backend.typedArrayFromHeap(dcols).buffer as ArrayBuffer;
-    blas.sgemm(heap, false, true, g.rows, g.k, co, offsetOf(backend, dy), offsetOf(backend, filter), offsetOf(backend, dcols), 1, 0, 0, 0);
-    blas.col2im(heap, offsetOf(backend, dx), ...geometryArgs(g, offsetOf(backend, dcols)));
+    const heap = heapBuffer(backend, dcols);
+    blas.sgemm(heap, false, true, g.rows, g.k, co, heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, dcols), 1, 0, 0, 0);
+    blas.col2im(heap, heapOffset(backend, dx), ...geometryArgs(g, heapOffset(backend, dcols)));
   } finally {
     backend.disposeData(dcols.dataId);
   }

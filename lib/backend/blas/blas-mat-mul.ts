@@ -10,13 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBlas } from './blas-active.js';
 import { gemmPlan } from './gemm-plan.js';
+import { heapBuffer, heapOffset } from '../kernels/wasm-ops.js';
 
 /** tfjs-backend-wasm's FusableActivation numbers, which native/rxtrain_blas.cc uses too. */
 const activations: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 4, sigmoid: 5, elu: 6 };
-
-function offset(backend: BackendWasm, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
-}
 
 export function blasMatMul(backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo | undefined {
   const blas = activeBlas();
@@ -30,12 +27,12 @@ export function blasMatMul(backend: BackendWasm, inputs: tf.NamedTensorInfoMap, 
   if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== plan.n)) return undefined;
   const out = backend.makeOutput(plan.outShape, 'float32');
   // The heap's buffer is taken after makeOutput: an allocation may grow the memory and replace it.
-  const heap = backend.typedArrayFromHeap(out).buffer as ArrayBuffer;
-  const c = offset(backend, out);
-  blas.sgemm(heap, attrs.transposeA === true, attrs.transposeB === true, plan.m, plan.n, plan.k, offset(backend, a), offset(backend, b), c, plan.batch, plan.strideA, plan.strideB, plan.strideC);
+  const heap = heapBuffer(backend, out);
+  const c = heapOffset(backend, out);
+  blas.sgemm(heap, attrs.transposeA === true, attrs.transposeB === true, plan.m, plan.n, plan.k, heapOffset(backend, a), heapOffset(backend, b), c, plan.batch, plan.strideA, plan.strideB, plan.strideC);
   if (bias !== undefined || activation !== 0) {
     const rows = tf.util.sizeFromShape(plan.outShape) / plan.n;
-    blas.biasActivation(heap, c, rows, plan.n, bias === undefined ? -1 : offset(backend, bias), activation, (attrs.leakyreluAlpha as number | undefined) ?? 0.2);
+    blas.biasActivation(heap, c, rows, plan.n, bias === undefined ? -1 : heapOffset(backend, bias), activation, (attrs.leakyreluAlpha as number | undefined) ?? 0.2);
   }
   return out;
 }

@@ -7,10 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBlas } from './blas-active.js';
+import { heapBuffer, heapOffset } from '../kernels/wasm-ops.js';
 import type { BlasAddon, PoolGeometryArgs } from './blas-addon.js';
 import { maxPoolGradGeometry } from '../kernels/max-pool-grad-geometry.js';
-
-const offsetOf = (backend: BackendWasm, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
 
 type PoolAttrs = Pick<tf.MaxPoolAttrs, 'filterSize' | 'strides' | 'pad' | 'dimRoundingMode'>;
 
@@ -29,7 +28,7 @@ export function blasMaxPool(backend: BackendWasm, x: tf.TensorInfo, attrs: PoolA
   const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const y = backend.makeOutput([...info.outShape], 'float32');
   // The heap's buffer is taken after makeOutput: an allocation may grow the memory and replace it.
-  blas.maxPool(backend.typedArrayFromHeap(y).buffer as ArrayBuffer, offsetOf(backend, x), ...poolArgs(info, offsetOf(backend, y)));
+  blas.maxPool(heapBuffer(backend, y), heapOffset(backend, x), ...poolArgs(info, heapOffset(backend, y)));
   return y;
 }
 
@@ -38,6 +37,6 @@ export function blasMaxPoolGrad(backend: BackendWasm, dy: tf.TensorInfo, input: 
   if (blas === undefined) return undefined;
   const info = maxPoolGradGeometry(input.shape, dy.shape, attrs);
   const dx = backend.makeOutput([...input.shape], 'float32');
-  blas.maxPoolGrad(backend.typedArrayFromHeap(dx).buffer as ArrayBuffer, offsetOf(backend, input), ...poolArgs(info, offsetOf(backend, dy)), offsetOf(backend, dx));
+  blas.maxPoolGrad(heapBuffer(backend, dx), heapOffset(backend, input), ...poolArgs(info, heapOffset(backend, dy)), heapOffset(backend, dx));
   return dx;
 }

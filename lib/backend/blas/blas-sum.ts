@@ -6,8 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBlas } from './blas-active.js';
-
-const offsetOf = (backend: BackendWasm, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+import { heapBuffer, heapOffset } from '../kernels/wasm-ops.js';
 
 /** How many leading axes `axis` names (0, 1, ... k−1, in any order, k below the rank), or 0. */
 function leadingAxes(axis: number | number[], shape: number[]): number {
@@ -25,6 +24,6 @@ export function blasSum(backend: BackendWasm, x: tf.TensorInfo, attrs: Pick<tf.S
   const out = backend.makeOutput(attrs.keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept, 'float32');
   const cols = tf.util.sizeFromShape(kept);
   const rows = cols === 0 ? 0 : tf.util.sizeFromShape(x.shape) / cols;
-  blas.sumRows(backend.typedArrayFromHeap(out).buffer as ArrayBuffer, offsetOf(backend, x), rows, cols, offsetOf(backend, out));
+  blas.sumRows(heapBuffer(backend, out), heapOffset(backend, x), rows, cols, heapOffset(backend, out));
   return out;
 }

@@ -19,6 +19,19 @@ export function asWasm(backend: unknown): BackendWasm {
   return b as BackendWasm;
 }
 
+/** Where a tensor's data starts in the wasm heap, in bytes (what the native BLAS add-on is given). */
+export function heapOffset(backend: BackendWasm, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/**
+ * The wasm heap's ArrayBuffer. Read it after the last allocation of the kernel (`makeOutput`): an
+ * allocation may grow the memory and replace the buffer.
+ */
+export function heapBuffer(backend: BackendWasm, t: tf.TensorInfo): ArrayBuffer {
+  return backend.typedArrayFromHeap(t).buffer as ArrayBuffer;
+}
+
 const stockKernels = new Map<string, tf.KernelConfig>();
 
 /** Keep a stock wasm kernel that rxtrain replaces, so the replacement can still call it. */
